@@ -1,0 +1,120 @@
+"""The `autopack` command: subcommands dispatch lazily to the modules that implement them."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from autopack import __version__
+
+# subcommand → (module:function, one line of help). Modules are imported only when chosen.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("autopack.cli:check_main", "run every enabled enforcement (the main job)"),
+    "debug-guard": ("autopack.debug_guard:main", "production DEBUG guard on FILE..."),
+    "doc-drift": ("autopack.doc_drift:main", "doc drift: configured doc checks and broken links"),
+    "catalog": ("autopack.catalog.cli:main", "model catalog: validate | show | route TIER | snapshot"),
+    "parallel-lint": ("autopack.parallel.lint:main", "parallelism anchor lint on Python FILE..."),
+    "autopilot": ("autopack.autopilot.cli:main", "read-only autopilot: scan, plan, safe actions, artifacts"),
+    "digest": ("autopack.autopilot.cli:digest_main", "print the deterministic workspace digest"),
+    "install-hooks": ("autopack.install_hooks:main", "install the native git hooks"),
+    "config": ("autopack.cli:config_main", "print the effective configuration"),
+    "rules": ("autopack.cli:rules_main", "list every rule with its id, name and fix"),
+}
+
+USAGE = "usage: autopack COMMAND [ARGS...]\n\ncommands:\n" + "".join(
+    f"  {name:<14} {text}\n" for name, (_, text) in COMMANDS.items()
+) + "\nRun `autopack COMMAND --help` for a command's options.\n"
+
+
+def check_main(argv: Sequence[str] | None = None) -> int:
+    """`autopack check [--all-files | FILE...]`: every enabled enforcement; no FILE means all files."""
+    from autopack import engine
+
+    return engine.run(
+        engine.available(),
+        argv,
+        prog="autopack check",
+        description="Run every enabled autopack enforcement.",
+        default_all=True,
+    )
+
+
+def _load_for_listing(argv: Sequence[str] | None, prog: str):  # type: ignore[no-untyped-def]
+    import argparse
+
+    from autopack import engine, files
+    from autopack.config import load_config
+
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--config", type=Path, metavar="FILE")
+    args = parser.parse_args(argv)
+    root = files.find_root(Path.cwd())
+    return load_config(root, args.config), [engine.resolve(name) for name in engine.available()]
+
+
+def config_main(argv: Sequence[str] | None = None) -> int:
+    """Print the effective configuration (defaults merged with the file) as JSON."""
+    from autopack.config import GLOBAL_SETTINGS, ConfigError
+
+    try:
+        config, enforcements = _load_for_listing(argv, "autopack config")
+        effective: dict[str, object] = {"source": str(config.source) if config.source else None}
+        effective.update({key: config.values[key] for key in GLOBAL_SETTINGS})
+        for enforcement in enforcements:
+            effective[enforcement.name] = config.section(enforcement.name, enforcement.settings)
+        autopilot = importlib.util.find_spec("autopack.autopilot.settings")
+        if autopilot is not None:
+            from autopack.autopilot.settings import SETTINGS
+
+            effective["autopilot"] = config.section("autopilot", SETTINGS)
+    except ConfigError as exc:
+        print(f"autopack config: error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(effective, indent=2, sort_keys=True))
+    return 0
+
+
+def rules_main(argv: Sequence[str] | None = None) -> int:
+    """List every rule: id, name, default severity, summary and fix."""
+    from autopack.config import ConfigError
+    from autopack.findings import CORE_RULES
+
+    try:
+        _, enforcements = _load_for_listing(argv, "autopack rules")
+    except ConfigError as exc:
+        print(f"autopack rules: error: {exc}", file=sys.stderr)
+        return 2
+    rules = {r.id: r for r in CORE_RULES}
+    for enforcement in enforcements:
+        rules.update({r.id: r for r in enforcement.rules})
+    for rule_id in sorted(rules):
+        rule = rules[rule_id]
+        print(f"{rule.id}  {rule.name}  [{rule.severity.value}]\n    {rule.summary}\n    fix: {rule.fix}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0 if args else 2
+    if args[0] in ("-V", "--version"):
+        print(f"autopack {__version__}")
+        return 0
+    command = COMMANDS.get(args[0])
+    if command is None:
+        sys.stderr.write(f"autopack: error: unknown command {args[0]!r}\n\n{USAGE}")
+        return 2
+    module_name, _, function = command[0].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("autopack"):
+            raise
+        sys.stderr.write(f"autopack: error: {args[0]!r} is not available in this build\n")
+        return 2
+    return int(getattr(module, function)(args[1:]))

@@ -1,0 +1,215 @@
+"""Configuration: `.autopack.toml` or `[tool.autopack]` in pyproject.toml → validated settings.
+
+Every key has a default, so zero configuration works. Each enforcement declares the keys of its
+own section (a mapping of `Setting`s); this module validates global keys and section names when
+it loads, and a section's keys when the enforcement asks for its settings. Unknown keys and wrong
+types are a `ConfigError` that names the key, the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autopack.findings import ConfigError
+
+CONFIG_FILE = ".autopack.toml"
+SECTIONS = ("debug-guard", "doc-drift", "catalog", "parallelism", "autopilot")
+
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".autopack/runs",
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: its default, its type and a line of help for `autopack config`.
+
+    `kind` is one of: bool, int, number, str, str-list, table-list. `choices` limits a str;
+    `item` gives the keys of each table in a table-list.
+    """
+
+    default: Any
+    kind: str
+    help: str
+    choices: tuple[str, ...] = ()
+    item: Mapping[str, Setting] = field(default_factory=dict)
+
+
+ENABLED = Setting(True, "bool", "Run this enforcement.")
+
+GLOBAL_SETTINGS: dict[str, Setting] = {
+    "exclude": Setting(list(DEFAULT_EXCLUDE), "str-list", "Globs of paths never checked."),
+    "extend-exclude": Setting([], "str-list", "Globs added to `exclude`."),
+    "fail-on": Setting(
+        "error", "str", "Lowest severity that fails the run.", choices=("error", "warning", "note")
+    ),
+    "max-file-size": Setting(2 * 1024 * 1024, "int", "Files larger than this (bytes) are skipped with a note."),
+}
+
+
+def _type_ok(value: Any, setting: Setting) -> bool:
+    match setting.kind:
+        case "bool":
+            return isinstance(value, bool)
+        case "int":
+            return isinstance(value, int) and not isinstance(value, bool)
+        case "number":
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        case "str":
+            return isinstance(value, str) and (not setting.choices or value in setting.choices)
+        case "str-list":
+            return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        case "table-list":
+            return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    raise AssertionError(f"unknown setting kind {setting.kind!r}")
+
+
+def _expected(setting: Setting) -> str:
+    if setting.choices:
+        return "one of " + ", ".join(repr(c) for c in setting.choices)
+    return {
+        "bool": "true or false",
+        "int": "an integer",
+        "number": "a number",
+        "str": "a string",
+        "str-list": "a list of strings",
+        "table-list": "a list of tables",
+    }[setting.kind]
+
+
+@dataclass(frozen=True)
+class Config:
+    """The loaded configuration: global values plus each section's raw table."""
+
+    root: Path
+    source: Path | None
+    text: str
+    values: dict[str, Any]
+    raw_sections: dict[str, dict[str, Any]]
+    prefix: str  # how keys are spelled in the source file: "tool.autopack." or ""
+
+    @property
+    def exclude(self) -> list[str]:
+        return [*self.values["exclude"], *self.values["extend-exclude"]]
+
+    def section(self, name: str, spec: Mapping[str, Setting]) -> dict[str, Any]:
+        """Validated settings of one section, defaults filled in; `enabled` is always present."""
+        full_spec = {"enabled": ENABLED, **spec}
+        return self._validate(self.raw_sections.get(name, {}), full_spec, f"{self.prefix}{name}")
+
+    def enabled(self, name: str) -> bool:
+        value = self.raw_sections.get(name, {}).get("enabled", True)
+        if not isinstance(value, bool):
+            self._fail(f"{self.prefix}{name}", "enabled", f"must be true or false, not {value!r}")
+        return value
+
+    def _validate(self, table: Mapping[str, Any], spec: Mapping[str, Setting], where: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in table.items():
+            setting = spec.get(key)
+            if setting is None:
+                known = ", ".join(sorted(spec)) or "none"
+                self._fail(where, key, f"is not a known key (known keys: {known})")
+            if not _type_ok(value, setting):
+                self._fail(where, key, f"must be {_expected(setting)}, not {value!r}")
+            if setting.kind == "table-list":
+                value = [self._validate(item, setting.item, f"{where}.{key}[{i}]") for i, item in enumerate(value)]
+            result[key] = value
+        for key, setting in spec.items():
+            if key not in result:
+                default = setting.default
+                result[key] = list(default) if isinstance(default, list) else default
+        return result
+
+    def _fail(self, where: str, key: str, problem: str) -> None:
+        dotted = f"{where}.{key}" if where else key
+        location = str(self.source) if self.source else "configuration"
+        line = _line_of_key(self.text, key)
+        if line:
+            location += f":{line}"
+        raise ConfigError(f"{location}: `{dotted}` {problem}")
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    """Best-effort line of `key = ...` in TOML text (tomllib gives no positions)."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    import tomllib
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def find_config_file(root: Path) -> Path | None:
+    """`.autopack.toml` wins over pyproject.toml; pyproject counts only with a [tool.autopack] table."""
+    dedicated = root / CONFIG_FILE
+    if dedicated.is_file():
+        return dedicated
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            head = pyproject.read_bytes()
+        except OSError:
+            return pyproject  # let loading report the error with the file name
+        if b"tool.autopack" in head:
+            return pyproject
+    return None
+
+
+def load_config(root: Path, explicit: Path | None = None) -> Config:
+    """Load and validate the global part of the configuration (sections are validated on use)."""
+    source = explicit or find_config_file(root)
+    text, table, prefix = "", {}, ""
+    if source is not None:
+        if explicit is not None and not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found; check the --config path")
+        text, document = _read_toml(source)
+        if source.name == "pyproject.toml":
+            prefix = "tool.autopack."
+            tool = document.get("tool", {})
+            table = tool.get("autopack", {}) if isinstance(tool, dict) else {}
+            if not isinstance(table, dict):
+                raise ConfigError(f"{source}: `tool.autopack` must be a table")
+        else:
+            table = document
+    values = {k: v for k, v in table.items() if k not in SECTIONS}
+    raw_sections: dict[str, dict[str, Any]] = {}
+    for name in SECTIONS:
+        if name in table:
+            if not isinstance(table[name], dict):
+                config = Config(root, source, text, {}, {}, prefix)
+                config._fail(prefix.rstrip("."), name, "must be a table")
+            raw_sections[name] = table[name]
+    config = Config(root, source, text, {}, raw_sections, prefix)
+    validated = config._validate(values, GLOBAL_SETTINGS, prefix.rstrip("."))
+    return Config(root, source, text, validated, raw_sections, prefix)

@@ -1,0 +1,414 @@
+"""The runner every enforcement plugs into: files → checks → findings → reporters.
+
+An enforcement is a name, its rules, its settings and a pure `check(context)`. The runner loads
+the configuration, selects and reads files, calls the checks, applies inline suppressions and the
+baseline, renders the findings and turns them into the exit code (0 clean, 1 findings, 2 usage or
+configuration error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autopack import files
+from autopack.config import Config, Setting, load_config
+from autopack.findings import (
+    BLANKET_SUPPRESSION,
+    CORE_RULES,
+    FILE_SKIPPED,
+    ConfigError,
+    Finding,
+    Rule,
+    Severity,
+    sort_findings,
+)
+
+FORMATS = ("text", "json", "sarif", "github", "markdown")
+
+
+@dataclass
+class CheckContext:
+    """What a check sees: the repository, its settings and the files it was given."""
+
+    root: Path
+    config: Config
+    settings: dict[str, Any]
+    files: list[files.SourceFile]
+    skipped: list[files.Skipped] = field(default_factory=list)
+    _repo_files: list[str] | None = None
+
+    def repo_files(self) -> list[str]:
+        """Every candidate file of the repository (for checks whose subject is the whole set)."""
+        if self._repo_files is None:
+            self._repo_files = _apply_excludes(files.list_repo_files(self.root), self.config)
+        return self._repo_files
+
+    def read(self, path: str) -> files.SourceFile | None:
+        """Read a repo-relative file with the core's guards; a skip is remembered for a note."""
+        result = files.read_source(self.root, path, self.config.values["max-file-size"])
+        if isinstance(result, files.Skipped):
+            self.skipped.append(result)
+            return None
+        return result
+
+
+@dataclass(frozen=True)
+class Enforcement:
+    """One enforcement. `wants(path)` selects its files; None means it checks a fixed set of its
+    own (catalog, doc drift) and ignores the files it is handed."""
+
+    name: str  # configuration section, e.g. "debug-guard"
+    hook_id: str  # pre-commit hook id and `autopack <hook>` subcommand
+    rules: tuple[Rule, ...]
+    settings: Mapping[str, Setting]
+    check: Callable[[CheckContext], Iterable[Finding]]
+    wants: Callable[[str, dict[str, Any]], bool] | None = None
+
+
+# Enforcements by configuration section; resolved lazily so a hook imports only its own module.
+REGISTRY: dict[str, str] = {
+    "debug-guard": "autopack.debug_guard:ENFORCEMENT",
+    "doc-drift": "autopack.doc_drift:ENFORCEMENT",
+    "catalog": "autopack.catalog.hook:ENFORCEMENT",
+    "parallelism": "autopack.parallel.lint:ENFORCEMENT",
+}
+
+
+def resolve(name: str) -> Enforcement:
+    module_name, _, attribute = REGISTRY[name].partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def available() -> list[str]:
+    """Registered enforcements whose module is importable (all of them in a complete install)."""
+    names = []
+    for name, target in REGISTRY.items():
+        module_name = target.partition(":")[0]
+        try:
+            if importlib.util.find_spec(module_name) is not None:
+                names.append(name)
+        except ModuleNotFoundError:
+            continue
+    return names
+
+
+# --- suppression -------------------------------------------------------------------------------
+
+_COMMENT = r"(?:#|//|<!--|;|--|/\*|%|\{#|')"
+_IGNORE = re.compile(_COMMENT + r"[^\n]*?\bautopack:\s*ignore\b(\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
+
+
+def _ignored_ids(line: str) -> set[str] | None:
+    """Rule ids an ignore comment on this line names; an empty set for a bare ignore."""
+    match = _IGNORE.search(line)
+    if match is None:
+        return None
+    ids = match.group("ids")
+    return {part.strip().upper() for part in ids.split(",") if part.strip()} if ids else set()
+
+
+def apply_suppressions(findings: list[Finding], sources: Mapping[str, files.SourceFile]) -> list[Finding]:
+    """Drop findings whose line (or the line above) names them in an ignore comment, and report
+    every bare ignore in the files that were checked."""
+    kept: list[Finding] = []
+    for finding in findings:
+        source = sources.get(finding.path)
+        if source is not None and finding.line:
+            lines = source.lines
+            candidates = [finding.line - 1, finding.line - 2]
+            if any(
+                0 <= i < len(lines) and finding.rule_id in (_ignored_ids(lines[i]) or ())
+                for i in candidates
+            ):
+                continue
+        kept.append(finding)
+    for source in sources.values():
+        if "autopack" not in source.text:
+            continue
+        for number, line in enumerate(source.lines, start=1):
+            ids = _ignored_ids(line)
+            if ids is not None and not ids:
+                kept.append(
+                    BLANKET_SUPPRESSION.finding(
+                        source.path,
+                        "ignore comment without a rule id; it suppresses nothing",
+                        line=number,
+                        column=line.lower().find("autopack") + 1,
+                        line_text=line,
+                    )
+                )
+    return kept
+
+
+# --- baseline ----------------------------------------------------------------------------------
+
+BASELINE_VERSION = 1
+
+
+def write_baseline(path: Path, findings: list[Finding]) -> None:
+    entries = sorted(
+        ({"fingerprint": f.fingerprint, "rule": f.rule_id, "path": f.path} for f in findings),
+        key=lambda e: (e["path"], e["rule"], e["fingerprint"]),
+    )
+    document = {"version": BASELINE_VERSION, "findings": entries}
+    write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
+def read_baseline(path: Path) -> list[dict[str, str]]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: baseline not found; create it with --write-baseline {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the baseline: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}") from None
+    entries = document.get("findings") if isinstance(document, dict) else None
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
+    ):
+        raise ConfigError(f"{path}: not an autopack baseline (expected {{'findings': [{{'fingerprint': ...}}]}})")
+    return entries
+
+
+def apply_baseline(findings: list[Finding], entries: list[dict[str, str]]) -> tuple[list[Finding], list[dict[str, str]]]:
+    """New findings (not in the baseline), and baseline entries that no longer match (stale)."""
+    budget = Counter(e["fingerprint"] for e in entries)
+    fresh = []
+    for finding in sort_findings(findings):
+        if budget[finding.fingerprint] > 0:
+            budget[finding.fingerprint] -= 1
+        else:
+            fresh.append(finding)
+    stale = []
+    for entry in entries:
+        if budget[entry["fingerprint"]] > 0:
+            budget[entry["fingerprint"]] -= 1
+            stale.append(entry)
+    return fresh, stale
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temp file in the same directory and rename: never a half-written file."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(fmt: str, findings: list[Finding], rules: Sequence[Rule], color: bool = False) -> str:
+    module = importlib.import_module(f"autopack.report.{fmt}")
+    return module.render(findings, rules, color=color)
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags every hook and `autopack check` share."""
+    parser.add_argument("filenames", nargs="*", metavar="FILE", help="files to check (as pre-commit passes them)")
+    parser.add_argument("--all-files", action="store_true", help="check every file of the repository")
+    parser.add_argument("--diff-base", metavar="REV", help="check only files changed since REV (merge base)")
+    parser.add_argument("--shard", metavar="K/N", help="check only shard K of N (files split by a stable hash)")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (atomically)")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .autopack.toml or pyproject.toml)")
+    parser.add_argument("--fail-on", choices=("error", "warning", "note"), help="lowest severity that fails the run")
+    parser.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not recorded in FILE")
+    parser.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings in FILE and exit 0")
+    parser.add_argument("--show-stale", action="store_true", help="with --baseline: list baseline entries that no longer match")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+
+
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    match = re.fullmatch(r"(\d+)/(\d+)", value.strip())
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise ConfigError(f"--shard {value!r}: expected K/N with 1 <= K <= N, e.g. --shard 1/4")
+    return int(match.group(1)), int(match.group(2))
+
+
+def in_shard(path: str, shard: tuple[int, int]) -> bool:
+    """Stable across machines and runs: a path's shard depends on its bytes only."""
+    import hashlib
+
+    index, count = shard
+    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).digest()
+    return int.from_bytes(digest[:8], "big") % count == index - 1
+
+
+def _apply_excludes(paths: Iterable[str], config: Config) -> list[str]:
+    excluded = files.compile_globs(config.exclude)
+    return [p for p in paths if not excluded(p)]
+
+
+def _to_repo_path(root: Path, name: str) -> str | None:
+    """A FILE argument as a repo-relative `/` path; None when it lies outside the repository."""
+    path = Path(name)
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return Path(os.path.normpath(absolute)).relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    rules: list[Rule]
+
+
+def collect(
+    enforcements: Sequence[Enforcement],
+    root: Path,
+    config: Config,
+    paths: list[str] | None,
+) -> RunResult:
+    """Run the checks and apply suppressions. `paths` None means every file of the repository."""
+    candidates = files.list_repo_files(root) if paths is None else paths
+    candidates = _apply_excludes(candidates, config)
+    findings: list[Finding] = []
+    rules: list[Rule] = list(CORE_RULES)
+    read_cache: dict[str, files.SourceFile] = {}
+    skipped: dict[str, files.Skipped] = {}
+    checked_sources: dict[str, files.SourceFile] = {}
+    for enforcement in enforcements:
+        settings = config.section(enforcement.name, enforcement.settings)
+        if not settings["enabled"]:
+            continue
+        rules.extend(enforcement.rules)
+        sources: list[files.SourceFile] = []
+        if enforcement.wants is not None:
+            for path in candidates:
+                if not enforcement.wants(path, settings):
+                    continue
+                if path not in read_cache and path not in skipped:
+                    result = files.read_source(root, path, config.values["max-file-size"])
+                    if isinstance(result, files.Skipped):
+                        skipped[path] = result
+                    else:
+                        read_cache[path] = result
+                if path in read_cache:
+                    sources.append(read_cache[path])
+        context = CheckContext(root=root, config=config, settings=settings, files=sources)
+        if paths is None:
+            context._repo_files = candidates
+        try:
+            produced = list(enforcement.check(context))
+        except Exception as exc:  # a bug must still end with a clear message, not a traceback
+            if os.environ.get("AUTOPACK_DEBUG"):
+                raise
+            raise ConfigError(
+                f"internal error in {enforcement.hook_id}: {type(exc).__name__}: {exc} "
+                "(please report it; set AUTOPACK_DEBUG=1 for the traceback)"
+            ) from None
+        findings.extend(produced)
+        for source in sources:
+            checked_sources[source.path] = source
+        for skip in context.skipped:
+            skipped.setdefault(skip.path, skip)
+    for finding in findings:
+        if finding.path not in checked_sources and finding.path in read_cache:
+            checked_sources[finding.path] = read_cache[finding.path]
+        elif finding.path not in checked_sources and finding.line:
+            result = files.read_source(root, finding.path, config.values["max-file-size"])
+            if isinstance(result, files.SourceFile):
+                checked_sources[finding.path] = result
+    findings = apply_suppressions(findings, checked_sources)
+    for skip in skipped.values():
+        if skip.notify:
+            findings.append(FILE_SKIPPED.finding(skip.path, f"not checked: {skip.reason}"))
+    unique_rules = {rule.id: rule for rule in rules}
+    return RunResult(sort_findings(findings), [unique_rules[k] for k in sorted(unique_rules)])
+
+
+def select_paths(args: argparse.Namespace, root: Path, default_all: bool) -> list[str] | None:
+    """The files named on the command line, or None for the whole repository."""
+    if args.diff_base:
+        changed = files.changed_files(root, args.diff_base)
+        if changed is None:
+            raise ConfigError(f"--diff-base {args.diff_base}: git cannot compare against it (is it fetched?)")
+        paths: list[str] | None = changed
+    elif args.all_files or (default_all and not args.filenames):
+        paths = None
+    else:
+        paths = []
+        for name in args.filenames:
+            relative = _to_repo_path(root, name)
+            if relative is None:
+                raise ConfigError(f"{name}: outside the repository at {root}")
+            paths.append(relative)
+        paths = sorted(set(paths))
+    shard = parse_shard(args.shard)
+    if shard is not None:
+        everything = files.list_repo_files(root) if paths is None else paths
+        paths = [p for p in everything if in_shard(p, shard)]
+    return paths
+
+
+def run(names: Sequence[str], argv: Sequence[str] | None, prog: str, description: str, default_all: bool = False) -> int:
+    """Parse the common flags, run the named enforcements, report, and return the exit code."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    add_common_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return _run(names, args, default_all)
+    except ConfigError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> int:
+    root = files.find_root(Path.cwd())
+    config = load_config(root, args.config)
+    enforcements = [resolve(name) for name in names if config.enabled(name)]
+    paths = select_paths(args, root, default_all)
+    result = collect(enforcements, root, config, paths)
+    findings = result.findings
+    if args.write_baseline:
+        write_baseline(args.write_baseline, findings)
+        print(f"wrote {len(findings)} finding(s) to the baseline {args.write_baseline}", file=sys.stderr)
+        return 0
+    if args.baseline:
+        findings, stale = apply_baseline(findings, read_baseline(args.baseline))
+        if args.show_stale:
+            for entry in stale:
+                print(f"stale baseline entry: {entry.get('path')}: {entry.get('rule')} {entry['fingerprint'][:12]}", file=sys.stderr)
+    color = args.color == "always" or (
+        args.color == "auto" and args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
+    text = render(args.format, findings, result.rules, color=color)
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return exit_code(findings, args.fail_on or config.values["fail-on"])
+
+
+def exit_code(findings: Iterable[Finding], fail_on: str) -> int:
+    threshold = Severity(fail_on).rank
+    return 1 if any(f.severity.rank >= threshold for f in findings) else 0

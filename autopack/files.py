@@ -1,0 +1,181 @@
+"""Which files to look at, and reading them safely.
+
+Files come from `git ls-files` (tracked plus untracked-not-ignored) or a directory walk outside
+git. Reading never hangs or crashes: FIFOs and other special files are skipped, symlinks that
+leave the repository are not followed, binary files (NUL in the first 8 KiB) are skipped, files
+over the size limit are skipped with a note, and non-UTF-8 text is decoded with replacement.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+BINARY_SNIFF_BYTES = 8192
+GIT_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A text file read from disk: repo-relative `/` path and decoded text (BOM removed)."""
+
+    path: str
+    text: str
+    decode_errors: bool = False
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Lines without their endings (CRLF and LF alike); index 0 is line 1."""
+        return [line.removesuffix("\r") for line in self.text.split("\n")]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Why a file was not read; `notify` says whether the user should hear about it."""
+
+    path: str
+    reason: str
+    notify: bool
+
+
+def find_root(start: Path) -> Path:
+    """git's top level for `start` (found by walking up to `.git`), else `start` itself."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
+def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> bytes | None:
+    """Output of a git command, or None when git is missing, fails or times out."""
+    try:
+        completed = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return completed.stdout if completed.returncode == 0 else None
+
+
+def is_git_repo(root: Path) -> bool:
+    return (root / ".git").exists()
+
+
+def list_repo_files(root: Path) -> list[str]:
+    """All candidate files, sorted: git's tracked and untracked-not-ignored files, else a walk."""
+    output = run_git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard") if is_git_repo(root) else None
+    if output is None:
+        return _walk(root)
+    paths = {p for p in output.decode("utf-8", "surrogateescape").split("\0") if p}
+    return sorted(paths)
+
+
+def _walk(root: Path) -> list[str]:
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):  # does not follow symlinked directories
+        dirnames[:] = sorted(d for d in dirnames if d != ".git")
+        base = Path(dirpath).relative_to(root)
+        found.extend((base / name).as_posix() for name in filenames)
+    return sorted(found)
+
+
+def changed_files(root: Path, base: str) -> list[str] | None:
+    """Files changed since the merge base with `base` (for pull requests), None if git cannot say."""
+    output = run_git(root, "diff", "--name-only", "-z", "--diff-filter=d", f"{base}...HEAD")
+    if output is None:
+        return None
+    return sorted({p for p in output.decode("utf-8", "surrogateescape").split("\0") if p})
+
+
+def glob_to_regex(pattern: str) -> str:
+    """gitignore-like glob: `**` spans directories, `*` stays within one; a pattern without `/`
+    matches at any depth; a match on a directory covers everything below it."""
+    anchored = "/" in pattern.strip("/")
+    pattern = pattern.strip("/")
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(char))
+            else:
+                body = pattern[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    body = "".join(out)
+    prefix = "" if anchored else "(?:.*/)?"
+    return f"{prefix}{body}(?:/.*)?"
+
+
+def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """One matcher for many globs (one regex, so matching stays linear in the path count)."""
+    parts = [glob_to_regex(p) for p in patterns if p.strip()]
+    if not parts:
+        return lambda _path: False
+    regex = re.compile("|".join(f"(?:{p})" for p in parts), re.DOTALL)
+    return lambda path: regex.fullmatch(path) is not None
+
+
+def read_source(root: Path, path: str, max_size: int) -> SourceFile | Skipped:
+    """Read one repo-relative file with every guard applied."""
+    full = root / path
+    try:
+        info = full.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            target = full.resolve()
+            if not target.is_relative_to(root.resolve()):
+                return Skipped(path, "symlink to a target outside the repository", notify=False)
+            info = target.stat()
+            full = target
+        if not stat.S_ISREG(info.st_mode):
+            return Skipped(path, "not a regular file", notify=False)
+        if info.st_size > max_size:
+            return Skipped(path, f"file is {info.st_size} bytes, over the {max_size}-byte limit", notify=True)
+        with open(full, "rb") as handle:
+            raw = handle.read(max_size + 1)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop on resolve()
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return Skipped(path, f"cannot read the file: {reason}", notify=True)
+    if b"\0" in raw[:BINARY_SNIFF_BYTES]:
+        return Skipped(path, "binary file", notify=False)
+    return decode_text(path, raw)
+
+
+def decode_text(path: str, raw: bytes) -> SourceFile:
+    """UTF-8 (BOM removed); undecodable bytes become U+FFFD instead of an error."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return SourceFile(path, raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return SourceFile(path, raw.decode("utf-8", errors="replace"), decode_errors=True)

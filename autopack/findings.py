@@ -1,0 +1,147 @@
+"""Findings and rules: the one type every check produces and every reporter consumes.
+
+Nothing in this module imports from the rest of the package, so any module can use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+DOCS_URL = "https://github.com/org/autopack/blob/main/docs"
+
+
+class Severity(str, Enum):
+    """How bad a finding is; `error` fails the run, the others fail it only with --fail-on."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "note": 0}[self.value]
+
+
+class ConfigError(Exception):
+    """A usage or configuration problem: the command exits 2 with this message."""
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_line(text: str) -> str:
+    """Collapse whitespace so a fingerprint survives re-indentation."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def fingerprint(rule_id: str, path: str, line_text: str) -> str:
+    """Stable identity of a finding: independent of its line number, so baselines survive edits."""
+    payload = f"{rule_id}\0{path}\0{normalise_line(line_text)}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's stable public identity: its id and name never change meaning once released."""
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    fix: str
+    doc: str  # file under docs/ that documents the rule, e.g. "debug-guard.md"
+
+    @property
+    def help_uri(self) -> str:
+        return f"{DOCS_URL}/{self.doc}#{self.id.lower()}"
+
+    def finding(
+        self,
+        path: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        line_text: str | None = None,
+        fix: str | None = None,
+        severity: Severity | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Finding:
+        """Build a finding of this rule; `line_text` (the offending line) feeds the fingerprint."""
+        return Finding(
+            rule_id=self.id,
+            rule_name=self.name,
+            severity=severity or self.severity,
+            path=path,
+            line=line,
+            column=column,
+            message=message,
+            fix=fix or self.fix,
+            fingerprint=fingerprint(self.id, path, line_text if line_text is not None else message),
+            data=data,
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place. `data` carries structured evidence (e.g. a command's result)."""
+
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+    fix: str
+    fingerprint: str
+    data: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line or 0, self.column or 0, self.rule_id, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule_id,
+            "name": self.rule_name,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "fix": self.fix,
+            "fingerprint": self.fingerprint,
+        }
+        if self.data is not None:
+            out["data"] = self.data
+        return out
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """The one order every output uses: (path, line, column, rule id), so output is byte-stable."""
+    return sorted(findings, key=lambda f: f.sort_key)
+
+
+# Rules of the core itself (suppression and file handling), shared by every enforcement.
+BLANKET_SUPPRESSION = Rule(
+    id="APX001",
+    name="blanket-suppression",
+    severity=Severity.ERROR,
+    summary="An ignore comment without a rule id suppresses nothing.",
+    fix="Name the rule to ignore, e.g. `# autopack: ignore[APD101]`.",
+    doc="core.md",
+)
+FILE_SKIPPED = Rule(
+    id="APX002",
+    name="file-skipped",
+    severity=Severity.NOTE,
+    summary="A file was not checked (too large or unreadable).",
+    fix="Raise `max-file-size` in the autopack configuration, or exclude the file.",
+    doc="core.md",
+)
+CORE_RULES: tuple[Rule, ...] = (BLANKET_SUPPRESSION, FILE_SKIPPED)
