@@ -46,6 +46,7 @@ class CheckContext:
     settings: dict[str, Any]
     files: list[files.SourceFile]
     skipped: list[files.Skipped] = field(default_factory=list)
+    reader: Callable[[str], files.SourceFile | files.Skipped] | None = None
     _repo_files: list[str] | None = None
 
     def repo_files(self) -> list[str]:
@@ -56,7 +57,7 @@ class CheckContext:
 
     def read(self, path: str) -> files.SourceFile | None:
         """Read a repo-relative file with the core's guards; a skip is remembered for a note."""
-        result = files.read_source(self.root, path, self.config.values["max-file-size"])
+        result = self.reader(path) if self.reader else files.read_source(self.root, path, self.config.values["max-file-size"])
         if isinstance(result, files.Skipped):
             self.skipped.append(result)
             return None
@@ -231,16 +232,29 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags every hook and `autopack check` share."""
     parser.add_argument("filenames", nargs="*", metavar="FILE", help="files to check (as pre-commit passes them)")
     parser.add_argument("--all-files", action="store_true", help="check every file of the repository")
+    parser.add_argument("--staged", action="store_true", help="check the staged content of staged files (the index, not the working tree)")
     parser.add_argument("--diff-base", metavar="REV", help="check only files changed since REV (merge base)")
     parser.add_argument("--shard", metavar="K/N", help="check only shard K of N (files split by a stable hash)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (atomically)")
+    parser.add_argument("--also", action="append", default=[], metavar="FORMAT=FILE", help="also write the report in FORMAT to FILE (repeatable), e.g. --also sarif=autopack.sarif")
     parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .autopack.toml or pyproject.toml)")
     parser.add_argument("--fail-on", choices=("error", "warning", "note"), help="lowest severity that fails the run")
     parser.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not recorded in FILE")
     parser.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings in FILE and exit 0")
     parser.add_argument("--show-stale", action="store_true", help="with --baseline: list baseline entries that no longer match")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+
+
+def extra_outputs(values: Sequence[str]) -> list[tuple[str, Path]]:
+    """`--also FORMAT=FILE` pairs, validated before any check runs."""
+    pairs = []
+    for value in values:
+        fmt, sep, target = value.partition("=")
+        if not sep or fmt not in FORMATS or not target:
+            raise ConfigError(f"--also {value!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}")
+        pairs.append((fmt, Path(target)))
+    return pairs
 
 
 def parse_shard(value: str | None) -> tuple[int, int] | None:
@@ -287,8 +301,12 @@ def collect(
     root: Path,
     config: Config,
     paths: list[str] | None,
+    reader: Callable[[str], files.SourceFile | files.Skipped] | None = None,
 ) -> RunResult:
-    """Run the checks and apply suppressions. `paths` None means every file of the repository."""
+    """Run the checks and apply suppressions. `paths` None means every file of the repository;
+    `reader` replaces reading from the working tree (the native pre-commit hook reads the index)."""
+    max_size = config.values["max-file-size"]
+    read = reader or (lambda path: files.read_source(root, path, max_size))
     candidates = files.list_repo_files(root) if paths is None else paths
     candidates = _apply_excludes(candidates, config)
     findings: list[Finding] = []
@@ -307,14 +325,14 @@ def collect(
                 if not enforcement.wants(path, settings):
                     continue
                 if path not in read_cache and path not in skipped:
-                    result = files.read_source(root, path, config.values["max-file-size"])
+                    result = read(path)
                     if isinstance(result, files.Skipped):
                         skipped[path] = result
                     else:
                         read_cache[path] = result
                 if path in read_cache:
                     sources.append(read_cache[path])
-        context = CheckContext(root=root, config=config, settings=settings, files=sources)
+        context = CheckContext(root=root, config=config, settings=settings, files=sources, reader=read)
         if paths is None:
             context._repo_files = candidates
         try:
@@ -335,7 +353,7 @@ def collect(
         if finding.path not in checked_sources and finding.path in read_cache:
             checked_sources[finding.path] = read_cache[finding.path]
         elif finding.path not in checked_sources and finding.line:
-            result = files.read_source(root, finding.path, config.values["max-file-size"])
+            result = read(finding.path)
             if isinstance(result, files.SourceFile):
                 checked_sources[finding.path] = result
     findings = apply_suppressions(findings, checked_sources)
@@ -348,11 +366,16 @@ def collect(
 
 def select_paths(args: argparse.Namespace, root: Path, default_all: bool) -> list[str] | None:
     """The files named on the command line, or None for the whole repository."""
-    if args.diff_base:
+    if args.staged:
+        staged = files.staged_files(root)
+        if staged is None:
+            raise ConfigError("--staged: git cannot list the staged files (is this a git repository?)")
+        paths: list[str] | None = staged
+    elif args.diff_base:
         changed = files.changed_files(root, args.diff_base)
         if changed is None:
             raise ConfigError(f"--diff-base {args.diff_base}: git cannot compare against it (is it fetched?)")
-        paths: list[str] | None = changed
+        paths = changed
     elif args.all_files or (default_all and not args.filenames):
         paths = None
     else:
@@ -385,9 +408,17 @@ def run(names: Sequence[str], argv: Sequence[str] | None, prog: str, description
 def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> int:
     root = files.find_root(Path.cwd())
     config = load_config(root, args.config)
+    outputs = extra_outputs(args.also)
     enforcements = [resolve(name) for name in names if config.enabled(name)]
     paths = select_paths(args, root, default_all)
-    result = collect(enforcements, root, config, paths)
+    reader = None
+    if args.staged:
+        blobs = files.read_staged(root, paths or [])
+        max_size = config.values["max-file-size"]
+        reader = lambda path: (  # noqa: E731
+            files.source_from_bytes(path, blobs[path], max_size) if path in blobs else files.read_source(root, path, max_size)
+        )
+    result = collect(enforcements, root, config, paths, reader)
     findings = result.findings
     if args.write_baseline:
         write_baseline(args.write_baseline, findings)
@@ -401,6 +432,8 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
+    for fmt, target in outputs:
+        write_atomic(target, render(fmt, findings, result.rules))
     text = render(args.format, findings, result.rules, color=color)
     if args.output:
         write_atomic(args.output, text)

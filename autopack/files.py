@@ -159,16 +159,61 @@ def read_source(root: Path, path: str, max_size: int) -> SourceFile | Skipped:
             full = target
         if not stat.S_ISREG(info.st_mode):
             return Skipped(path, "not a regular file", notify=False)
-        if info.st_size > max_size:
-            return Skipped(path, f"file is {info.st_size} bytes, over the {max_size}-byte limit", notify=True)
         with open(full, "rb") as handle:
             raw = handle.read(max_size + 1)
     except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop on resolve()
         reason = getattr(exc, "strerror", None) or str(exc)
         return Skipped(path, f"cannot read the file: {reason}", notify=True)
+    return source_from_bytes(path, raw, max_size)
+
+
+def source_from_bytes(path: str, raw: bytes, max_size: int) -> SourceFile | Skipped:
+    """The size and binary guards, then decoding: shared by working-tree and staged reads."""
+    if len(raw) > max_size:
+        return Skipped(path, f"file is over the {max_size}-byte size limit", notify=True)
     if b"\0" in raw[:BINARY_SNIFF_BYTES]:
         return Skipped(path, "binary file", notify=False)
     return decode_text(path, raw)
+
+
+def staged_files(root: Path) -> list[str] | None:
+    """Files added, copied, modified or renamed in the index; None when git cannot say."""
+    output = run_git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR")
+    if output is None:
+        return None
+    return sorted({p for p in output.decode("utf-8", "surrogateescape").split("\0") if p})
+
+
+def read_staged(root: Path, paths: list[str]) -> dict[str, bytes]:
+    """The index content of `paths` (what a commit would record), in one `git cat-file` call.
+    Paths with a newline cannot be named on cat-file's line protocol and are read one by one."""
+    plain = [p for p in paths if "\n" not in p]
+    request = "".join(f":{p}\n" for p in plain).encode("utf-8", "surrogateescape")
+    contents: dict[str, bytes] = {}
+    try:
+        output = subprocess.run(
+            ["git", "cat-file", "--batch"], cwd=root, input=request, capture_output=True, timeout=GIT_TIMEOUT, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return contents
+    position = 0
+    for path in plain:
+        end = output.find(b"\n", position)
+        if end == -1:
+            break
+        header = output[position:end].split()
+        position = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            continue  # "missing", a gitlink or a tree
+        size = int(header[2])
+        contents[path] = output[position : position + size]
+        position += size + 1
+    for path in paths:
+        if "\n" in path:
+            blob = run_git(root, "show", f":{path}")
+            if blob is not None:
+                contents[path] = blob
+    return contents
 
 
 def decode_text(path: str, raw: bytes) -> SourceFile:
