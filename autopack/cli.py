@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import sys
 from collections.abc import Sequence
@@ -66,11 +65,9 @@ def config_main(argv: Sequence[str] | None = None) -> int:
         effective.update({key: config.values[key] for key in GLOBAL_SETTINGS})
         for enforcement in enforcements:
             effective[enforcement.name] = config.section(enforcement.name, enforcement.settings)
-        autopilot = importlib.util.find_spec("autopack.autopilot.settings")
-        if autopilot is not None:
-            from autopack.autopilot.settings import SETTINGS
+        from autopack.autopilot.settings import SETTINGS as AUTOPILOT_SETTINGS
 
-            effective["autopilot"] = config.section("autopilot", SETTINGS)
+        effective["autopilot"] = config.section("autopilot", AUTOPILOT_SETTINGS)
     except ConfigError as exc:
         print(f"autopack config: error: {exc}", file=sys.stderr)
         return 2

@@ -148,7 +148,7 @@ class Config:
 
 def _line_of_key(text: str, key: str) -> int | None:
     """Best-effort line of `key = ...` in TOML text (tomllib gives no positions)."""
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 

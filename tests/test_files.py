@@ -1,0 +1,122 @@
+"""File selection and safe reading, on real repositories and real files."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from autopack import files
+from tests.conftest import git, write
+
+
+def test_repo_files_are_tracked_plus_untracked_not_ignored(make_repo):
+    root = make_repo({"a.txt": "a\n", ".gitignore": "ignored.txt\n"})
+    write(root, {"new.txt": "n\n", "ignored.txt": "i\n", "sub dir/ü.txt": "u\n"})
+    assert files.list_repo_files(root) == [".gitignore", "a.txt", "new.txt", "sub dir/ü.txt"]
+
+
+def test_plain_walk_outside_git_skips_dot_git_and_sorts(tmp_path):
+    write(tmp_path, {"b/x.txt": "x", "a.txt": "a", ".git-not/y": "y"})
+    assert files.list_repo_files(tmp_path) == [".git-not/y", "a.txt", "b/x.txt"]
+
+
+def test_find_root_is_the_git_top_level(make_repo):
+    root = make_repo({"deep/er/f.txt": "x"})
+    assert files.find_root(root / "deep" / "er") == root.resolve()
+
+
+def test_binary_files_are_skipped_silently(tmp_path):
+    write(tmp_path, {"img.bin": b"\x89PNG\0\0\0DEBUG=1"})
+    result = files.read_source(tmp_path, "img.bin", 1024)
+    assert isinstance(result, files.Skipped) and not result.notify
+
+
+def test_large_files_are_skipped_with_a_note(tmp_path):
+    write(tmp_path, {"big.env": "A=1\n" * 1000})
+    result = files.read_source(tmp_path, "big.env", 100)
+    assert isinstance(result, files.Skipped) and result.notify and "100-byte" in result.reason
+
+
+def test_bom_crlf_and_invalid_utf8_are_decoded(tmp_path):
+    write(tmp_path, {"x.env": b"\xef\xbb\xbfA=1\r\nB=\xff\xfe\r\n"})
+    source = files.read_source(tmp_path, "x.env", 1024)
+    assert isinstance(source, files.SourceFile)
+    assert source.lines[:2] == ["A=1", "B=\ufffd\ufffd"]
+    assert source.decode_errors
+
+
+def test_fifo_is_not_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    outcome: list[object] = []
+    reader = threading.Thread(target=lambda: outcome.append(files.read_source(tmp_path, "pipe", 1024)), daemon=True)
+    reader.start()
+    reader.join(5)
+    assert outcome and isinstance(outcome[0], files.Skipped)
+
+
+def test_symlink_out_of_the_repository_is_not_followed(tmp_path):
+    outside = tmp_path / "outside.env"
+    outside.write_text("DEBUG=1\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "link.env").symlink_to(outside)
+    (repo / "loop").symlink_to(repo / "loop")
+    assert isinstance(files.read_source(repo, "link.env", 1024), files.Skipped)
+    assert isinstance(files.read_source(repo, "loop", 1024), files.Skipped)
+
+
+def test_symlink_inside_the_repository_is_read(tmp_path):
+    write(tmp_path, {"real.env": "A=1\n"})
+    (tmp_path / "alias.env").symlink_to(tmp_path / "real.env")
+    source = files.read_source(tmp_path, "alias.env", 1024)
+    assert isinstance(source, files.SourceFile) and source.path == "alias.env"
+
+
+def test_unreadable_file_is_a_note_not_a_crash(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    write(tmp_path, {"secret.env": "A=1"})
+    (tmp_path / "secret.env").chmod(0)
+    result = files.read_source(tmp_path, "secret.env", 1024)
+    assert isinstance(result, files.Skipped) and result.notify
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("node_modules", "node_modules/x.js", True),
+        ("node_modules", "web/node_modules/x.js", True),
+        ("*.md", "docs/a.md", True),
+        ("docs/*.md", "docs/a.md", True),
+        ("docs/*.md", "docs/sub/a.md", False),
+        ("docs/**/*.md", "docs/sub/a.md", True),
+        ("**/*.md", "a.md", True),
+        (".autopack/runs", ".autopack/runs/x/y.json", True),
+        ("build", "src/builder.py", False),
+        ("a[0-9].txt", "a1.txt", True),
+    ],
+)
+def test_globs_follow_gitignore_like_rules(pattern, path, expected):
+    assert files.compile_globs([pattern])(path) is expected
+
+
+def test_staged_content_comes_from_the_index(make_repo):
+    root = make_repo({"a.env": "A=1\n", "b.env": "B=1\n"})
+    write(root, {"a.env": "A=staged\n"})
+    git(root, "add", "a.env")
+    write(root, {"a.env": "A=worktree\n"})
+    assert files.staged_files(root) == ["a.env"]
+    assert files.read_staged(root, ["a.env"]) == {"a.env": b"A=staged\n"}
+
+
+def test_changed_files_since_a_base(make_repo):
+    root = make_repo({"a.txt": "a"})
+    git(root, "checkout", "-q", "-b", "feature")
+    write(root, {"b.txt": "b"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "b")
+    assert files.changed_files(root, "main") == ["b.txt"]
+    assert files.changed_files(root, "no-such-rev") is None
