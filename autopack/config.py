@@ -40,7 +40,8 @@ DEFAULT_EXCLUDE = (
 class Setting:
     """One configuration key: its default, its type and a line of help for `autopack config`.
 
-    `kind` is one of: bool, int, number, str, str-list, table-list. `choices` limits a str;
+    `kind` is one of: bool, int, number, str, str-list, argv (a string or a list of strings, as
+    a command line), table-list. `choices` limits a str;
     `item` gives the keys of each table in a table-list.
     """
 
@@ -75,6 +76,8 @@ def _type_ok(value: Any, setting: Setting) -> bool:
             return isinstance(value, str) and (not setting.choices or value in setting.choices)
         case "str-list":
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        case "argv":
+            return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
         case "table-list":
             return isinstance(value, list) and all(isinstance(v, dict) for v in value)
     raise AssertionError(f"unknown setting kind {setting.kind!r}")
@@ -89,6 +92,7 @@ def _expected(setting: Setting) -> str:
         "number": "a number",
         "str": "a string",
         "str-list": "a list of strings",
+        "argv": "a string or a list of strings",
         "table-list": "a list of tables",
     }[setting.kind]
 
