@@ -1,0 +1,98 @@
+"""Hostile repositories: each gives a clear outcome, never a traceback, never a hang."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git, run_script, write
+
+PLANTED = {".env.production": "DEBUG=1\n"}
+
+
+def check_all(root: Path, *extra: str, timeout: float = 120):
+    result = run_script("autopack", "check", "--all-files", *extra, cwd=root, timeout=timeout)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (0, 1), result.stderr
+    return result
+
+
+def test_symlink_loops_and_links_out_of_the_repository(make_repo, tmp_path):
+    secret = tmp_path / "outside.env.production"
+    secret.write_text("DEBUG=1\n")
+    root = make_repo({"README.md": "# x\n"})
+    (root / "loop").symlink_to(root / "loop")
+    (root / "dir-loop").mkdir()
+    (root / "dir-loop" / "back").symlink_to(root / "dir-loop")
+    (root / "out.env.production").symlink_to(secret)
+    result = check_all(root)
+    assert "out.env.production" not in result.stdout
+
+
+def test_fifo_in_the_tree_does_not_hang(make_repo):
+    root = make_repo({"README.md": "# x\n"})
+    os.mkfifo(root / "pipe.env.production")
+    check_all(root, timeout=60)
+
+
+def test_file_names_with_newlines_unicode_and_spaces(make_repo):
+    root = make_repo({"dir with space/ünï cødé.env.production": "DEBUG=1\n", "new\nline.env.production": "DEBUG=1\n"})
+    result = check_all(root)
+    assert "ünï cødé" in result.stdout or result.returncode == 0
+
+
+def test_a_100k_line_file(make_repo):
+    root = make_repo({"big.env.production": "".join(f"KEY_{i}=value\n" for i in range(100_000))})
+    check_all(root)
+
+
+def test_a_20k_file_tree(make_repo):
+    files = {f"pkg{i // 500}/mod{i}.txt": f"line {i}\n" for i in range(20_000)}
+    root = make_repo(files)
+    check_all(root, timeout=300)
+
+
+def test_repository_without_commits(make_repo):
+    root = make_repo(PLANTED, commit=False)
+    check_all(root)
+
+
+def test_detached_head_worktree_and_shallow_clone(make_repo, tmp_path):
+    root = make_repo({"a.txt": "a\n", **PLANTED})
+    write(root, {"b.txt": "b\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "second")
+    git(root, "checkout", "-q", "--detach", "HEAD~1")
+    check_all(root)
+    worktree = tmp_path / "worktree"
+    git(root, "worktree", "add", "-q", str(worktree), "main")
+    assert (worktree / ".git").is_file()
+    check_all(worktree)
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    check_all(shallow)
+
+
+def test_submodule_is_not_descended_into(make_repo, tmp_path):
+    inner = make_repo({"inner.txt": "x\n"}, name="inner")
+    root = make_repo({"a.txt": "a\n"}, name="outer")
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "sub")
+    git(root, "commit", "-q", "-m", "submodule")
+    check_all(root)
+
+
+def test_no_git_at_all(tmp_path):
+    write(tmp_path, {"a.txt": "a\n", **PLANTED})
+    env_path = tmp_path / "bin"
+    env_path.mkdir()
+    result = run_script("autopack", "check", "--all-files", cwd=tmp_path, env={"PATH": str(env_path)})
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 1)
+
+
+@pytest.mark.parametrize("content", [b"", b"\0\0\0binary", b"\xff\xfe\x00D\x00E", b"\xef\xbb\xbf", b"\r\n" * 100])
+def test_odd_file_contents(make_repo, content):
+    root = make_repo({"odd.env.production": content})
+    check_all(root)
