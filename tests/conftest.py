@@ -11,6 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Fuzz tests are derandomized with a fixed, bounded number of examples so CI is repeatable and quick.
+settings.register_profile(
+    "autopack",
+    derandomize=True,
+    max_examples=int(os.environ.get("AUTOPACK_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("autopack")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
