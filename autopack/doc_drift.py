@@ -1,0 +1,708 @@
+"""Doc drift: run the repository's own doc checks, and find links, anchors and paths that no
+longer exist in its Markdown.
+
+Two halves, both mechanical and offline:
+- configured checks (`[[tool.autopack.doc-drift.commands]]`, or `preset = "autopack-seed"`) run
+  without a shell through `autopack.commands`; a failure, a timeout or a missing program or
+  script is a finding whose `data["evidence"]` is the command's deterministic evidence;
+- built-in checks parse every Markdown file with markdown-it-py (CommonMark: code, reference
+  links, images and HTML comments are what the parser says they are) and report relative links
+  to missing files (APR201), `#anchors` missing from the target's GitHub heading slugs (APR202)
+  and repo paths in inline code and shell code blocks that do not exist (APR203).
+
+The subject is the whole doc set: a rename anywhere can break a link in an unchanged file, so the
+hook ignores the file names it is handed and always checks everything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import re
+import shlex
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from autopack import commands, engine, files
+from autopack.config import Config, Setting
+from autopack.engine import CheckContext, Enforcement
+from autopack.findings import ConfigError, Finding, Rule, Severity
+
+DOC = "doc-drift.md"
+
+# --- rules -------------------------------------------------------------------------------------
+
+DOC_CHECK_FAILED = Rule(
+    id="APR200",
+    name="doc-check-failed",
+    severity=Severity.ERROR,
+    summary="A configured doc check exited with a non-zero status.",
+    fix="Run the command shown and fix what it reports (the evidence has its stderr excerpt).",
+    doc=DOC,
+)
+BROKEN_LINK = Rule(
+    id="APR201",
+    name="broken-relative-link",
+    severity=Severity.ERROR,
+    summary="A relative link or image points to a file that does not exist.",
+    fix="Point the link at the file's current path, or remove it.",
+    doc=DOC,
+)
+BROKEN_ANCHOR = Rule(
+    id="APR202",
+    name="broken-anchor",
+    severity=Severity.ERROR,
+    summary="A link's #anchor matches no heading (GitHub slug) or HTML id in the target document.",
+    fix="Use the anchor of an existing heading (lowercase, punctuation removed, spaces as -).",
+    doc=DOC,
+)
+MISSING_CODE_PATH = Rule(
+    id="APR203",
+    name="missing-code-path",
+    severity=Severity.ERROR,
+    summary="A repository path in inline code or a shell code block does not exist.",
+    fix="Update the path to where the file lives now, or remove the reference.",
+    doc=DOC,
+)
+DOC_CHECK_TIMEOUT = Rule(
+    id="APR204",
+    name="doc-check-timeout",
+    severity=Severity.ERROR,
+    summary="A configured doc check ran past its timeout; its process group was killed.",
+    fix="Make the check faster or raise its `timeout` (seconds) in the doc-drift configuration.",
+    doc=DOC,
+)
+DOC_CHECK_NOT_FOUND = Rule(
+    id="APR205",
+    name="doc-check-not-found",
+    severity=Severity.ERROR,
+    summary="A configured doc check's program or script does not exist (script not found).",
+    fix="Restore the script or install the program, or remove the command (use `if-exists` for optional checks).",
+    doc=DOC,
+)
+RULES = (DOC_CHECK_FAILED, BROKEN_LINK, BROKEN_ANCHOR, MISSING_CODE_PATH, DOC_CHECK_TIMEOUT, DOC_CHECK_NOT_FOUND)
+_RULE_BY_STATUS = {commands.FAILED: DOC_CHECK_FAILED, commands.TIMEOUT: DOC_CHECK_TIMEOUT, commands.NOT_FOUND: DOC_CHECK_NOT_FOUND}
+
+# --- settings ----------------------------------------------------------------------------------
+
+PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
+    "none": (),
+    # The seed's Phase 2 trio: the repository's own mechanical doc checks.
+    "autopack-seed": (
+        {"name": "check_docs_drift", "run": ["python", "scripts/check_docs_drift.py"]},
+        {"name": "docs-tests", "run": ["pytest", "-q", "tests/docs/"], "if-exists": "tests/docs"},
+        {"name": "sot_summary_refresh", "run": ["python", "scripts/tidy/sot_summary_refresh.py", "--check"]},
+    ),
+}
+
+COMMAND_ITEM: dict[str, Setting] = {
+    "run": Setting(None, "argv", "The command: a list of arguments, or a string split like a shell would (never run by a shell)."),
+    "name": Setting("", "str", "A label for the command (default: the command line)."),
+    "if-exists": Setting("", "str", "Repo-relative path: skip the command when it is absent."),
+    "timeout": Setting(commands.DEFAULT_TIMEOUT, "number", "Seconds before the command's process group is killed."),
+    "cwd": Setting(".", "str", "Working directory, relative to the repository root (must stay inside it)."),
+}
+
+SETTINGS: dict[str, Setting] = {
+    "preset": Setting("none", "str", "A named set of commands run before `commands`.", choices=tuple(PRESETS)),
+    "commands": Setting([], "table-list", "Doc checks to run: each a table with `run` and optional `name`, `if-exists`, `timeout`, `cwd`.", item=COMMAND_ITEM),
+    "docs-globs": Setting(["**/*.md"], "str-list", "Markdown files the built-in checks read."),
+    "check-links": Setting(True, "bool", "APR201: relative links and images to missing files."),
+    "check-anchors": Setting(True, "bool", "APR202: #anchors missing from the target document."),
+    "check-code-paths": Setting(True, "bool", "APR203: repo paths in inline code and shell code blocks that do not exist."),
+    "ignore-targets": Setting([], "str-list", "Globs of repo paths never reported as missing (e.g. generated files)."),
+}
+
+# --- configured commands -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One doc check to run, validated: argv, repo-relative cwd and if-exists, timeout."""
+
+    name: str
+    argv: tuple[str, ...]
+    cwd: str
+    if_exists: str
+    timeout: float
+    line: int | None  # where the configuration declares it (for the finding's location)
+
+
+def _inside(root: Path, relative: str) -> bool:
+    resolved = (root / relative).resolve()
+    return resolved == root.resolve() or resolved.is_relative_to(root.resolve())
+
+
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:tool\.autopack\.)?[\"']?doc-drift[\"']?\.commands[ \t]*\]\]", re.MULTILINE)
+
+
+def _declaration_lines(text: str, key: str) -> tuple[list[int], int | None]:
+    """Lines of each `[[...doc-drift.commands]]` header, and of the first `key =` line."""
+    headers = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
+    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
+    return headers, (text.count("\n", 0, match.start()) + 1 if match else None)
+
+
+def command_specs(root: Path, config: Config, settings: dict[str, Any]) -> list[CommandSpec]:
+    """The preset's commands then the configured ones, validated (ConfigError names the key)."""
+    headers, commands_line = _declaration_lines(config.text, "commands")
+    _, preset_line = _declaration_lines(config.text, "preset")
+    where = f"{config.source}" if config.source else "configuration"
+    specs: list[CommandSpec] = []
+    entries = [(item, f"preset {settings['preset']!r}", preset_line) for item in PRESETS[settings["preset"]]]
+    for index, item in enumerate(settings["commands"]):
+        line = headers[index] if index < len(headers) else commands_line
+        entries.append((item, f"{config.prefix}doc-drift.commands[{index}]", line))
+    for item, label, line in entries:
+        location = f"{where}:{line}" if line else where
+
+        def fail(key: str, problem: str) -> ConfigError:
+            return ConfigError(f"{location}: `{label}.{key}` {problem}")
+
+        run = item.get("run")
+        if run is None:
+            raise fail("run", "is required: the command to run, e.g. run = [\"python\", \"scripts/check_docs.py\"]")
+        try:
+            argv = commands.parse_argv(run)
+        except ValueError as exc:
+            raise fail("run", f"cannot be split into arguments ({exc}); check its quotes") from None
+        if not argv or not argv[0]:
+            raise fail("run", "is empty; give the program and its arguments")
+        timeout = item.get("timeout", commands.DEFAULT_TIMEOUT)
+        if timeout <= 0:
+            raise fail("timeout", f"must be a positive number of seconds, not {timeout!r}")
+        cwd = item.get("cwd") or "."
+        if not _inside(root, cwd):
+            raise fail("cwd", f"{cwd!r} leaves the repository; use a path inside it")
+        if_exists = item.get("if-exists") or ""
+        if if_exists and not _inside(root, if_exists):
+            raise fail("if-exists", f"{if_exists!r} leaves the repository; use a path inside it")
+        name = item.get("name") or shlex.join(argv)
+        specs.append(CommandSpec(name, tuple(argv), posixpath.normpath(cwd), if_exists, float(timeout), line))
+    return specs
+
+
+def run_spec(root: Path, spec: CommandSpec) -> commands.CommandEvidence:
+    """Run one validated command (or skip it when its `if-exists` path is absent)."""
+    if spec.if_exists and not (root / spec.if_exists).exists():
+        return commands.not_run(list(spec.argv), spec.cwd, commands.SKIPPED, f"skipped: {spec.if_exists} is absent")
+    return commands.run_command(list(spec.argv), root / spec.cwd, spec.timeout, cwd_label=spec.cwd)
+
+
+def run_configured(root: Path, config: Config, settings: dict[str, Any]) -> list[tuple[CommandSpec, commands.CommandEvidence]]:
+    """Every configured doc check with its evidence, in configuration order (for the autopilot)."""
+    return [(spec, run_spec(root, spec)) for spec in command_specs(root, config, settings)]
+
+
+def _last_line(evidence: commands.CommandEvidence) -> str:
+    for text in (evidence.stderr_excerpt, evidence.stdout_excerpt):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lines:
+            return lines[-1][:200]
+    return ""
+
+
+def _config_path(context: CheckContext) -> str:
+    """Where command findings point: the configuration file, repo-relative when inside the repo."""
+    source = context.config.source
+    if source is None:
+        return "pyproject.toml"
+    try:
+        return source.resolve().relative_to(context.root.resolve()).as_posix()
+    except ValueError:
+        return source.as_posix()
+
+
+def _command_findings(context: CheckContext) -> Iterator[Finding]:
+    config_path = _config_path(context)
+    for spec, evidence in run_configured(context.root, context.config, context.settings):
+        rule = _RULE_BY_STATUS.get(evidence.status)
+        if rule is None:
+            continue
+        if evidence.status == commands.FAILED and evidence.exit_code is not None:
+            message = f"doc check `{evidence.command}` failed with exit code {evidence.exit_code}"
+        elif evidence.status == commands.FAILED:
+            message = f"doc check `{evidence.command}` failed: {evidence.detail}"
+        else:
+            message = f"doc check `{evidence.command}`: {evidence.detail}"
+        last = _last_line(evidence) if evidence.status != commands.NOT_FOUND else ""
+        if last:
+            message += f": {last}"
+        yield rule.finding(
+            config_path,
+            message,
+            line=spec.line,
+            line_text=f"doc-drift command {spec.name} {evidence.command}",
+            data={"name": spec.name, "evidence": evidence.to_dict()},
+        )
+
+
+# --- Markdown: GitHub heading slugs ------------------------------------------------------------
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading anchor: lowercase; letters, marks, digits, `_` and `-` kept (unicode
+    included); every space becomes `-`; everything else removed."""
+    out = []
+    for char in text.lower():
+        if char == " ":
+            out.append("-")
+        elif char == "-" or unicodedata.category(char)[0] in "LMN" or unicodedata.category(char) == "Pc":
+            out.append(char)
+    return "".join(out)
+
+
+class Slugger:
+    """Numbers duplicate slugs like GitHub: `intro`, `intro-1`, `intro-2`."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        base = result = github_slug(text)
+        while result in self.seen:
+            self.seen[base] += 1
+            result = f"{base}-{self.seen[base]}"
+        self.seen[result] = 0
+        return result
+
+
+_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
+
+# --- Markdown: extraction ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link target written in a document, or a path written in its code."""
+
+    target: str
+    line: int
+    kind: str  # "link", "image", "html link", "inline code", "shell code block"
+
+
+@dataclass
+class Document:
+    """What the checks need from one Markdown file: its anchors, links and code paths."""
+
+    path: str
+    lines: list[str]
+    anchors: set[str] = field(default_factory=set)
+    links: list[Reference] = field(default_factory=list)
+    code_paths: list[Reference] = field(default_factory=list)
+
+
+class _HtmlScan(HTMLParser):
+    """Link targets (`href`, `src`) and anchors (`id`, `name`) of an HTML fragment; comments and
+    text are ignored by construction."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, int, str]] = []
+        self.anchors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name"):
+                self.anchors.append(value)
+            elif (name == "href" and tag in ("a", "link", "area")) or (name == "src" and tag in ("img", "source", "video", "audio", "script", "iframe")):
+                self.links.append((value, line, "image" if tag == "img" else "html link"))
+
+    handle_startendtag = handle_starttag
+
+
+def _scan_html(document: Document, html: str, first_line: int) -> None:
+    scan = _HtmlScan()
+    try:
+        scan.feed(html)
+        scan.close()
+    except Exception:  # noqa: BLE001 - malformed HTML is skipped, never a crash
+        return
+    document.anchors.update(anchor.lower() for anchor in scan.anchors)
+    document.links.extend(Reference(target, first_line + line - 1, kind) for target, line, kind in scan.links)
+
+
+def _heading_text(children: Sequence[Any]) -> str:
+    """The heading's text content, as a browser's textContent would give it."""
+    parts = []
+    for token in children:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _add_heading(document: Document, slugger: Slugger, text: str) -> None:
+    document.anchors.add(slugger.slug(text))
+    for variant in {text.strip(), _EMOJI_CODE.sub("", text).strip()}:
+        document.anchors.add(github_slug(variant))
+
+
+SHELL_FENCES = frozenset({"sh", "bash", "shell", "console", "zsh"})
+
+
+def _markdown_parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _blank_front_matter(text: str) -> str:
+    """YAML front matter (`---` ... `---` at the top) as blank lines, so line numbers stay."""
+    if not text.startswith("---"):
+        return text
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return text
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n" * index + "\n" + "\n".join(lines[index + 1 :])
+    return text
+
+
+def parse_document(parser: Any, source: files.SourceFile) -> Document:
+    """One pass over markdown-it's tokens; line numbers come from the tokens' source maps."""
+    document = Document(source.path, source.lines)
+    slugger = Slugger()
+    tokens = parser.parse(_blank_front_matter(source.text))
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            _add_heading(document, slugger, _heading_text(tokens[index + 1].children or []))
+        elif token.type == "inline" and token.map:
+            _scan_inline(document, token.children or [], token.map[0] + 1)
+        elif token.type == "html_block" and token.map:
+            _scan_html(document, token.content, token.map[0] + 1)
+        elif token.type == "fence" and token.map and token.info.split()[:1] and token.info.split()[0].lower() in SHELL_FENCES:
+            for target, offset in shell_paths(token.content):
+                document.code_paths.append(Reference(target, token.map[0] + 2 + offset, "shell code block"))
+    return document
+
+
+def _scan_inline(document: Document, children: Sequence[Any], line: int) -> None:
+    link_depth = 0
+    for token in children:
+        if token.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif token.type == "link_open":
+            link_depth += 1
+            if token.markup != "autolink":
+                document.links.append(Reference(str(token.attrs.get("href", "")), line, "link"))
+        elif token.type == "link_close":
+            link_depth -= 1
+        elif token.type == "image":
+            document.links.append(Reference(str(token.attrs.get("src", "")), line, "image"))
+        elif token.type == "code_inline" and link_depth == 0:
+            for target, _ in shell_paths(token.content, prompts=False):
+                document.code_paths.append(Reference(target, line, "inline code"))
+        elif token.type == "html_inline":
+            _scan_html(document, token.content, line)
+            line += token.content.count("\n")
+
+
+# --- paths in shell commands -------------------------------------------------------------------
+
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;", "|&"})
+# Commands whose arguments are (or may be) created by the command itself.
+_CREATORS = frozenset({"mkdir", "touch", "cp", "mv", "ln", "rsync", "install", "tee", "wget", "curl", "tar", "unzip", "rm", "rmdir", "scp"})
+_GIT_CREATORS = frozenset({"clone", "init", "worktree", "mv", "rm", "submodule"})
+_WRAPPERS = frozenset({"sudo", "time", "exec", "env", "nohup", "command"})
+_OUTPUT_OPTIONS = frozenset({"-o", "--output", "--out", "--outdir", "--out-dir", "--output-dir", "--dest", "--destination", "--target", "--prefix", "-O", "--build-dir", "--cov-report", "-d", "--dist-dir", "--log-file", "--junitxml", "--basetemp"})
+_REDIRECTS = frozenset({">", ">>", ">|", "&>", "&>>"})
+_UNSAFE = re.compile(r"[*?\[\]{}$<>|=`'\"\\:,;()!#%^]|^~")
+_LOCATION_SUFFIX = re.compile(r"(?::\d+){1,2}$|::[\w\[\]\-.]+$")
+
+
+def _command_lines(block: str, prompts: bool) -> Iterator[tuple[str, int]]:
+    """Logical command lines of a shell block with their line offset: `$ ` prompts stripped (when
+    any line has one, the others are output and skipped), `\\` continuations joined, heredoc
+    bodies skipped."""
+    raw = block.split("\n")
+    prompted = prompts and any(line.lstrip().startswith("$ ") for line in raw)
+    heredoc: str | None = None
+    pending: tuple[str, int] | None = None
+    for offset, line in enumerate(raw):
+        if heredoc is not None:
+            if line.strip() == heredoc:
+                heredoc = None
+            continue
+        stripped = line.strip()
+        if pending is not None:
+            text, start = pending
+            stripped = text + " " + stripped
+        else:
+            start = offset
+            if prompted:
+                if not line.lstrip().startswith("$ "):
+                    continue
+                stripped = line.lstrip()[2:].strip()
+        if stripped.endswith("\\"):
+            pending = (stripped[:-1], start)
+            continue
+        pending = None
+        marker = re.search(r"<<-?\s*['\"]?(\w+)", stripped)
+        if marker:
+            heredoc = marker.group(1)
+        yield stripped, start
+    if pending is not None:
+        yield pending
+
+
+def _split_words(line: str) -> list[str]:
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        return list(lexer)
+    except ValueError:  # unbalanced quotes: fall back to plain words
+        return line.split()
+
+
+def _segments(words: list[str]) -> Iterator[list[str]]:
+    current: list[str] = []
+    for word in words:
+        if word in _SEPARATORS:
+            if current:
+                yield current
+            current = []
+        else:
+            current.append(word)
+    if current:
+        yield current
+
+
+def _segment_paths(segment: list[str]) -> Iterator[str]:
+    """Words of one simple command that name existing-file inputs (not outputs it creates)."""
+    while segment and ("=" in segment[0] and not segment[0].startswith("-") or segment[0] in _WRAPPERS):
+        segment = segment[1:]
+    if not segment:
+        return
+    program = Path(segment[0]).name
+    if program in _CREATORS or (program == "git" and len(segment) > 1 and segment[1] in _GIT_CREATORS):
+        return
+    skip_next = False
+    for word in segment:
+        if skip_next:
+            skip_next = False
+            continue
+        if word in _REDIRECTS or word in _OUTPUT_OPTIONS:
+            skip_next = True
+            continue
+        if word.startswith("-"):
+            option, sep, value = word.partition("=")
+            if sep and option not in _OUTPUT_OPTIONS:
+                yield value
+            continue
+        yield word
+
+
+def shell_paths(block: str, prompts: bool = True) -> Iterator[tuple[str, int]]:
+    """Path-like words of shell commands with their line offset in `block`."""
+    for line, offset in _command_lines(block, prompts):
+        for segment in _segments(_split_words(line)):
+            for word in _segment_paths(segment):
+                word = _LOCATION_SUFFIX.sub("", word)
+                if word.startswith("./"):
+                    word = word[2:]
+                if "/" in word.strip("/") and not _UNSAFE.search(word) and "//" not in word:
+                    yield word, offset
+
+
+# --- the checks --------------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+class _Repo:
+    """The repository as the checks see it: which paths exist, and each Markdown file's anchors."""
+
+    def __init__(self, context: CheckContext, parser: Any) -> None:
+        self.context = context
+        self.parser = parser
+        self.files = set(context.repo_files())
+        self.dirs = {"."}
+        for path in self.files:
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                self.dirs.add("/".join(parts[:depth]))
+        self.documents: dict[str, Document | None] = {}
+        self.ignored = files.compile_globs(context.settings["ignore-targets"])
+
+    def exists(self, path: str) -> bool:
+        return path in self.files or path in self.dirs or os.path.exists(self.context.root / path)
+
+    def is_dir(self, path: str) -> bool:
+        return path in self.dirs or (self.context.root / path).is_dir()
+
+    def document(self, path: str) -> Document | None:
+        if path not in self.documents:
+            source = self.context.read(path)
+            self.documents[path] = parse_document(self.parser, source) if source else None
+        return self.documents[path]
+
+
+def _resolve(base_dir: str, path: str) -> str | None:
+    """A link path as a repo-relative path; None when it leaves the repository."""
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(base_dir, path)
+    normal = posixpath.normpath(joined) if joined else "."
+    return None if normal == ".." or normal.startswith("../") else normal
+
+
+def _column(line_text: str, *needles: str) -> int | None:
+    for needle in needles:
+        if needle:
+            position = line_text.find(needle)
+            if position >= 0:
+                return position + 1
+    return None
+
+
+def _line_text(document: Document, line: int) -> str:
+    return document.lines[line - 1] if 0 < line <= len(document.lines) else ""
+
+
+def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) -> Iterator[Finding]:
+    base_dir = posixpath.dirname(document.path)
+    for reference in document.links:
+        href = reference.target.strip()
+        if not href or href.startswith("//") or _SCHEME.match(href):
+            continue  # external, mailto:, data: and friends: never fetched, never flagged
+        raw_path, _, fragment = href.partition("#")
+        raw_path, _, query = raw_path.partition("?")
+        path = unquote(raw_path)
+        if "{{" in path or "{%" in path:
+            continue  # a template (Jekyll, Hugo): the real target is known only after rendering
+        target = _resolve(base_dir, path) if path else document.path
+        if target is None or repo.ignored(target):
+            continue
+        text = _line_text(document, reference.line)
+        column = _column(text, href, raw_path, path)
+        if not repo.exists(target):
+            if settings["check-links"] and not _generated_html(repo, target):
+                what = "image" if reference.kind == "image" else "link"
+                resolved = "" if target == path else f" (resolved to {target})"
+                yield BROKEN_LINK.finding(
+                    document.path,
+                    f"{what} target `{path}` does not exist{resolved}",
+                    line=reference.line, column=column, line_text=text,
+                    data={"href": href, "target": target},
+                )
+            continue
+        if settings["check-anchors"] and fragment:
+            yield from _anchor_findings(repo, document, reference, target, unquote(fragment), query, column)
+
+
+def _generated_html(repo: _Repo, target: str) -> bool:
+    """`page.html` next to `page.md`: a link into the site the docs are built into."""
+    return target.endswith(".html") and repo.exists(target[: -len(".html")] + ".md")
+
+
+def _anchor_findings(repo: _Repo, document: Document, reference: Reference, target: str, fragment: str,
+                     query: str, column: int | None) -> Iterator[Finding]:
+    anchor = fragment.removeprefix("user-content-").lower()
+    if not anchor or anchor == "top" or "plain=1" in query or not target.lower().endswith(MARKDOWN_SUFFIXES):
+        return
+    if repo.is_dir(target):
+        return
+    target_document = document if target == document.path else repo.document(target)
+    if target_document is None or anchor in target_document.anchors:
+        return
+    close = difflib.get_close_matches(anchor, sorted(target_document.anchors), n=1)
+    hint = f"; did you mean `#{close[0]}`?" if close else ""
+    where = "this document" if target == document.path else target
+    text = _line_text(document, reference.line)
+    yield BROKEN_ANCHOR.finding(
+        document.path,
+        f"anchor `#{fragment}` matches no heading in {where}{hint}",
+        line=reference.line, column=column, line_text=text,
+        data={"href": reference.target, "target": target, "anchor": fragment},
+    )
+
+
+def _code_path_findings(repo: _Repo, document: Document) -> Iterator[Finding]:
+    doc_dir = posixpath.dirname(document.path)
+    bases = [""] if not doc_dir else ["", doc_dir]
+    for reference in document.code_paths:
+        word = reference.target.rstrip("/")
+        parts = word.split("/")
+        leading = next((i for i, part in enumerate(parts) if part not in (".", "..")), len(parts))
+        if leading >= len(parts) - 1:
+            continue  # `dir/` alone or `../x`: nothing under a known directory to check
+        anchor_prefix = "/".join(parts[: leading + 1])
+        checkable = False
+        found = False
+        for base in bases:
+            candidate = _resolve(base, word)
+            anchor_dir = _resolve(base, anchor_prefix)
+            if candidate is None or anchor_dir is None or anchor_dir == "." or not repo.is_dir(anchor_dir):
+                continue
+            checkable = True
+            if repo.exists(candidate) or repo.ignored(candidate):
+                found = True
+                break
+        if checkable and not found:
+            text = _line_text(document, reference.line)
+            yield MISSING_CODE_PATH.finding(
+                document.path,
+                f"path `{reference.target}` in {reference.kind} does not exist",
+                line=reference.line, column=_column(text, reference.target, word), line_text=text,
+                data={"target": word},
+            )
+
+
+def _builtin_findings(context: CheckContext) -> Iterator[Finding]:
+    settings = context.settings
+    if not (settings["check-links"] or settings["check-anchors"] or settings["check-code-paths"]):
+        return
+    wanted = files.compile_globs(settings["docs-globs"])
+    paths = [path for path in context.repo_files() if wanted(path)]
+    if not paths:
+        return
+    repo = _Repo(context, _markdown_parser())
+    for path in paths:
+        document = repo.document(path)
+        if document is None:
+            continue
+        if settings["check-links"] or settings["check-anchors"]:
+            yield from _link_findings(repo, document, settings)
+        if settings["check-code-paths"]:
+            yield from _code_path_findings(repo, document)
+
+
+def check(context: CheckContext) -> Iterable[Finding]:
+    """Configured commands first (they may take time), then the built-in Markdown checks."""
+    yield from _command_findings(context)
+    yield from _builtin_findings(context)
+
+
+ENFORCEMENT = Enforcement(
+    name="doc-drift",
+    hook_id="doc-drift",
+    rules=RULES,
+    settings=SETTINGS,
+    check=check,
+    wants=None,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return engine.run(
+        ["doc-drift"],
+        argv,
+        prog="autopack-doc-drift",
+        description="Run the repository's doc checks and find broken links, anchors and paths in its Markdown.",
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
