@@ -1,0 +1,45 @@
+"""Policy-checked parallel execution and the anchors that authorise it.
+
+    from autopack.parallel import execute_parallel, load_anchor
+    results = execute_parallel(tasks, workers=4, anchor=load_anchor(".autopack/anchor.yaml"))
+
+Names load on first use (PEP 562), so `import autopack.parallel.lint` (the hook) stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from autopack.parallel.anchor import DEFAULT_ANCHOR_PATH, Anchor, AnchorError, load_anchor
+    from autopack.parallel.executor import (
+        ParallelismPolicyError,
+        TaskResult,
+        execute_parallel,
+        execute_parallel_runs,
+    )
+
+_EXPORTS = {
+    "Anchor": "anchor",
+    "AnchorError": "anchor",
+    "DEFAULT_ANCHOR_PATH": "anchor",
+    "load_anchor": "anchor",
+    "ParallelismPolicyError": "executor",
+    "TaskResult": "executor",
+    "execute_parallel": "executor",
+    "execute_parallel_runs": "executor",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,0 +1,499 @@
+"""`autopack-parallel-lint`: parallel work without an anchor, found from the syntax tree alone.
+
+The scanned code is parsed with `ast`, never imported. A file that mentions none of the
+configured names is not parsed at all: the substring test is the whole cost for most files.
+Names are followed through `import ... as`, `from ... import ... as`, simple assignments,
+attribute calls on modules and objects, `getattr(obj, "name")` and `functools.partial`.
+The lint is conservative where it cannot know: `**kwargs` may carry `anchor`, so it is not a
+finding, and any `anchor=` other than a literal None counts as an anchor.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from operator import attrgetter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from autopack import engine
+from autopack.config import Setting
+from autopack.engine import CheckContext, Enforcement
+from autopack.files import SourceFile, compile_globs
+from autopack.findings import Finding, Rule, Severity
+
+DOC = "parallelism.md"
+PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
+WORKER_KEYWORDS = ("workers", "max_workers")
+EXECUTORS = {"ThreadPoolExecutor", "ProcessPoolExecutor"}
+MP_POOLS = {"Pool": "multiprocessing.Pool", "ThreadPool": "multiprocessing.pool.ThreadPool"}
+MP_MODULES = ("multiprocessing", "multiprocessing.pool")
+SHOWN_SOURCE_CHARS = 60
+
+SETTINGS: dict[str, Setting] = {
+    "entry-points": Setting(
+        ["execute_parallel", "execute_parallel_runs"],
+        "str-list",
+        "Functions whose calls need `anchor=` unless workers is provably 1 (APP401).",
+    ),
+    "serial-by-default": Setting(
+        ["execute_parallel"],
+        "str-list",
+        "Entry points whose workers default to 1, so a call without `workers=` is serial.",
+    ),
+    "internal-names": Setting(
+        ["_execute_parallel_internal"],
+        "str-list",
+        "Private runners that skip the policy; any import or call outside `owner` is APP402.",
+    ),
+    "owner": Setting(
+        "autopack/parallel/",
+        "str",
+        "The package directory, module file or dotted module that owns the internal names; matched at "
+        "any depth unless it starts with `/`.",
+    ),
+    "raw-pool-paths": Setting(
+        [],
+        "str-list",
+        "Globs of files where a raw ThreadPoolExecutor, ProcessPoolExecutor or multiprocessing.Pool with "
+        "more than one worker is APP403 (empty: APP403 is off).",
+    ),
+}
+
+UNPARSABLE = Rule(
+    id="APP400",
+    name="python-syntax-error",
+    severity=Severity.ERROR,
+    summary="A Python file that mentions a parallel entry point does not parse, so it cannot be checked.",
+    fix="Fix the syntax error; the parallelism lint checks only files Python can parse.",
+    doc=DOC,
+)
+PARALLEL_WITHOUT_ANCHOR = Rule(
+    id="APP401",
+    name="parallel-without-anchor",
+    severity=Severity.ERROR,
+    summary="A parallel entry point is called with workers that are not provably 1 and no anchor.",
+    fix='Pass anchor=load_anchor(".autopack/anchor.yaml") (see docs/parallelism.md), or use workers=1.',
+    doc=DOC,
+)
+INTERNAL_API = Rule(
+    id="APP402",
+    name="internal-parallel-api",
+    severity=Severity.ERROR,
+    summary="The private, unchecked parallel runner is used outside the module that owns it.",
+    fix="Call the policy-checked execute_parallel(tasks, workers=..., anchor=...) instead.",
+    doc=DOC,
+)
+RAW_POOL = Rule(
+    id="APP403",
+    name="raw-parallel-pool",
+    severity=Severity.ERROR,
+    summary="A raw thread or process pool with more than one worker bypasses the parallelism policy.",
+    fix="Use autopack.parallel.execute_parallel(tasks, workers=N, anchor=...) or a single worker.",
+    doc=DOC,
+)
+
+
+def owner_matcher(owner: str) -> Callable[[str], bool]:
+    """A path, directory or dotted module → predicate on repo-relative paths. A directory also
+    matches the module file of the same name (`a/b` matches `a/b/x.py` and `a/b.py`)."""
+    value = owner.strip()
+    if not value.strip("/"):
+        return lambda _path: False
+    if "/" not in value and not value.endswith(PYTHON_SUFFIXES):
+        value = value.replace(".", "/")
+    prefix = "" if value.startswith("/") else "(?:.*/)?"
+    value = value.strip("/")
+    tail = "" if value.endswith(PYTHON_SUFFIXES) else r"(?:\.pyi?|/.*)"
+    pattern = re.compile(f"{prefix}{re.escape(value)}{tail}", re.DOTALL)
+    return lambda path: pattern.fullmatch(path) is not None
+
+
+def _provably_one(node: ast.expr) -> bool:
+    """`1` written as a literal (`1`, `(1)`, `+1`, `0x1`); a bool or any expression is not."""
+    return _literal_int(node) == 1
+
+
+def _literal_int(node: ast.expr) -> int | None:
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """`a.b.c` for a chain of names, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What a `functools.partial` alias already carries."""
+
+    target: str
+    keywords: tuple[ast.keyword, ...]
+
+
+@dataclass
+class Scope:
+    """Module-wide bindings, flow-insensitive: imports and simple assignments anywhere in the file."""
+
+    aliases: dict[str, str] = field(default_factory=dict)  # local name → configured name
+    partials: dict[str, Bound] = field(default_factory=dict)
+    shadowed: set[str] = field(default_factory=set)  # configured names rebound to something else
+    functools: set[str] = field(default_factory=set)  # names of the functools module
+    partial_names: set[str] = field(default_factory=set)  # names of functools.partial
+    pool_classes: dict[str, str] = field(default_factory=dict)  # local name → executor/pool kind
+    mp_roots: set[str] = field(default_factory=set)  # names of multiprocessing modules/contexts
+
+
+class FileScan:
+    """One parsed file: bindings first, then every call judged against them."""
+
+    def __init__(self, lint: Lint, source: SourceFile, tree: ast.Module, owned: bool, pools: bool) -> None:
+        self.lint = lint
+        self.source = source
+        self.tree = tree
+        self.owned = owned
+        self.pools = pools
+        self.scope = Scope()
+        self.findings: list[Finding] = []
+        self.handled: set[int] = set()  # ids of nodes already judged (partial targets, alias values)
+
+    # -- reporting ------------------------------------------------------------------------------
+
+    def report(self, rule: Rule, node: ast.AST, message: str, data: dict[str, Any] | None = None) -> None:
+        line = getattr(node, "lineno", 1)
+        lines = self.source.lines
+        self.findings.append(
+            rule.finding(
+                self.source.path,
+                message,
+                line=line,
+                column=getattr(node, "col_offset", 0) + 1,
+                line_text=lines[line - 1] if 0 < line <= len(lines) else "",
+                data=data,
+            )
+        )
+
+    def shown(self, node: ast.AST) -> str:
+        text = ast.unparse(node)
+        return text if len(text) <= SHOWN_SOURCE_CHARS else text[: SHOWN_SOURCE_CHARS - 3] + "..."
+
+    # -- the walk -------------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        imports: list[ast.Import | ast.ImportFrom] = []
+        assigns: list[ast.Assign] = []
+        calls: list[ast.Call] = []
+        references: list[ast.Attribute] = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.append(node)
+            elif isinstance(node, ast.Assign):
+                assigns.append(node)
+            elif isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, ast.Attribute) and node.attr in self.lint.internals:
+                references.append(node)
+        by_position = attrgetter("lineno", "col_offset")
+        for statement in sorted(imports, key=by_position):
+            self.bind_import(statement)
+        for statement in sorted(assigns, key=by_position):
+            self.bind_assignment(statement)
+        for call in sorted(calls, key=by_position):
+            self.judge_call(call)
+        if not self.owned:
+            for reference in references:
+                if id(reference) not in self.handled:
+                    self.report(
+                        INTERNAL_API,
+                        reference,
+                        f"`{self.shown(reference)}` hands out the private unchecked runner outside {self.lint.owner}",
+                        {"name": reference.attr, "use": "reference"},
+                    )
+        return self.findings
+
+    # -- bindings -------------------------------------------------------------------------------
+
+    def bind_import(self, statement: ast.Import | ast.ImportFrom) -> None:
+        scope = self.scope
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                local = alias.asname or alias.name.partition(".")[0]
+                if alias.name == "functools":
+                    scope.functools.add(local)
+                if alias.name in MP_MODULES:
+                    scope.mp_roots.add(local)
+            return
+        module = statement.module or ""
+        for alias in statement.names:
+            local = alias.asname or alias.name
+            if alias.name in self.lint.names:
+                scope.aliases[local] = alias.name
+                if alias.name in self.lint.internals and not self.owned:
+                    self.report(
+                        INTERNAL_API,
+                        alias,
+                        f"imports the private unchecked runner `{alias.name}` outside {self.lint.owner}",
+                        {"name": alias.name, "use": "import"},
+                    )
+            elif local in self.lint.names:
+                scope.shadowed.add(local)
+            if module == "functools" and alias.name == "partial":
+                scope.partial_names.add(local)
+            if module.startswith("concurrent.futures") and alias.name in EXECUTORS:
+                scope.pool_classes[local] = alias.name
+            if module in MP_MODULES and alias.name in MP_POOLS:
+                scope.pool_classes[local] = MP_POOLS[alias.name]
+            if module == "multiprocessing" and alias.name in ("pool", "get_context"):
+                scope.mp_roots.add(local)
+
+    def bind_assignment(self, statement: ast.Assign) -> None:
+        if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+            return
+        local = statement.targets[0].id
+        value = statement.value
+        target = self.resolve(value)
+        if target is not None:
+            self.scope.aliases[local] = target
+            self.handled.add(id(value))
+            return
+        if isinstance(value, ast.Call) and self.is_partial(value.func) and value.args:
+            inner = self.resolve(value.args[0])
+            if inner is not None:
+                self.scope.partials[local] = Bound(inner, tuple(value.keywords))
+        elif isinstance(value, ast.Call) and self.is_mp_rooted(value):
+            self.scope.mp_roots.add(local)  # ctx = multiprocessing.get_context("spawn")
+
+    def resolve(self, node: ast.expr) -> str | None:
+        """The configured name an expression refers to, if any."""
+        names = self.lint.names
+        if isinstance(node, ast.Name):
+            if node.id in self.scope.aliases:
+                return self.scope.aliases[node.id]
+            return node.id if node.id in names and node.id not in self.scope.shadowed else None
+        if isinstance(node, ast.Attribute):
+            return node.attr if node.attr in names else None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value in names
+        ):
+            return node.args[1].value
+        return None
+
+    def is_partial(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self.scope.partial_names
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == "partial"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in self.scope.functools
+        )
+
+    def is_mp_rooted(self, node: ast.expr) -> bool:
+        """A multiprocessing module, submodule or context (`mp`, `multiprocessing.pool`, `ctx`,
+        `mp.get_context("spawn")`)."""
+        if isinstance(node, ast.Name):
+            return node.id in self.scope.mp_roots
+        if isinstance(node, ast.Attribute):
+            return self.is_mp_rooted(node.value)
+        if isinstance(node, ast.Call):
+            return self.is_mp_rooted(node.func)
+        return False
+
+    # -- judging calls --------------------------------------------------------------------------
+
+    def judge_call(self, call: ast.Call) -> None:
+        if self.is_partial(call.func) and call.args:
+            target = self.resolve(call.args[0])
+            if target is not None:
+                self.handled.add(id(call.args[0]))
+                self.judge_target(call, target, call.keywords, f"partial({self.shown(call.args[0])}, ...)")
+                return
+        if isinstance(call.func, ast.Name) and call.func.id in self.scope.partials:
+            self.judge_partial_call(call, call.func.id, self.scope.partials[call.func.id])
+            return
+        target = self.resolve(call.func)
+        if target is not None:
+            self.handled.add(id(call.func))
+            self.judge_target(call, target, call.keywords, f"{self.shown(call.func)}(...)")
+            return
+        if self.pools:
+            kind = self.pool_kind(call.func)
+            if kind is not None:
+                self.judge_pool(call, kind)
+
+    def judge_target(self, call: ast.Call, target: str, keywords: Sequence[ast.keyword], shown: str) -> None:
+        if target in self.lint.internals:
+            if not self.owned:
+                self.report(
+                    INTERNAL_API,
+                    call,
+                    f"`{shown}` calls the private unchecked runner `{target}` outside {self.lint.owner}",
+                    {"name": target, "use": "call"},
+                )
+            return
+        if target not in self.lint.entry_points or _has_anchor_or_forwarding(keywords):
+            return
+        workers = _workers_keyword(keywords)
+        if workers is None:
+            if target in self.lint.serial:
+                return
+            why = f"with the default workers of `{target}` (not provably 1)"
+        elif _provably_one(workers.value):
+            return
+        else:
+            why = f"with {workers.arg}={self.shown(workers.value)}"
+        self.report_missing_anchor(call, shown, why, keywords, target)
+
+    def judge_partial_call(self, call: ast.Call, name: str, bound: Bound) -> None:
+        """The partial itself was judged where it was made; a call adds only its own workers."""
+        if bound.target not in self.lint.entry_points:
+            return
+        if _has_anchor_or_forwarding(bound.keywords) or _has_anchor_or_forwarding(call.keywords):
+            return
+        workers = _workers_keyword(call.keywords)
+        if workers is not None and not _provably_one(workers.value):
+            why = f"with {workers.arg}={self.shown(workers.value)}"
+            self.report_missing_anchor(call, f"{name}(...)", why, [*bound.keywords, *call.keywords], bound.target)
+
+    def report_missing_anchor(
+        self, call: ast.Call, shown: str, why: str, keywords: Sequence[ast.keyword], target: str
+    ) -> None:
+        explicit_none = any(k.arg == "anchor" for k in keywords)
+        missing = "anchor=None, which is no anchor" if explicit_none else "no anchor"
+        self.report(PARALLEL_WITHOUT_ANCHOR, call, f"`{shown}` runs {why} and {missing}", {"entry_point": target})
+
+    def pool_kind(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name):
+            if func.id in self.scope.pool_classes:
+                return self.scope.pool_classes[func.id]
+            return func.id if func.id in EXECUTORS else None
+        if isinstance(func, ast.Attribute):
+            if func.attr in EXECUTORS:
+                return func.attr
+            if func.attr in MP_POOLS and self.is_mp_rooted(func.value):
+                return MP_POOLS[func.attr]
+        return None
+
+    def judge_pool(self, call: ast.Call, kind: str) -> None:
+        keyword = "max_workers" if kind in EXECUTORS else "processes"
+        if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args[:1]):
+            return
+        given = next((k.value for k in call.keywords if k.arg == keyword), call.args[0] if call.args else None)
+        if given is None:
+            why = f"the default {keyword} (one per CPU)"
+        else:
+            count = _literal_int(given)
+            if count is not None and count <= 1:
+                return
+            why = f"{keyword}={self.shown(given)}"
+        self.report(
+            RAW_POOL,
+            call,
+            f"raw `{kind}` with {why} bypasses the parallelism policy",
+            {"pool": kind},
+        )
+
+
+def _has_anchor_or_forwarding(keywords: Iterable[ast.keyword]) -> bool:
+    """An anchor other than a literal None, or `**kwargs` that may carry one."""
+    return any(k.arg is None or (k.arg == "anchor" and not _is_none(k.value)) for k in keywords)
+
+
+def _workers_keyword(keywords: Iterable[ast.keyword]) -> ast.keyword | None:
+    return next((k for k in keywords if k.arg in WORKER_KEYWORDS), None)
+
+
+class Lint:
+    """The settings, compiled once per run."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.entry_points = frozenset(settings["entry-points"])
+        self.serial = frozenset(settings["serial-by-default"])
+        self.internals = frozenset(settings["internal-names"])
+        self.names = self.entry_points | self.internals
+        self.owner = f"`{settings['owner']}`"
+        self.is_owned = owner_matcher(settings["owner"])
+        self.in_pool_paths = compile_globs(settings["raw-pool-paths"])
+        self.needles = tuple(sorted(self.names))
+        self.pool_needles = (*self.needles, "Pool")
+
+    def scan(self, source: SourceFile) -> list[Finding]:
+        pools = self.in_pool_paths(source.path)
+        text = source.text
+        if not any(needle in text for needle in (self.pool_needles if pools else self.needles)):
+            return []
+        owned = self.is_owned(source.path)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escapes etc. are another tool's business
+                tree = ast.parse(text, filename=source.path)
+        except SyntaxError as exc:
+            return [self.unparsable(source, exc.msg, exc.lineno, exc.offset)]
+        except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+            return [self.unparsable(source, str(exc) or type(exc).__name__, None, None)]
+        return FileScan(self, source, tree, owned, pools and not owned).run()
+
+    def unparsable(self, source: SourceFile, problem: str, line: int | None, column: int | None) -> Finding:
+        lines = source.lines
+        return UNPARSABLE.finding(
+            source.path,
+            f"cannot parse as Python ({problem}), so the parallelism lint cannot check it",
+            line=line or 1,
+            column=column,
+            line_text=lines[line - 1] if line and 0 < line <= len(lines) else "",
+        )
+
+
+def check(context: CheckContext) -> Iterable[Finding]:
+    lint = Lint(context.settings)
+    for source in context.files:
+        yield from lint.scan(source)
+
+
+def wants(path: str, _settings: dict[str, Any]) -> bool:
+    return path.endswith(PYTHON_SUFFIXES)
+
+
+ENFORCEMENT = Enforcement(
+    name="parallelism",
+    hook_id="parallel-lint",
+    rules=(UNPARSABLE, PARALLEL_WITHOUT_ANCHOR, INTERNAL_API, RAW_POOL),
+    settings=SETTINGS,
+    check=check,
+    wants=wants,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return engine.run(
+        ["parallelism"],
+        argv,
+        prog="autopack-parallel-lint",
+        description="Flag parallel execution without an anchor and uses of the unchecked internal runner.",
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
