@@ -1,0 +1,95 @@
+"""`autopack-catalog` (hook id `catalog`): validate config/models.yaml and config/pricing.yaml.
+
+The subject is a fixed pair of files, so the hook ignores the file names it is handed and always
+checks both. A repository with neither file (and no configured paths) has no catalog: nothing
+to check.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from autopack import engine
+from autopack.catalog.model import ESCALATION_ORDER
+from autopack.catalog.validate import FILE_UNUSABLE, RULES, CatalogFile, validate_catalog
+from autopack.config import Setting
+from autopack.findings import Finding
+
+SETTINGS: dict[str, Setting] = {
+    "models-path": Setting("config/models.yaml", "str", "The models file (aliases, tiers, specs), relative to the repository root."),
+    "pricing-path": Setting("config/pricing.yaml", "str", "The pricing file (USD per 1,000 tokens), relative to the repository root."),
+    "required-tiers": Setting(list(ESCALATION_ORDER), "str-list", "Tiers that must each have a model."),
+}
+PATH_KEYS = ("models-path", "pricing-path")
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def catalog_files(root: Path, settings: dict[str, object]) -> tuple[CatalogFile, CatalogFile]:
+    files = []
+    for key, schema in zip(PATH_KEYS, ("models", "pricing")):
+        path = root / str(settings[key])
+        files.append(CatalogFile(path, _display(root, path), schema))
+    return files[0], files[1]
+
+
+def _escapes(root: Path, path: Path) -> bool:
+    """A symlink (or `..`) that leads out of the repository: not followed."""
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def check(context: engine.CheckContext) -> Iterable[Finding]:
+    models, pricing = catalog_files(context.root, context.settings)
+    configured = any(key in context.config.raw_sections.get("catalog", {}) for key in PATH_KEYS)
+    if not configured and not (os.path.lexists(models.path) or os.path.lexists(pricing.path)):
+        return []
+    outside = [f for f in (models, pricing) if os.path.lexists(f.path) and _escapes(context.root, f.path)]
+    if outside:
+        return [
+            FILE_UNUSABLE.finding(
+                f.display,
+                f"{f.display}: leads outside the repository (symlink); not followed",
+                fix="Keep the catalog files inside the repository.",
+            )
+            for f in outside
+        ]
+    result = validate_catalog(
+        models,
+        pricing,
+        required_tiers=context.settings["required-tiers"],
+        max_size=context.config.values["max-file-size"],
+    )
+    return result.findings
+
+
+ENFORCEMENT = engine.Enforcement(
+    name="catalog",
+    hook_id="catalog",
+    rules=RULES,
+    settings=SETTINGS,
+    check=check,
+    wants=None,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return engine.run(
+        ["catalog"],
+        argv,
+        prog="autopack-catalog",
+        description="Validate the model catalog (models.yaml and pricing.yaml) against its JSON Schemas and across files.",
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

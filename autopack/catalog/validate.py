@@ -1,0 +1,541 @@
+"""Validation of the two catalog files: each against its JSON Schema, then across files.
+
+One pass gives both the findings (for the hook) and the catalog entries (for the router), so
+the library accepts exactly what the hook passes. yaml and jsonschema are imported only when a
+validation actually runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from autopack.catalog.model import (
+    DEFAULT_MAX_CONTEXT_CHARS,
+    DEFAULT_MAX_TOKENS,
+    ESCALATION_ORDER,
+    ModelCatalogEntry,
+    infer_provider,
+    sort_catalog,
+)
+from autopack.catalog.yamlnodes import JsonPath, Position, YamlDocument, YamlProblem, parse, read_text
+from autopack.findings import Finding, Rule, Severity
+
+DOC = "catalog.md"
+DEFAULT_MAX_SIZE = 2 * 1024 * 1024
+PRICE_FIELDS = ("input_per_1k", "output_per_1k")
+NON_PROVIDER_KEYS = frozenset({"cost_calculation", "budgets", "optimization", "reporting"})
+
+FILE_UNUSABLE = Rule(
+    id="APC300",
+    name="catalog-file-unusable",
+    severity=Severity.ERROR,
+    summary="A catalog file is missing, unreadable, not valid YAML, or refused (alias bomb, too large).",
+    fix="Create the file or fix the YAML at the position shown (run `autopack catalog validate`).",
+    doc=DOC,
+)
+SCHEMA_VIOLATION = Rule(
+    id="APC301",
+    name="catalog-schema-violation",
+    severity=Severity.ERROR,
+    summary="A value in the catalog files does not match the catalog's JSON Schema.",
+    fix="Give the value the type and shape docs/catalog.md describes for that key.",
+    doc=DOC,
+)
+DUPLICATE_KEY = Rule(
+    id="APC302",
+    name="catalog-duplicate-key",
+    severity=Severity.ERROR,
+    summary="A YAML mapping repeats a key; YAML silently keeps only the last value.",
+    fix="Remove or rename one of the two keys so each appears once.",
+    doc=DOC,
+)
+MISSING_TIER = Rule(
+    id="APC303",
+    name="catalog-missing-tier",
+    severity=Severity.ERROR,
+    summary="A required tier (by default haiku, sonnet, opus) has no model.",
+    fix="Add `<tier>: <model-id>` under model_aliases, or a models: entry with `tier: <tier>`.",
+    doc=DOC,
+)
+UNPRICED_MODEL = Rule(
+    id="APC304",
+    name="catalog-model-unpriced",
+    severity=Severity.ERROR,
+    summary="A catalog model has no price (error), or a priced model is never named (warning).",
+    fix="Price every model under its provider section in pricing.yaml; drop prices of models you no longer use.",
+    doc=DOC,
+)
+INVALID_PRICE = Rule(
+    id="APC305",
+    name="catalog-invalid-price",
+    severity=Severity.ERROR,
+    summary="A price is negative or not finite (error), or output is cheaper than input (warning).",
+    fix="Write prices as finite numbers >= 0 in USD per 1,000 tokens.",
+    doc=DOC,
+)
+ALIAS_INCONSISTENT = Rule(
+    id="APC306",
+    name="catalog-alias-inconsistent",
+    severity=Severity.ERROR,
+    summary="An alias is also a model id, points to another alias, or contradicts its model's tier.",
+    fix="Give each name one meaning: rename the alias, point it at a model id, or fix the tier.",
+    doc=DOC,
+)
+RULES: tuple[Rule, ...] = (
+    FILE_UNUSABLE,
+    SCHEMA_VIOLATION,
+    DUPLICATE_KEY,
+    MISSING_TIER,
+    UNPRICED_MODEL,
+    INVALID_PRICE,
+    ALIAS_INCONSISTENT,
+)
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """A file to validate: where it is, how findings name it, which schema applies."""
+
+    path: Path
+    display: str
+    schema: str  # "models" or "pricing"
+
+
+@dataclass
+class Validation:
+    findings: list[Finding]
+    entries: list[ModelCatalogEntry]
+    unusable: dict[str, str] = field(default_factory=dict)  # display path → kind (missing, unreadable, invalid)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+# --- JSON paths and messages ------------------------------------------------------------------
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def json_path(path: Iterable[str | int]) -> str:
+    """`$.anthropic['claude-opus-4-5'].input_per_1k`: dots for plain names, brackets otherwise."""
+    out = "$"
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif _IDENTIFIER.fullmatch(step):
+            out += f".{step}"
+        else:
+            out += "['" + step.replace("\\", "\\\\").replace("'", "\\'") + "']"
+    return out
+
+
+_KINDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "null": "empty (null)",
+}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return ""
+    text = repr(value)
+    return " " + (text if len(text) <= 60 else text[:57] + "...")
+
+
+def _describe(error: Any) -> str:
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        wanted = " or ".join(_KINDS.get(t, t) for t in expected)
+        return f"expected {wanted}, got {_kind(error.instance)}{_short(error.instance)}"
+    if error.validator == "pattern" and error.validator_value == r"^\S+$":
+        return f"{error.instance!r} must not contain spaces"
+    message = error.message
+    return message if len(message) <= 200 else message[:197] + "..."
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+
+
+def schema_path(name: str) -> Path:
+    return SCHEMA_DIR / f"{name}.schema.json"
+
+
+@functools.cache
+def _validator(name: str) -> Any:
+    import jsonschema
+
+    schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def schema_findings(document: YamlDocument, file: CatalogFile) -> list[Finding]:
+    """Every schema error at `file:line:col` with the JSON path of the offending value."""
+    findings = []
+    for error in _validator(file.schema).iter_errors(document.value):
+        path: JsonPath = tuple(error.absolute_path)
+        if error.validator == "minimum" and path and path[-1] in PRICE_FIELDS:
+            continue  # negative prices are APC305's
+        container = isinstance(error.instance, (dict, list)) and bool(path)
+        position = document.position(path, key=container)
+        findings.append(
+            SCHEMA_VIOLATION.finding(
+                file.display,
+                f"{json_path(path)}: {_describe(error)}",
+                line=position.line,
+                column=position.column,
+                line_text=document.line_text(position.line),
+                data={"json_path": json_path(path), "validator": error.validator},
+            )
+        )
+    return findings
+
+
+def duplicate_findings(document: YamlDocument, file: CatalogFile) -> list[Finding]:
+    return [
+        DUPLICATE_KEY.finding(
+            file.display,
+            f"duplicate key {dup.key!r} in {json_path(dup.mapping_path)} (first at line {dup.first.line}); "
+            "YAML keeps only this last value",
+            line=dup.position.line,
+            column=dup.position.column,
+            line_text=document.line_text(dup.position.line),
+        )
+        for dup in document.duplicates
+    ]
+
+
+# --- reading the catalog --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Price:
+    model_id: str
+    provider: str
+    path: JsonPath
+    input: Decimal | None
+    output: Decimal | None
+
+
+@dataclass
+class Catalog:
+    """What the two files say, read tolerantly (wrong types were reported by the schema)."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+    specs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    prices: dict[str, Price] = field(default_factory=dict)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def read_models(document: YamlDocument) -> Catalog:
+    top = _mapping(document.value)
+    aliases = {
+        name: target.strip()
+        for name, target in _mapping(top.get("model_aliases")).items()
+        if isinstance(target, str) and target.strip()
+    }
+    specs = {
+        model_id: spec or {}
+        for model_id, spec in _mapping(top.get("models")).items()
+        if spec is None or isinstance(spec, dict)
+    }
+    return Catalog(aliases=aliases, specs=specs)
+
+
+def is_provider_section(name: str, section: Any) -> bool:
+    """A top-level mapping, not a known non-provider key nor `x-`, with a priced entry."""
+    if name in NON_PROVIDER_KEYS or name.startswith("x-") or not isinstance(section, dict):
+        return False
+    return any(isinstance(entry, dict) and any(f in entry for f in PRICE_FIELDS) for entry in section.values())
+
+
+def read_prices(document: YamlDocument) -> dict[str, Price]:
+    prices: dict[str, Price] = {}
+    for provider, section in _mapping(document.value).items():
+        if not is_provider_section(provider, section):
+            continue
+        for model_id, entry in section.items():
+            if not isinstance(entry, dict) or model_id in prices:
+                continue
+            path = (provider, model_id)
+            amounts = [
+                document.decimal((*path, name)) if _is_number(entry.get(name)) else None for name in PRICE_FIELDS
+            ]
+            prices[model_id] = Price(model_id, provider, path, amounts[0], amounts[1])
+    return prices
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _usable(amount: Decimal | None) -> bool:
+    return amount is not None and amount.is_finite() and amount >= 0
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+class _Reporter:
+    """Builds findings at positions of one document."""
+
+    def __init__(self, document: YamlDocument, file: CatalogFile, findings: list[Finding]) -> None:
+        self.document, self.file, self.findings = document, file, findings
+
+    def add(self, rule: Rule, path: JsonPath, message: str, *, key: bool = False, severity: Severity | None = None,
+            fix: str | None = None, line_text: str | None = None) -> None:
+        position = self.document.position(path, key=key) if path else Position(1, 1)
+        self.findings.append(
+            rule.finding(
+                self.file.display,
+                message,
+                line=position.line,
+                column=position.column,
+                line_text=line_text if line_text is not None else self.document.line_text(position.line),
+                fix=fix,
+                severity=severity,
+            )
+        )
+
+
+def price_findings(report: _Reporter, prices: dict[str, Price]) -> None:
+    """APC305: finite and >= 0 (error); output cheaper than input (warning)."""
+    for price in prices.values():
+        for name, amount in zip(PRICE_FIELDS, (price.input, price.output)):
+            if amount is None:
+                continue
+            if not amount.is_finite():
+                report.add(INVALID_PRICE, (*price.path, name), f"{price.model_id}: {name} is {amount}, not a finite number")
+            elif amount < 0:
+                report.add(INVALID_PRICE, (*price.path, name), f"{price.model_id}: {name} is negative ({amount})")
+        if _usable(price.input) and _usable(price.output) and price.output < price.input:  # type: ignore[operator]
+            report.add(
+                INVALID_PRICE,
+                (*price.path, "output_per_1k"),
+                f"{price.model_id}: output_per_1k {price.output} is lower than input_per_1k {price.input}",
+                severity=Severity.WARNING,
+                fix="Check the two prices are not swapped; providers charge more for output than for input.",
+            )
+
+
+def _tier_of_spec(spec: dict[str, Any]) -> str | None:
+    tier = spec.get("tier")
+    return tier if isinstance(tier, str) and tier.strip() else None
+
+
+def model_tiers(catalog: Catalog, tier_names: set[str]) -> dict[str, list[str]]:
+    """Each named model's tiers: its models: entry's tier, else every tier alias targeting it."""
+    tiers: dict[str, list[str]] = {}
+    for model_id, spec in catalog.specs.items():
+        tier = _tier_of_spec(spec)
+        if tier:
+            tiers[model_id] = [tier]
+    for alias, target in catalog.aliases.items():
+        if alias in tier_names and _tier_of_spec(catalog.specs.get(target, {})) is None:
+            tiers.setdefault(target, [])
+            if alias not in tiers[target]:
+                tiers[target].append(alias)
+    return tiers
+
+
+def models_findings(report: _Reporter, catalog: Catalog, model_ids: set[str], tier_names: set[str], required: Sequence[str]) -> None:
+    """APC303 (required tiers) and APC306 (alias consistency) in models.yaml."""
+    present = {tier for tiers in model_tiers(catalog, tier_names).values() for tier in tiers}
+    for tier in required:
+        if tier not in present:
+            report.add(
+                MISSING_TIER,
+                ("model_aliases",) if "model_aliases" in _mapping(report.document.value) else (),
+                f"required tier {tier!r} has no model",
+                key=True,
+                fix=f"Add `{tier}: <model-id>` under model_aliases (or a models: entry with `tier: {tier}`).",
+                line_text=f"missing tier {tier}",
+            )
+    for alias, target in catalog.aliases.items():
+        alias_path = ("model_aliases", alias)
+        if alias in model_ids and alias != target:
+            report.add(
+                ALIAS_INCONSISTENT,
+                alias_path,
+                f"alias {alias!r} is also a model id; a name must mean one thing",
+                key=True,
+                fix="Rename the alias (or drop it and use the model id).",
+            )
+        if target in catalog.aliases and target not in model_ids:
+            report.add(
+                ALIAS_INCONSISTENT,
+                alias_path,
+                f"alias {alias!r} points to another alias {target!r}, not to a model id",
+                fix=f"Point {alias!r} at the model id {catalog.aliases[target]!r}.",
+            )
+        spec_tier = _tier_of_spec(catalog.specs.get(target, {}))
+        if alias in tier_names and spec_tier is not None and spec_tier != alias:
+            report.add(
+                ALIAS_INCONSISTENT,
+                alias_path,
+                f"tier alias {alias!r} points to {target!r}, whose models: entry has tier {spec_tier!r}",
+                fix=f"Point {alias!r} at a {alias} model, or set `tier: {alias}` in the models: entry of {target!r}.",
+            )
+
+
+def _named_models(catalog: Catalog) -> dict[str, JsonPath]:
+    """Every model id models.yaml names, with where it is first named (alias targets that are
+    themselves aliases are not model ids: APC306 reports them)."""
+    named: dict[str, JsonPath] = {}
+    for alias, target in catalog.aliases.items():
+        if not (target in catalog.aliases and target not in catalog.specs):
+            named.setdefault(target, ("model_aliases", alias))
+    for model_id in catalog.specs:
+        named.setdefault(model_id, ("models", model_id))
+    return named
+
+
+def pricing_cross_findings(models: _Reporter, pricing: _Reporter, catalog: Catalog) -> None:
+    """APC304 both ways: every named model priced (error), every priced model named (warning)."""
+    named = _named_models(catalog)
+    for model_id, path in named.items():
+        if model_id not in catalog.prices:
+            models.add(
+                UNPRICED_MODEL,
+                path,
+                f"model {model_id!r} has no price in {pricing.file.display}",
+                key=path[0] == "models",
+                fix=f"Add {model_id!r} with input_per_1k and output_per_1k under its provider section in {pricing.file.display}.",
+            )
+    for model_id, price in catalog.prices.items():
+        if model_id not in named:
+            pricing.add(
+                UNPRICED_MODEL,
+                price.path,
+                f"model {model_id!r} is priced but no alias or models: entry in {models.file.display} names it",
+                key=True,
+                severity=Severity.WARNING,
+                fix=f"Name it in {models.file.display} (an alias or a models: entry), or delete its price.",
+            )
+
+
+def build_entries(catalog: Catalog, tier_names: set[str]) -> list[ModelCatalogEntry]:
+    """One entry per (model, tier) for every model that has a tier and usable prices."""
+    entries = []
+    for model_id, tiers in model_tiers(catalog, tier_names).items():
+        price = catalog.prices.get(model_id)
+        if price is None or not (_usable(price.input) and _usable(price.output)):
+            continue
+        spec = catalog.specs.get(model_id, {})
+        provider = spec.get("provider")
+        for tier in tiers:
+            entries.append(
+                ModelCatalogEntry(
+                    model_id=model_id,
+                    provider=provider if isinstance(provider, str) and provider else price.provider or infer_provider(model_id),
+                    tier=tier,
+                    max_tokens=_positive_int(spec.get("max_tokens"), DEFAULT_MAX_TOKENS),
+                    max_context_chars=_positive_int(spec.get("max_context_chars"), DEFAULT_MAX_CONTEXT_CHARS),
+                    cost_per_1k_input=price.input,  # type: ignore[arg-type]
+                    cost_per_1k_output=price.output,  # type: ignore[arg-type]
+                    safety_compatible=spec.get("safety_compatible", True) is not False,
+                )
+            )
+    return sort_catalog(entries)
+
+
+def _positive_int(value: Any, default: int) -> int:
+    if _is_number(value) and math.isfinite(value) and value >= 1 and int(value) == value:
+        return int(value)
+    return default
+
+
+# --- the whole validation -------------------------------------------------------------------
+
+
+def _load(file: CatalogFile, max_size: int, findings: list[Finding], unusable: dict[str, str]) -> YamlDocument | None:
+    try:
+        document = parse(read_text(file.path, max_size))
+    except YamlProblem as problem:
+        unusable[file.display] = problem.kind
+        position = problem.position
+        findings.append(
+            FILE_UNUSABLE.finding(
+                file.display,
+                f"{file.display}: {problem.message}",
+                line=position.line if position else None,
+                column=position.column if position else None,
+                line_text=problem.message,
+                fix=_unusable_fix(problem, file),
+            )
+        )
+        return None
+    findings.extend(duplicate_findings(document, file))
+    findings.extend(schema_findings(document, file))
+    return document
+
+
+def _unusable_fix(problem: YamlProblem, file: CatalogFile) -> str:
+    if problem.kind == "missing":
+        return f"Create {file.display} (see docs/catalog.md), or set `{file.schema}-path` in [tool.autopack.catalog]."
+    if problem.kind == "unreadable":
+        return f"Make {file.display} a readable regular file under max-file-size."
+    return "Fix the YAML at the position shown; check indentation, quotes and brackets."
+
+
+def validate_catalog(
+    models: CatalogFile,
+    pricing: CatalogFile,
+    *,
+    required_tiers: Sequence[str] = ESCALATION_ORDER,
+    max_size: int = DEFAULT_MAX_SIZE,
+) -> Validation:
+    """Validate both files and build the catalog entries from what they say."""
+    findings: list[Finding] = []
+    unusable: dict[str, str] = {}
+    models_doc = _load(models, max_size, findings, unusable)
+    pricing_doc = _load(pricing, max_size, findings, unusable)
+    catalog = read_models(models_doc) if models_doc else Catalog()
+    if pricing_doc:
+        catalog.prices = read_prices(pricing_doc)
+        price_findings(_Reporter(pricing_doc, pricing, findings), catalog.prices)
+    tier_names = {*ESCALATION_ORDER, *required_tiers, *filter(None, map(_tier_of_spec, catalog.specs.values()))}
+    entries: list[ModelCatalogEntry] = []
+    if models_doc:
+        model_ids = set(catalog.specs) | set(catalog.prices) | set(catalog.aliases.values())
+        models_findings(_Reporter(models_doc, models, findings), catalog, model_ids, tier_names, required_tiers)
+        if pricing_doc:
+            pricing_cross_findings(_Reporter(models_doc, models, findings), _Reporter(pricing_doc, pricing, findings), catalog)
+            entries = build_entries(catalog, tier_names)
+    return Validation(findings, entries, unusable)

@@ -1,0 +1,369 @@
+"""Position-aware YAML loading for the catalog files.
+
+The files are composed into PyYAML nodes (libyaml's C parser when it is available), checked
+against an expansion budget (alias bombs, recursive aliases, deep nesting) *before* anything is
+built, then turned into plain JSON-like values. Every container remembers the nodes of its
+children, so any JSON path can be traced back to `line:col` in the file and any number to the
+exact text it was written as (prices are compared as decimals, never as binary floats).
+
+Values follow YAML 1.1 (PyYAML's resolver) with one exception: YAML 1.2 float spellings such
+as `1e-4` or `5E+3`, which YAML 1.1 reads as strings, count as numbers when written plain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+# A legitimate catalog with anchors expands to a few times its own size; a billion-laughs
+# document expands to 10^9 nodes. Refuse anything beyond this many nodes after expansion.
+MAX_EXPANDED_NODES = 1_000_000
+MAX_DEPTH = 200
+
+TAG_PREFIX = "tag:yaml.org,2002:"
+STR_TAG = TAG_PREFIX + "str"
+INT_TAG = TAG_PREFIX + "int"
+FLOAT_TAG = TAG_PREFIX + "float"
+BOOL_TAG = TAG_PREFIX + "bool"
+NULL_TAG = TAG_PREFIX + "null"
+MERGE_TAG = TAG_PREFIX + "merge"
+
+YAML12_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line and column in the file."""
+
+    line: int
+    column: int
+
+
+class YamlProblem(Exception):
+    """The file cannot be used at all. `kind` is missing, unreadable or invalid (for the
+    router's fallback message); `position` is where the parser stopped, when it knows."""
+
+    def __init__(self, message: str, position: Position | None = None, kind: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    key: str
+    mapping_path: JsonPath
+    position: Position  # of the repeated key (the one YAML keeps)
+    first: Position  # of the earlier key, silently dropped by YAML
+
+
+@dataclass
+class YamlDocument:
+    """A parsed file: `value` for the schema, node links for positions and exact numbers."""
+
+    text: str
+    value: Any
+    root: Any  # yaml.Node
+    children: dict[int, Any]  # id(container) → {key: (key_node, value_node)} or [node, ...]
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return [line.removesuffix("\r") for line in self.text.split("\n")]
+
+    def line_text(self, line: int | None) -> str:
+        return self.lines[line - 1] if line and 0 < line <= len(self.lines) else ""
+
+    def node_at(self, path: JsonPath, key: bool = False) -> Any:
+        """The node of the value at `path` (or of its key, with `key=True`): the deepest node
+        that exists along the path, so a missing property points at its parent mapping."""
+        container, node = self.value, self.root
+        for index, step in enumerate(path):
+            links = self.children.get(id(container))
+            if links is None:
+                break
+            try:
+                pair = links[step]
+            except (KeyError, IndexError, TypeError):
+                break
+            if isinstance(pair, tuple):
+                key_node, node = pair
+                if key and index == len(path) - 1:
+                    return key_node
+            else:
+                node = pair
+            container = container[step]
+        return node
+
+    def position(self, path: JsonPath, key: bool = False) -> Position:
+        return mark_position(self.node_at(path, key=key))
+
+    def decimal(self, path: JsonPath) -> Decimal | None:
+        """The number at `path` exactly as written (None when it is not a number)."""
+        return scalar_decimal(self.node_at(path))
+
+
+def mark_position(node: Any) -> Position:
+    mark = node.start_mark
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def scalar_decimal(node: Any) -> Decimal | None:
+    """A plain number's exact value from its text (`0.003` stays 0.003, not 0.00299999...)."""
+    from yaml import ScalarNode
+
+    if not isinstance(node, ScalarNode):
+        return None
+    text = node.value.replace("_", "")
+    if node.tag == INT_TAG:
+        return Decimal(_constructor().construct_yaml_int(node))
+    if node.tag == FLOAT_TAG:
+        special = _SPECIAL_FLOATS.get(text.lower())
+        if special:
+            return Decimal(special)
+        if ":" in text:  # YAML 1.1 sexagesimal, e.g. 1:30.5
+            return Decimal(repr(_constructor().construct_yaml_float(node)))
+    elif not (node.tag == STR_TAG and _is_yaml12_float(node)):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _is_yaml12_float(node: Any) -> bool:
+    return node.style in (None, "") and YAML12_FLOAT.fullmatch(node.value) is not None
+
+
+_CONSTRUCTOR: Any = None
+
+
+def _constructor() -> Any:
+    global _CONSTRUCTOR
+    if _CONSTRUCTOR is None:
+        import yaml
+
+        _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+    return _CONSTRUCTOR
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def read_text(path: Path, max_size: int) -> str:
+    """The file as text, or a YamlProblem saying exactly why not (never blocks on a FIFO)."""
+    import stat
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise YamlProblem("file not found", kind="missing") from None
+    except OSError as exc:
+        raise YamlProblem(f"cannot read the file: {exc.strerror or exc}", kind="unreadable") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise YamlProblem("is a directory, not a YAML file", kind="unreadable")
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlProblem("not a regular file", kind="unreadable")
+    if info.st_size > max_size:
+        raise YamlProblem(f"file is {info.st_size} bytes, over the {max_size}-byte limit (max-file-size)", kind="unreadable")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_size + 1)
+    except OSError as exc:
+        raise YamlProblem(f"cannot read the file: {exc.strerror or exc}", kind="unreadable") from None
+    if len(raw) > max_size:
+        raise YamlProblem(f"file is over the {max_size}-byte limit (max-file-size)", kind="unreadable")
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\0")
+    if nul != -1:
+        raise YamlProblem("contains a NUL byte: a binary file, not YAML", _byte_position(raw, nul))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(
+            f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            _byte_position(raw, exc.start),
+        ) from None
+
+
+def _byte_position(raw: bytes, offset: int) -> Position:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return Position(raw.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def parse(text: str) -> YamlDocument:
+    """Compose, check the expansion budget, and convert. Raises YamlProblem."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = Position(mark.line + 1, mark.column + 1) if mark else None
+        problem = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        raise YamlProblem(f"invalid YAML: {problem}", position) from None
+    except yaml.reader.ReaderError as exc:
+        offset = min(max(exc.position, 0), len(text))
+        line_start = text.rfind("\n", 0, offset) + 1
+        position = Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+        raise YamlProblem(f"invalid YAML: {exc.reason} (character {exc.character!r})", position) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep") from None
+    if root is None:
+        raise YamlProblem("empty file: no YAML document", Position(1, 1))
+    _check_budget(root)
+    builder = _Builder()
+    value = builder.convert(root, ())
+    return YamlDocument(text, value, root, builder.children, builder.duplicates)
+
+
+def _kids(node: Any) -> list[Any]:
+    from yaml import MappingNode, SequenceNode
+
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_budget(root: Any) -> None:
+    """Refuse recursive aliases, deep nesting and documents that would expand to more than
+    MAX_EXPANDED_NODES nodes. Linear in the composed graph: shared nodes are measured once."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            on_path.discard(key)
+            kids = _kids(node)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
+            if size[key] > MAX_EXPANDED_NODES:
+                raise YamlProblem(
+                    f"refused: aliases expand this document beyond {MAX_EXPANDED_NODES:,} nodes "
+                    "(a YAML alias bomb?); write the values out or use fewer nested aliases",
+                    mark_position(node),
+                )
+            if depth[key] > MAX_DEPTH:
+                raise YamlProblem(f"refused: nested more than {MAX_DEPTH} levels deep", mark_position(node))
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise YamlProblem("refused: a recursive alias (a node that contains itself)", mark_position(node))
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in _kids(node) if id(k) not in size)
+
+
+class _Builder:
+    """Nodes → values. Collections are built once per node (aliases share them), so positions
+    inside an aliased value point at the anchor, where the text really is."""
+
+    def __init__(self) -> None:
+        self.children: dict[int, Any] = {}
+        self.duplicates: list[DuplicateKey] = []
+        self.built: dict[int, Any] = {}
+
+    def convert(self, node: Any, path: JsonPath) -> Any:
+        from yaml import MappingNode, SequenceNode
+
+        if isinstance(node, SequenceNode):
+            built = self.built.get(id(node))
+            if built is None:
+                built = self.built[id(node)] = []
+                built.extend(self.convert(child, (*path, i)) for i, child in enumerate(node.value))
+                self.children[id(built)] = node.value
+            return built
+        if isinstance(node, MappingNode):
+            built = self.built.get(id(node))
+            if built is None:
+                built = self.built[id(node)] = self._mapping(node, path)
+            return built
+        return _scalar(node)
+
+    def _mapping(self, node: Any, path: JsonPath) -> dict[str, Any]:
+        from yaml import ScalarNode
+
+        result: dict[str, Any] = {}
+        links: dict[str, tuple[Any, Any]] = {}
+        merges: list[Any] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                merges.append(value_node)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem("a mapping key must be a plain value, not a list or mapping", mark_position(key_node))
+            key = key_node.value
+            if key in links:
+                self.duplicates.append(
+                    DuplicateKey(key, path, mark_position(key_node), mark_position(links[key][0]))
+                )
+            result[key] = self.convert(value_node, (*path, key))
+            links[key] = (key_node, value_node)
+        for source in self._merge_sources(merges):
+            merged = self.convert(source, path)
+            for key, pair in self.children[id(merged)].items():
+                if key not in links:
+                    result[key] = merged[key]
+                    links[key] = pair
+        self.children[id(result)] = links
+        return result
+
+    def _merge_sources(self, merges: list[Any]) -> list[Any]:
+        """`<<: *a` or `<<: [*a, *b]`: the mappings to merge, earlier ones winning."""
+        from yaml import MappingNode, SequenceNode
+
+        sources = []
+        for value in merges:
+            items = value.value if isinstance(value, SequenceNode) else [value]
+            for item in items:
+                if not isinstance(item, MappingNode):
+                    raise YamlProblem("`<<` merges only a mapping or a list of mappings", mark_position(item))
+                sources.append(item)
+        return sources
+
+
+def _scalar(node: Any) -> Any:
+    tag = node.tag
+    if tag == STR_TAG:
+        return float(node.value) if _is_yaml12_float(node) else node.value
+    import yaml
+
+    constructor = _constructor()
+    try:
+        if tag == INT_TAG:
+            return constructor.construct_yaml_int(node)
+        if tag == FLOAT_TAG:
+            return constructor.construct_yaml_float(node)
+        if tag == BOOL_TAG:
+            return constructor.construct_yaml_bool(node)
+        if tag == NULL_TAG:
+            return None
+        return constructor.construct_object(node, deep=True)
+    except (yaml.constructor.ConstructorError, ValueError) as exc:
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise YamlProblem(f"cannot read the value: {problem}", mark_position(node)) from None
