@@ -30,6 +30,7 @@ JSON_TYPE_WORDS = {
     "array": "a list",
 }
 
+PLAIN_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 DocPath = tuple[str | int, ...]  # a position inside the document: keys and list indexes
 
 
@@ -143,17 +144,22 @@ class _NodeReader:
         self.marks = marks
         self.seen: set[int] = set()
 
-    def read(self, node: Any, path: DocPath) -> Any:
+    def read(self, node: Any, path: DocPath, referrer: Any = None) -> Any:
+        """`referrer` (the mark of the key or list that holds the node) locates an alias, whose
+        node carries only the mark of the value it repeats."""
         import yaml
 
         if id(node) in self.seen:
-            raise AnchorError(f"{_at(self.location, node.start_mark)}: YAML aliases (*name) are not allowed in an anchor file")
+            where = _at(self.location, referrer or node.start_mark)
+            raise AnchorError(f"{where}: YAML aliases (*name) are not allowed in an anchor file; write the value out")
         self.seen.add(id(node))
         self.marks["value"][path] = node.start_mark
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_COLLECTION_TAGS:
+            raise AnchorError(f"{_at(self.location, node.start_mark)}: the YAML tag {node.tag!r} is not allowed in an anchor file")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self.read(item, (*path, index)) for index, item in enumerate(node.value)]
+            return [self.read(item, (*path, index), node.start_mark) for index, item in enumerate(node.value)]
         return self._scalar(node)
 
     def _mapping(self, node: Any, path: DocPath) -> dict[str, Any]:
@@ -170,7 +176,7 @@ class _NodeReader:
                 first = self.marks["key"][(*path, key)].line + 1
                 raise AnchorError(f"{where}: duplicate key `{key}` (first set on line {first}); keep one")
             self.marks["key"][(*path, key)] = key_node.start_mark
-            result[key] = self.read(value_node, (*path, key))
+            result[key] = self.read(value_node, (*path, key), key_node.start_mark)
         return result
 
     def _scalar(self, node: Any) -> Any:
@@ -179,7 +185,8 @@ class _NodeReader:
         try:
             return self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError) as exc:
-            raise AnchorError(f"{_at(self.location, node.start_mark)}: cannot read this value: {exc}") from None
+            problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else exc
+            raise AnchorError(f"{_at(self.location, node.start_mark)}: cannot read this value: {problem}") from None
 
 
 @cache
@@ -220,7 +227,7 @@ def _describe(error: Any) -> list[tuple[DocPath, bool, str]]:
         case "required":
             missing = [key for key in error.validator_value if key not in instance]
             keys = ", ".join(f"`{key}`" for key in missing)
-            return [(path, False, f"{_dotted(path)} is missing the required key(s) {keys}")]
+            return [(path, True, f"{_dotted(path)} is missing the required key(s) {keys}")]
         case "additionalProperties":
             known = ", ".join(error.schema.get("properties", {}))
             return [
