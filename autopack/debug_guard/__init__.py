@@ -1,0 +1,140 @@
+"""Production DEBUG guard (`autopack-debug-guard`, hook id `debug-guard`).
+
+Blocks explicit debug enablement in production configuration, conservatively: APD101 a key named
+DEBUG set to an enabling value, APD102 framework debug flags, development environments, error
+detail switches, toolbars and devtools, APD103 development servers and debuggers in production
+entry points and deploy commands. Files are chosen by `scope`, read by `parsed` (real parsers) or
+`lines` (patterns and the fallback), and judged by `verdicts`.
+
+The top level stays cheap: yaml, tomllib, configparser and ast are imported only for a file that
+mentions a debug-related word at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from autopack import engine
+from autopack.config import Setting
+from autopack.debug_guard import lines as line_readers
+from autopack.debug_guard import parsed
+from autopack.debug_guard.lines import HASH, HASH_OR_SLASH, INI_COMMENTS, SLASH, Hit, command_hits
+from autopack.debug_guard.scope import DEFAULT_GLOBS, DEFAULT_TOKENS, file_format, production_scope
+from autopack.debug_guard.verdicts import RULE_DEBUG, RULES
+from autopack.engine import CheckContext, Enforcement
+from autopack.files import SourceFile
+from autopack.findings import Finding
+
+SETTINGS: dict[str, Setting] = {
+    "production-tokens": Setting(
+        list(DEFAULT_TOKENS),
+        "str-list",
+        "Words that mark a path as production when a directory or a `.`/`-`/`_`-separated part of the file name equals one (any case).",
+    ),
+    "production-globs": Setting(
+        list(DEFAULT_GLOBS),
+        "str-list",
+        "Extra globs of production files (always in scope), e.g. `deploy/live/**`.",
+    ),
+    "extended": Setting(True, "bool", "Also run APD102 (framework flags) and APD103 (development servers); false keeps APD101 only."),
+    "include-templates": Setting(
+        False, "bool", "Also check templates (`*.example`, `*.sample`, `*.template`, `*.dist`, `*.tmpl`, `*.tpl`)."
+    ),
+}
+
+# Cheap first pass over the raw text: a file without any of these words has nothing to find.
+KEYWORDS = re.compile(
+    r"debug|reload|_env|environment|devtools|errors|requests_local|profiler|inspect|jdwp|runserver|nodemon"
+    r"|\bdev\b|\bserve\b|develop|stacktrace|dlv|pdb|php\s+-S",
+    re.IGNORECASE,
+)
+
+
+def wants(path: str, settings: dict[str, Any]) -> bool:
+    """Whether a repository path is production configuration under these settings."""
+    scope = production_scope(
+        tuple(settings["production-tokens"]), tuple(settings["production-globs"]), settings["include-templates"]
+    )
+    return scope(path)
+
+
+def _with_fallback(parse: Callable[[SourceFile], list[Hit] | None], fallback: Callable[[Sequence[str]], Iterable[Hit]]) -> Callable[[SourceFile], Iterable[Hit]]:
+    def read(source: SourceFile) -> Iterable[Hit]:
+        hits = parse(source)
+        return fallback(source.lines) if hits is None else hits
+
+    return read
+
+
+def _plus_commands(read: Callable[[SourceFile], Iterable[Hit]], markers: tuple[str, ...]) -> Callable[[SourceFile], Iterable[Hit]]:
+    def read_with_commands(source: SourceFile) -> Iterable[Hit]:
+        return [*read(source), *command_hits(source.lines, markers)]
+
+    return read_with_commands
+
+
+READERS: dict[str, Callable[[SourceFile], Iterable[Hit]]] = {
+    "dotenv": _plus_commands(lambda s: line_readers.dotenv_hits(s.lines), HASH),
+    "shell": _plus_commands(lambda s: line_readers.shell_hits(s.lines), HASH),
+    "dockerfile": _plus_commands(lambda s: line_readers.dockerfile_hits(s.lines), HASH),
+    "yaml": _plus_commands(_with_fallback(lambda s: parsed.yaml_hits(s.text), line_readers.yaml_line_hits), HASH),
+    "json": _plus_commands(_with_fallback(lambda s: parsed.yaml_hits(s.text), line_readers.json_line_hits), SLASH),
+    "toml": _plus_commands(lambda s: parsed.toml_hits(s.text, s.lines), HASH),
+    "ini": _plus_commands(lambda s: parsed.ini_hits(s.text, s.lines), INI_COMMENTS),
+    "hcl": _plus_commands(lambda s: (hit for _, hit in line_readers.toml_line_hits(s.lines, HASH_OR_SLASH)), HASH_OR_SLASH),
+    "python": _with_fallback(lambda s: parsed.python_hits(s.text, s.path), line_readers.python_line_hits),
+    "ruby": lambda s: line_readers.ruby_hits(s.lines),
+    "php": lambda s: line_readers.php_hits(s.lines),
+    "xml": lambda s: line_readers.xml_hits(s.lines),
+    "js": lambda s: line_readers.js_hits(s.lines),
+    "generic": _plus_commands(lambda s: line_readers.generic_hits(s.lines), HASH),
+}
+
+
+def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
+    """Findings of one production file, one per rule, line and message, in line order."""
+    if not KEYWORDS.search(source.text):
+        return []
+    hits = READERS[file_format(source.path)](source)
+    findings: list[Finding] = []
+    seen: set[tuple[str, int, str]] = set()
+    for hit in sorted(hits, key=lambda h: (h.line, h.column, h.verdict.rule.id)):
+        verdict = hit.verdict
+        identity = (verdict.rule.id, hit.line, verdict.message)
+        if identity in seen or (not settings["extended"] and verdict.rule is not RULE_DEBUG):
+            continue
+        seen.add(identity)
+        line_text = source.lines[hit.line - 1] if 0 < hit.line <= len(source.lines) else verdict.message
+        findings.append(
+            verdict.rule.finding(
+                source.path, verdict.message, line=hit.line, column=hit.column, line_text=line_text, fix=verdict.fix
+            )
+        )
+    return findings
+
+
+def check(context: CheckContext) -> Iterable[Finding]:
+    for source in context.files:
+        yield from scan(source, context.settings)
+
+
+ENFORCEMENT = Enforcement(
+    name="debug-guard",
+    hook_id="debug-guard",
+    rules=RULES,
+    settings=SETTINGS,
+    check=check,
+    wants=wants,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return engine.run(
+        ["debug-guard"],
+        argv,
+        prog="autopack-debug-guard",
+        description="Block explicit debug enablement in production configuration (APD101-APD103).",
+    )
+

@@ -1,0 +1,420 @@
+"""Line readers: the formats read by careful line patterns, and the fallback of the parsed ones.
+
+Each reader turns a file's lines into `Hit`s through the shared classifiers of `verdicts`, so a
+`DEBUG=1` means the same in a dotenv file, a Dockerfile, a shell script or a YAML file that does
+not parse. Comments are removed before matching; values must be literal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from autopack.debug_guard.verdicts import (
+    RULE_FRAMEWORK,
+    TOOLBAR_MODULES,
+    Verdict,
+    classify_command,
+    classify_setting,
+    deploy_flag_spans,
+    toolbar_module,
+    unquote,
+)
+
+HASH = ("#",)
+INI_COMMENTS = ("#", ";")
+SLASH = ("//",)
+HASH_OR_SLASH = ("#", "//")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A verdict at a place (1-based line and column)."""
+
+    line: int
+    column: int
+    verdict: Verdict
+
+
+def code_part(line: str, markers: tuple[str, ...]) -> str:
+    """The line without its comment; a marker counts at the start or after whitespace, outside quotes."""
+    stripped = line.lstrip()
+    if not stripped or stripped.startswith(markers):
+        return ""
+    if not any(marker in line for marker in markers):
+        return line
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif line.startswith(markers, index) and line[index - 1].isspace():
+            return line[:index]
+    return line
+
+
+def setting_hit(path: Sequence[str], value: str, line: int, column: int) -> Hit | None:
+    verdict = classify_setting(path, value)
+    return Hit(line, column, verdict) if verdict is not None else None
+
+
+def scan_value(raw: str) -> str:
+    """A dotenv/shell value: a quoted string up to its closing quote, else the first word."""
+    raw = raw.strip()
+    if raw[:1] in ("'", '"'):
+        end = raw.find(raw[0], 1)
+        return raw[: end + 1] if end > 0 else raw
+    return raw.split(None, 1)[0] if raw else ""
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def logical_lines(lines: Sequence[str]) -> Iterator[tuple[str, list[int]]]:
+    """Lines joined across trailing backslashes; with the offset where each physical line starts."""
+    text, starts = "", []
+    for number, line in enumerate(lines, start=1):
+        starts.append(len(text))
+        starts.append(number)
+        if line.endswith("\\"):
+            text += line[:-1] + " "
+            continue
+        yield text + line, starts
+        text, starts = "", []
+    if starts:
+        yield text, starts
+
+
+def _place(offset: int, starts: list[int]) -> tuple[int, int]:
+    """(line, column) of an offset in a logical line; `starts` alternates offset, line number."""
+    line, column = starts[1], offset + 1
+    for index in range(0, len(starts), 2):
+        if starts[index] <= offset:
+            line, column = starts[index + 1], offset - starts[index] + 1
+    return line, column
+
+
+def command_hits(lines: Sequence[str], markers: tuple[str, ...]) -> Iterator[Hit]:
+    """Development servers, debuggers and deploy flags on every non-comment (logical) line."""
+    code = [code_part(line, markers) for line in lines]
+    for text, starts in logical_lines(code):
+        for offset, verdict in classify_command(text):
+            yield Hit(*_place(offset, starts), verdict)
+
+
+# --- dotenv, shell, Procfile -------------------------------------------------------------------
+
+_DOTENV = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>.*)$")
+_SHELL_ASSIGNMENT = re.compile(r"(?:^|(?<=[\s;&|(:]))(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
+
+
+def dotenv_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """`KEY=value` and `export KEY=value` lines (values quoted or not, inline comments removed)."""
+    for number, line in enumerate(lines, start=1):
+        match = _DOTENV.match(code_part(line, HASH))
+        if match:
+            hit = setting_hit([match["key"]], scan_value(match["value"]), number, match.start("key") + 1)
+            if hit:
+                yield hit
+
+
+def shell_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """Shell scripts and Procfiles: `export DEBUG=1`, `DEBUG=1 gunicorn ...` (deploy flags excepted)."""
+    for number, line in enumerate(lines, start=1):
+        code = code_part(line, HASH)
+        if "=" not in code:
+            continue
+        taken = deploy_flag_spans(code)
+        for match in _SHELL_ASSIGNMENT.finditer(code):
+            if any(start <= match.start() < end for start, end in taken):
+                continue
+            hit = setting_hit([match["key"]], match["value"], number, match.start("key") + 1)
+            if hit:
+                yield hit
+
+
+# --- Dockerfile --------------------------------------------------------------------------------
+
+_INSTRUCTION = re.compile(r"^\s*(?P<instruction>[A-Za-z]+)\s+(?P<rest>.*)$")
+_ENV_PAIR = re.compile(r"(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?:[^\s\\]|\\.)*)")
+
+
+def dockerfile_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """`ENV KEY=value ...` (several pairs, continued lines) and the legacy `ENV KEY value`."""
+    in_env = False
+    for number, line in enumerate(lines, start=1):
+        code = code_part(line, HASH)
+        body = code
+        if not in_env:
+            match = _INSTRUCTION.match(code)
+            if not match or match["instruction"].upper() != "ENV":
+                continue
+            body = match["rest"]
+            legacy = re.match(r"(?P<key>[A-Za-z_][\w.-]*)\s+(?P<value>[^=\s].*?)\s*\\?$", body)
+            if legacy and "=" not in legacy["key"] and not _ENV_PAIR.match(body):
+                hit = setting_hit([legacy["key"]], legacy["value"], number, match.start("rest") + 1)
+                if hit:
+                    yield hit
+                in_env = code.rstrip().endswith("\\")
+                continue
+        offset = len(code) - len(body)
+        for pair in _ENV_PAIR.finditer(body):
+            hit = setting_hit([pair["key"]], pair["value"], number, offset + pair.start() + 1)
+            if hit:
+                yield hit
+        in_env = code.rstrip().endswith("\\")
+
+
+# --- key/value lines (YAML fallback, JSON fallback, TOML, INI, HCL, generic) ---------------------
+
+_NAME_VALUE_INLINE = re.compile(
+    r"[\"']?name[\"']?\s*[:=]\s*[\"'](?P<key>[\w.-]+)[\"']\s*,\s*[\"']?value[\"']?\s*[:=]\s*(?P<value>\"[^\"]*\"|'[^']*'|[\w.]+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Pairing:
+    """Kubernetes/ECS env entries written as `name:` then `value:` on separate lines."""
+
+    name: str = ""
+    column: int = -1
+
+    def feed(self, key: str, value: str, line: int, column: int) -> Hit | None:
+        lowered = key.lower()
+        if lowered == "name":
+            self.name, self.column = unquote(value), column
+            return None
+        if lowered == "value" and self.name and column == self.column:
+            name, self.name = self.name, ""
+            return setting_hit([name], value, line, column)
+        return None
+
+
+def inline_name_value_hits(code: str, number: int) -> Iterator[Hit]:
+    for match in _NAME_VALUE_INLINE.finditer(code):
+        hit = setting_hit([match["key"]], match["value"], number, match.start("key") + 1)
+        if hit:
+            yield hit
+
+
+_YAML_PAIR = re.compile(r"""^(?P<lead>\s*(?:-\s+)?)(?P<q>["']?)(?P<key>[^\s"'#{}\[\],:][^"'#{}\[\],:]*?)(?P=q)\s*:(?:\s+(?P<value>.*?))?\s*$""")
+_YAML_ITEM = re.compile(r"""^\s*-\s+(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^"'\s]*)(?P=q)\s*$""")
+_FLOW_PAIR = re.compile(r"""(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)(?P=q)\s*(?P<sep>[:=])\s*(?P<value>"[^"]*"|'[^']*'|[^,}\]\s"']+)""")
+
+
+def yaml_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """YAML that does not parse (e.g. a Helm template): `key: value` with its indentation path,
+    `- KEY=value` list items, flow mappings, and `name:`/`value:` env entries."""
+    stack: list[tuple[int, str]] = []
+    pairing = _Pairing()
+    for number, line in enumerate(lines, start=1):
+        code = code_part(line, HASH)
+        if not code.strip():
+            continue
+        item = _YAML_ITEM.match(code)
+        if item:
+            hit = setting_hit([item["key"]], item["value"], number, item.start("key") + 1)
+            if hit:
+                yield hit
+            continue
+        match = _YAML_PAIR.match(code)
+        if not match:
+            continue
+        indent = len(match["lead"])
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        key, value = match["key"].strip(), match["value"] or ""
+        path = [k for _, k in stack] + [key]
+        if not value:
+            stack.append((indent, key))
+            continue
+        if value[:1] in "{[":
+            for pair in _FLOW_PAIR.finditer(value):
+                hit = setting_hit([*path, pair["key"]], pair["value"], number, match.start("value") + pair.start("key") + 1)
+                if hit:
+                    yield hit
+            continue
+        hit = pairing.feed(key, value, number, match.start("key") + 1) or setting_hit(path, value, number, match.start("key") + 1)
+        if hit:
+            yield hit
+
+
+_JSON_PAIR = re.compile(r"""["'](?P<key>[^"'\\]+)["']\s*:\s*(?P<value>"[^"]*"|'[^']*'|[\w.]+)""")
+
+
+def json_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """JSON that does not parse (JSON5, comments, trailing commas): `"key": value` pairs."""
+    pairing = _Pairing()
+    for number, line in enumerate(lines, start=1):
+        code = code_part(line, SLASH)
+        yield from inline_name_value_hits(code, number)
+        for match in _JSON_PAIR.finditer(code):
+            hit = pairing.feed(match["key"], match["value"], number, match.start("key")) or setting_hit(
+                [match["key"]], match["value"], number, match.start("key")
+            )
+            if hit:
+                yield hit
+
+
+_SECTION = re.compile(r"^\s*\[+\s*(?P<name>[^\]]+?)\s*\]+\s*$")
+_TOML_PAIR = re.compile(r"""(?P<key>[A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*=\s*(?P<value>"[^"]*"|'[^']*'|[\w.:-]+)""")
+_INI_PAIR = re.compile(r"^\s*(?P<key>[^=:\s\[;#!][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
+_TOOLBAR_TOKEN = re.compile(r"(?<![\w.])(?P<module>" + "|".join(TOOLBAR_MODULES) + r")(?![\w])")
+
+
+def _section_path(name: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in name.split(".") if part.strip()]
+
+
+def toml_line_hits(lines: Sequence[str], markers: tuple[str, ...] = HASH) -> Iterator[tuple[list[str] | None, Hit]]:
+    """TOML and HCL lines: `key = value` (also inline tables) under their `[table]`; yields the
+    key path with each hit (None for name/value entries) so the parsed document can confirm it."""
+    table: list[str] = []
+    in_string = ""
+    for number, line in enumerate(lines, start=1):
+        if in_string:
+            if in_string in line:
+                in_string = ""
+            continue
+        code = code_part(line, markers)
+        for fence in ('"""', "'''"):
+            if code.count(fence) % 2:
+                in_string = fence
+        section = _SECTION.match(code)
+        if section:
+            table = _section_path(section["name"])
+            continue
+        for hit in inline_name_value_hits(code, number):
+            yield None, hit
+        for match in _TOML_PAIR.finditer(code):
+            path = [*table, *_section_path(match["key"])]
+            hit = setting_hit(path, match["value"], number, match.start("key") + 1)
+            if hit:
+                yield path, hit
+
+
+def ini_line_hits(lines: Sequence[str]) -> Iterator[tuple[list[str], Hit]]:
+    """INI, properties, php.ini, systemd/supervisord: `key = value` / `key: value` under
+    `[section]`, `Environment=` pair lists, and debug toolbars named in includes."""
+    section: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        code = code_part(line, INI_COMMENTS)
+        if not code.strip() or code.lstrip().startswith("!"):
+            continue
+        header = _SECTION.match(code)
+        if header:
+            section = [header["name"]]
+            continue
+        for toolbar in _TOOLBAR_TOKEN.finditer(code):
+            yield [toolbar["module"]], Hit(number, toolbar.start() + 1, toolbar_module(toolbar["module"]))
+        match = _INI_PAIR.match(code)
+        if not match:
+            continue
+        key = match["key"]
+        if key.lower() == "environment":
+            for pair in _SHELL_ASSIGNMENT.finditer(match["value"].replace(",", " ").strip("\"'")):
+                hit = setting_hit([pair["key"]], pair["value"], number, match.start("value") + 1)
+                if hit:
+                    yield [key], hit
+            continue
+        path = [*section, *key.split(".")]
+        hit = setting_hit(path, match["value"], number, match.start("key") + 1)
+        if hit:
+            yield path, hit
+
+
+def generic_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """Files of no known format: dotenv-style and YAML-style assignments only."""
+    yield from dotenv_hits(lines)
+    yield from yaml_line_hits(lines)
+
+
+# --- Ruby, PHP, XML, JavaScript ----------------------------------------------------------------
+
+_LITERAL = r"(?P<value>(?i:true)|1|[\"'](?i:true|1|yes|on|development|dev|local)[\"']|[\"']?(?i:on|always)[\"']?)"
+
+
+def _pattern_hits(lines: Sequence[str], markers: tuple[str, ...], patterns: Iterable[re.Pattern[str]]) -> Iterator[Hit]:
+    for number, line in enumerate(lines, start=1):
+        code = code_part(line, markers)
+        if not code:
+            continue
+        for pattern in patterns:
+            for match in pattern.finditer(code):
+                hit = setting_hit(re.split(r"[.:]+", match["key"]), match["value"], number, match.start("key") + 1)
+                if hit:
+                    yield hit
+
+
+PYTHON_PATTERNS = (re.compile(r"^\s*(?P<key>[A-Za-z_]\w*)\s*(?::\s*[\w\[\]., |]+)?=\s*" + _LITERAL + r"\s*$"),)
+RUBY_PATTERNS = (
+    re.compile(r"^\s*(?P<key>(?:[\w:]+\.)*\w+)\s*=\s*" + _LITERAL + r"\s*$"),
+    re.compile(r"ENV\[\s*[\"'](?P<key>\w+)[\"']\s*\]\s*(?:\|\|)?=\s*" + _LITERAL),
+    re.compile(r"^\s*set\s+:(?P<key>\w+)\s*,\s*" + _LITERAL),
+)
+PHP_PATTERNS = (
+    re.compile(r"\bdefine\(\s*[\"'](?P<key>\w+)[\"']\s*,\s*" + _LITERAL + r"\s*\)", re.IGNORECASE),
+    re.compile(r"\bini_set\(\s*[\"'](?P<key>[\w.]+)[\"']\s*,\s*" + _LITERAL + r"\s*\)", re.IGNORECASE),
+    re.compile(r"\bputenv\(\s*[\"'](?P<key>\w+)=(?P<value>\w+)[\"']\s*\)", re.IGNORECASE),
+    re.compile(r"\[\s*[\"'](?P<key>[\w.]+)[\"']\s*\]\s*=\s*" + _LITERAL + r"\s*;"),
+    re.compile(r"[\"'](?P<key>[\w.]+)[\"']\s*=>\s*" + _LITERAL + r"\s*[,\]\)]?\s*$"),
+    re.compile(r"^\s*php_(?:flag|value)\s+(?P<key>[\w.]+)\s+(?P<value>\w+)", re.IGNORECASE),
+)
+JS_PATTERNS = (
+    re.compile(r"^\s*(?:(?:export\s+)?(?:const|let|var)\s+)?[\"']?(?P<key>[A-Za-z_$][\w$]*)[\"']?\s*[:=]\s*" + _LITERAL + r"\s*[,;]?\s*$"),
+    re.compile(r"process\.env(?:\.|\[\s*[\"'])(?P<key>\w+)(?:[\"']\s*\])?\s*=\s*" + _LITERAL),
+)
+XML_PATTERNS = (
+    re.compile(r"<(?:add|environmentVariable|env|variable|property|setting)\b[^>]*?\b(?:key|name)\s*=\s*[\"'](?P<key>[^\"']+)[\"'][^>]*?\bvalue\s*=\s*(?P<value>\"[^\"]*\"|'[^']*')", re.IGNORECASE),
+    re.compile(r"<(?P<key>[\w.-]+)>\s*(?P<value>true|1)\s*</(?P=key)>", re.IGNORECASE),
+)
+# ASP.NET switches written as attributes: (pattern, key shown, production value)
+XML_SWITCHES = (
+    (re.compile(r"<compilation\b[^>]*?\bdebug\s*=\s*[\"'](?:true|1)[\"']", re.IGNORECASE), '<compilation debug="true">', 'debug="false"'),
+    (re.compile(r"<customErrors\b[^>]*?\bmode\s*=\s*[\"']Off[\"']", re.IGNORECASE), '<customErrors mode="Off">', 'mode="RemoteOnly"'),
+    (re.compile(r"<httpErrors\b[^>]*?\berrorMode\s*=\s*[\"']Detailed[\"']", re.IGNORECASE), '<httpErrors errorMode="Detailed">', 'errorMode="DetailedLocalOnly"'),
+)
+
+
+def python_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """Python that does not parse: module-level `DEBUG = True` style assignments."""
+    return _pattern_hits(lines, HASH, PYTHON_PATTERNS)
+
+
+def ruby_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """Rails environment files: `config.consider_all_requests_local = true`, `ENV["DEBUG"] = "1"`."""
+    return _pattern_hits(lines, HASH, RUBY_PATTERNS)
+
+
+def php_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """`define('WP_DEBUG', true)`, `ini_set('display_errors', '1')`, `'debug' => true`."""
+    return _pattern_hits(lines, HASH_OR_SLASH, PHP_PATTERNS)
+
+
+def js_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """`debug: true` in exported config objects, `process.env.NODE_ENV = 'development'`."""
+    return _pattern_hits(lines, SLASH, JS_PATTERNS)
+
+
+def xml_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """web.config and friends; XML comments (also multi-line) are removed first."""
+    text = "\n".join(lines)
+    text = re.sub(r"<!--.*?-->", lambda m: re.sub(r"[^\n]", " ", m.group()), text, flags=re.DOTALL)
+    code_lines = text.split("\n")
+    yield from _pattern_hits(code_lines, (), XML_PATTERNS)
+    for number, line in enumerate(code_lines, start=1):
+        for pattern, shown, safe in XML_SWITCHES:
+            for match in pattern.finditer(line):
+                yield Hit(
+                    number,
+                    match.start() + 1,
+                    Verdict(
+                        RULE_FRAMEWORK,
+                        f"`{shown}`: detailed errors and debug builds are enabled in production",
+                        f"Set `{safe}` in production configuration (or move this to a Debug transform).",
+                    ),
+                )

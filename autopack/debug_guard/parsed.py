@@ -1,0 +1,267 @@
+"""Readers backed by real parsers: YAML (every document) and JSON through PyYAML's composer, TOML
+(tomllib), INI (configparser) and Python (ast). Each returns None when the file does not parse,
+and the caller falls back to the line readers, so a finding always has its line.
+
+YAML is composed, not loaded: nodes keep their marks (line, column) and aliases stay shared nodes,
+so an alias bomb is never expanded; the walk visits each node once within a budget.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from autopack.debug_guard.lines import Hit, ini_line_hits, setting_hit, toml_line_hits
+from autopack.debug_guard.verdicts import TOOLBAR_MODULES, classify_command, dev_server, toolbar_module
+
+NODE_BUDGET = 250_000
+# `- KEY=value` items under these keys are environment entries (compose, kustomize literals).
+ENV_LIST_KEYS = frozenset({"environment", "env", "envs", "variables", "literals"})
+# Sequences under these keys are one command line (compose, Kubernetes, ECS).
+COMMAND_KEYS = ("entrypoint", "command", "cmd", "args")
+# Sections of a mixed file that describe another environment are not production.
+NON_PRODUCTION_SECTIONS = frozenset({"development", "dev", "local", "test", "testing"})
+
+
+class _OverBudget(Exception):
+    """The document has more nodes than a configuration file plausibly has."""
+
+
+def yaml_hits(text: str) -> list[Hit] | None:
+    """Settings and commands of every YAML document (JSON too: it is YAML); None if it does not parse."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        documents = list(yaml.compose_all(text, Loader=loader))
+        return list(_walk([d for d in documents if d is not None]))
+    except (yaml.YAMLError, RecursionError, _OverBudget, ValueError):
+        return None
+
+
+def _walk(documents: list[Any]) -> Iterator[Hit]:
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[str, ...]]] = [(d, ()) for d in reversed(documents)]
+    budget = NODE_BUDGET
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:  # an alias: its node was (or will be) walked once already
+            continue
+        seen.add(id(node))
+        budget -= 1
+        if budget < 0:
+            raise _OverBudget
+        if isinstance(node, MappingNode):
+            entries = [(k, v) for k, v in node.value if isinstance(k, ScalarNode)]
+            by_key = {k.value.lower(): v for k, v in entries}
+            name, value = by_key.get("name"), by_key.get("value")
+            if isinstance(name, ScalarNode) and isinstance(value, ScalarNode):  # Kubernetes/ECS env entry
+                hit = setting_hit([name.value], value.value, value.start_mark.line + 1, value.start_mark.column + 1)
+                if hit:
+                    yield hit
+            yield from _command_sequence([by_key[k] for k in COMMAND_KEYS if isinstance(by_key.get(k), SequenceNode)])
+            for key_node, value_node in entries:
+                key = key_node.value
+                if key.lower() in NON_PRODUCTION_SECTIONS:
+                    continue
+                if isinstance(value_node, ScalarNode):
+                    mark = key_node.start_mark
+                    hit = setting_hit([*path, key], value_node.value, mark.line + 1, mark.column + 1)
+                    if hit:
+                        yield hit
+                else:
+                    stack.append((value_node, (*path, key)))
+        elif isinstance(node, SequenceNode):
+            environment = bool(path) and path[-1].lower() in ENV_LIST_KEYS
+            for item in reversed(node.value):
+                if not isinstance(item, ScalarNode):
+                    stack.append((item, path))
+                elif environment and "=" in item.value:
+                    key, _, raw = item.value.partition("=")
+                    hit = setting_hit([key.strip()], raw, item.start_mark.line + 1, item.start_mark.column + 1)
+                    if hit:
+                        yield hit
+
+
+def _command_sequence(sequences: list[Any]) -> Iterator[Hit]:
+    """`command:`/`args:` lists joined into one command line; hits point at the item that matched."""
+    from yaml.nodes import ScalarNode
+
+    items = [item for sequence in sequences for item in sequence.value if isinstance(item, ScalarNode)]
+    if len(items) < 2:
+        return
+    text, starts = "", []
+    for item in items:
+        starts.append((len(text), item))
+        text += item.value + " "
+    for offset, verdict in classify_command(text):
+        _, item = max((s for s in starts if s[0] <= offset), key=lambda s: s[0])
+        yield Hit(item.start_mark.line + 1, item.start_mark.column + 1, verdict)
+
+
+def _resolves(document: Any, path: Sequence[str]) -> bool:
+    """Whether a key path leads to a value in a parsed TOML document (any element of arrays)."""
+    nodes = [document]
+    for key in path:
+        following = []
+        for node in nodes:
+            for candidate in node if isinstance(node, list) else [node]:
+                if isinstance(candidate, dict) and key in candidate:
+                    following.append(candidate[key])
+        nodes = following
+    return bool(nodes)
+
+
+def toml_hits(text: str, lines: Sequence[str]) -> Iterator[Hit]:
+    """TOML line hits confirmed by tomllib (drops look-alikes inside multi-line strings); all of
+    them when the document does not parse."""
+    import tomllib
+
+    try:
+        document: dict[str, Any] | None = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        document = None
+    for path, hit in toml_line_hits(lines):
+        if document is None or path is None or _resolves(document, path):
+            yield hit
+
+
+def ini_hits(text: str, lines: Sequence[str]) -> Iterator[Hit]:
+    """INI line hits confirmed by configparser when the file has sections and parses (drops
+    look-alikes inside continued values); properties files and broken INI keep every line hit."""
+    parser = None
+    if re.search(r"^\s*\[", text, re.MULTILINE):
+        import configparser
+
+        parser = configparser.RawConfigParser(strict=False, allow_no_value=True, interpolation=None)
+        parser.optionxform = str  # type: ignore[assignment,method-assign]
+        try:
+            parser.read_string(text)
+        except (configparser.Error, ValueError):
+            parser = None
+    for path, hit in ini_line_hits(lines):
+        if parser is None or path is None or len(path) < 2 or _ini_has(parser, path):
+            yield hit
+
+
+def _ini_has(parser: Any, path: Sequence[str]) -> bool:
+    section, option = path[0], ".".join(path[1:])
+    if section == parser.default_section or not parser.has_section(section):
+        return True  # keys before the first section, or a section configparser named differently
+    return parser.has_option(section, option)
+
+
+# --- Python ------------------------------------------------------------------------------------
+
+_DEV_CLASS = re.compile(r"(?i)^(?:dev|development|local|test|testing)(?:config|settings)?$|^(?:Dev|Development|Local|Test|Testing)[A-Z_]")
+_GUNICORN_SETTING = re.compile(r"^(?:bind|workers|worker_class|wsgi_app|timeout)\s*=", re.MULTILINE)
+_RUN_FLAGS = {"debug": "debug", "use_debugger": "debug", "reload": "reload", "use_reloader": "reload"}
+
+
+def python_hits(text: str, path: str) -> list[Hit] | None:
+    """Python settings and entry points via ast; None on a syntax error (the caller line-scans)."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    gunicorn_config = "gunicorn" in path.lower() or bool(_GUNICORN_SETTING.search(text))
+    hits: list[Hit] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.ClassDef) and _DEV_CLASS.search(node.name):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+        hits.extend(_python_node_hits(node, gunicorn_config))
+    return hits
+
+
+def _literal(node: Any) -> str | None:
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, str)):
+        return str(node.value).lower() if isinstance(node.value, bool) else str(node.value)
+    return None
+
+
+def _target_key(node: Any) -> str | None:
+    import ast
+
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+def _dotted(node: Any) -> str:
+    import ast
+
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _python_node_hits(node: Any, gunicorn_config: bool) -> Iterator[Hit]:
+    import ast
+
+    def at(place: Any, verdict: Any) -> Hit:
+        return Hit(place.lineno, place.col_offset + 1, verdict)
+
+    def setting(key: str | None, value_node: Any, place: Any) -> Iterator[Hit]:
+        value = _literal(value_node)
+        if key is None or value is None:
+            return
+        if gunicorn_config and key == "reload" and value == "true":
+            yield at(place, dev_server("gunicorn reload = True", "Set `reload = False` in the production gunicorn configuration."))
+            return
+        hit = setting_hit([key], value, place.lineno, place.col_offset + 1)
+        if hit:
+            yield hit
+
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+            yield from setting(_target_key(target), node.value, target)
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                yield from setting(key.value, value, key)
+    elif isinstance(node, ast.Call):
+        function = _dotted(node.func)
+        last = function.rpartition(".")[2]
+        if last in ("run", "run_simple"):
+            for keyword in node.keywords:
+                if keyword.arg in _RUN_FLAGS and _literal(keyword.value) == "true":
+                    fix = f"Remove `{keyword.arg}=True`; run production behind a WSGI/ASGI server without debugger or reloader."
+                    yield at(node, dev_server(f"{function}({keyword.arg}=True)", fix))
+        elif function in ("debugpy.listen", "ptvsd.enable_attach"):
+            yield at(node, dev_server(f"{function}(...)", "Remove the debugger from production code paths; attach it only in development."))
+        elif last == "DebugToolbarExtension":
+            yield at(node, toolbar_module("flask_debugtoolbar"))
+        elif last in ("update", "dict"):
+            for keyword in node.keywords:
+                yield from setting(keyword.arg, keyword.value, keyword.value)
+        if last in ("include", "append", "insert", "extend"):
+            yield from _toolbar_strings(node.args)
+    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        yield from _toolbar_strings(node.elts)
+
+
+def _toolbar_strings(nodes: Sequence[Any]) -> Iterator[Hit]:
+    import ast
+
+    for element in nodes:
+        if isinstance(element, ast.Constant) and isinstance(element.value, str):
+            module = element.value.split(".", 1)[0]
+            if module in TOOLBAR_MODULES:
+                yield Hit(element.lineno, element.col_offset + 1, toolbar_module(element.value))
+

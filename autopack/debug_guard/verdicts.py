@@ -1,0 +1,233 @@
+"""What counts as debug enablement: one classifier for key/value settings and one for commands.
+
+Every format reader reduces a file to settings (a key path and a raw value at a line) and command
+text; the two functions here decide, the same way for every format, whether that is a finding.
+Values must be literal: interpolation such as `${DEBUG}`, `{{ .Values.debug }}` or
+`os.environ.get(...)` never equals an enabling literal, so it is never flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from autopack.findings import Rule, Severity
+
+DOC = "debug-guard.md"
+
+RULE_DEBUG = Rule(
+    id="APD101",
+    name="debug-enabled-in-production",
+    severity=Severity.ERROR,
+    summary="A key named DEBUG is set to an enabling value in a production configuration file.",
+    fix="Remove the key or set it to `false`; keep debug settings in a development-only file or read them from the environment.",
+    doc=DOC,
+)
+RULE_FRAMEWORK = Rule(
+    id="APD102",
+    name="framework-debug-in-production",
+    severity=Severity.ERROR,
+    summary="A framework debug flag, development environment, error-detail switch, debug toolbar or devtools is enabled in production configuration.",
+    fix="Set the flag to its production value (false / production / Off) or remove it; keep development settings in development-only files.",
+    doc=DOC,
+)
+RULE_DEV_SERVER = Rule(
+    id="APD103",
+    name="development-server-in-production",
+    severity=Severity.ERROR,
+    summary="A development server, auto-reloader or debugger runs in a production entry point or deploy command.",
+    fix="Use the production server without reloader or debugger flags; keep those in development-only commands.",
+    doc=DOC,
+)
+RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
+
+ENABLING = frozenset({"1", "true", "yes", "on"})
+DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "dev", "local"})
+ENVIRONMENT_KEYS = frozenset(
+    {
+        "flask_env",
+        "node_env",
+        "aspnetcore_environment",
+        "dotnet_environment",
+        "app_env",
+        "rails_env",
+        "rack_env",
+        "symfony_env",
+        "mix_env",
+    }
+)
+# A `_DEBUG` key with one of these prefixes turns debug *off* when true (NO_DEBUG=1).
+NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppress_")
+TOOLBAR_KEYS = frozenset({"debug_tb_enabled", "debugbar_enabled"})
+TOOLBAR_MODULES = ("debug_toolbar", "pyramid_debugtoolbar")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A decided finding before it has a place: its rule, message and fix."""
+
+    rule: Rule
+    message: str
+    fix: str
+
+
+def unquote(raw: str) -> str:
+    """A scalar as written, without surrounding quotes or whitespace."""
+    value = raw.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
+        value = value[1:-1].strip()
+    return value
+
+
+def _relaxed(path: Sequence[str]) -> str:
+    """Spring-style relaxed name: `spring.devtools.restart.enabled` == `SPRING_DEVTOOLS_RESTART_ENABLED`."""
+    return re.sub(r"[-_.]+", ".", ".".join(path).lower())
+
+
+def _error_detail(name: str, relaxed: str, lowered: str) -> str | None:
+    """The production value of an error-detail switch that is on, else None."""
+    if name in ("display_errors", "display_startup_errors") and lowered in ENABLING | {"stdout", "stderr"}:
+        return "Off"
+    if name in ("consider_all_requests_local", "detailederrors", "aspnetcore_detailederrors") and lowered in ENABLING:
+        return "false"
+    if relaxed.endswith("include.stacktrace") and lowered == "always":
+        return "never"
+    return None
+
+
+def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
+    """Decide one setting: `path` is its key path (last item the key), `raw_value` as written."""
+    key = path[-1].strip().strip("\"'")
+    name = key.lower().replace("-", "_")
+    value = unquote(raw_value)
+    lowered = value.lower()
+    shown = f"`{key}` is set to `{value}`"
+    if name == "debug":
+        if lowered in ENABLING:
+            return Verdict(
+                RULE_DEBUG,
+                f"{shown}: debug mode is enabled in a production file",
+                f"Remove `{key}` or set it to `false` here; keep debug settings in a development-only file, or read the value from the environment.",
+            )
+        return None
+    relaxed = _relaxed(path)
+    if name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES):
+        if lowered in ENABLING:
+            return Verdict(
+                RULE_FRAMEWORK,
+                f"{shown}: a framework debug flag is enabled in a production file",
+                f"Set `{key}` to `false` (or remove it) for production; enable it only in development configuration.",
+            )
+        return None
+    if name in ENVIRONMENT_KEYS and lowered in DEVELOPMENT_ENVIRONMENTS:
+        return Verdict(
+            RULE_FRAMEWORK,
+            f"{shown}: a development environment is selected in a production file",
+            f"Set `{key}` to `production` (or remove it so the production default applies).",
+        )
+    safe = _error_detail(name, relaxed, lowered)
+    if safe is not None:
+        return Verdict(
+            RULE_FRAMEWORK,
+            f"{shown}: detailed error pages are shown to users in production",
+            f"Set `{key}` to `{safe}` in production configuration; show error details only in development.",
+        )
+    dotted = ".".join(part.strip("\"'") for part in path)
+    shown_path = f"`{dotted}` is set to `{value}`"
+    if lowered in ENABLING and (
+        name in TOOLBAR_KEYS
+        or relaxed.endswith(("web.profiler.toolbar", "web.profiler.intercept.redirects", "framework.profiler.enabled"))
+    ):
+        return Verdict(
+            RULE_FRAMEWORK,
+            f"{shown_path}: a debug toolbar or profiler is enabled in production",
+            f"Set `{dotted}` to `false` or remove it; enable toolbars and profilers only in development configuration.",
+        )
+    if re.search(r"(?:^|\.)spring\.devtools\.", relaxed) and (
+        (lowered in ENABLING and relaxed.endswith((".enabled", ".add.properties")))
+        or (relaxed.endswith(".remote.secret") and value and not re.search(r"[$%{]", value))
+    ):
+        return Verdict(
+            RULE_FRAMEWORK,
+            f"{shown_path}: Spring Boot DevTools is active in production",
+            f"Remove `{dotted}` from production configuration and keep spring-boot-devtools a development-only dependency.",
+        )
+    return None
+
+
+def toolbar_module(module: str) -> Verdict:
+    """A debug toolbar installed by name (INSTALLED_APPS, pyramid.includes, config.include)."""
+    return Verdict(
+        RULE_FRAMEWORK,
+        f"`{module}` is installed in a production file: a debug toolbar is enabled in production",
+        f"Remove `{module}` from production settings; install it only in development settings.",
+    )
+
+
+def dev_server(what: str, fix: str) -> Verdict:
+    return Verdict(RULE_DEV_SERVER, f"`{what}` runs a development server or debugger in production", fix)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+_SERVERS = r"gunicorn|uvicorn|hypercorn|granian|daphne|pserve|flask|adev|GUNICORN_CMD_ARGS|UVICORN_RELOAD"
+_NO_RELOADER = "Drop `{flag}` from production commands; the auto-reloader belongs in development only."
+_NO_DEBUGGER = "Remove the debugger from production entry points; attach debuggers only in development."
+_USE_PRODUCTION_SERVER = "Run a production server (e.g. gunicorn, `next start`, a built bundle) instead of the development server."
+
+# (pattern, what to show — a format string over the match's groups —, fix)
+COMMAND_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern), shown, fix)
+    for pattern, shown, fix in (
+        (rf"\b(?P<tool>{_SERVERS})\b[^\n]*?(?<![\w-])(?P<flag>--reload)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
+        (r"\b(?P<tool>flask)\b[^\n]*?(?<![\w-])(?P<flag>--debug(?:ger)?)(?![\w-])", "{tool} {flag}", "Drop `{flag}` from production commands and serve the app with a production WSGI server."),
+        (r"\b(?P<tool>debugpy|ptvsd)\b[^\n]*?(?P<flag>--listen|--host|--wait-for-client)\b", "{tool} {flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>node(?:js)?|NODE_OPTIONS|nodemon|ts-node)\b[^\n]*?(?<![\w-])(?P<flag>--inspect(?:-brk)?)(?![\w-])", "{tool} {flag}", _NO_DEBUGGER),
+        (r"(?<![\w-])(?P<flag>-agentlib:jdwp|-Xrunjdwp|-Xdebug)\b", "{flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>dlv)\s+(?:debug|exec|attach)\b[^\n]*?(?P<flag>--headless|--listen)\b", "{tool} {flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>python3?)\s+-m\s+(?P<flag>pdb|debugpy)\b", "{tool} -m {flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>manage\.py|django-admin)\s+(?P<flag>runserver(?:_plus)?)\b", "{tool} {flag}", _USE_PRODUCTION_SERVER),
+        (r"(?<![\w/.-])(?P<tool>nodemon)(?=\s|$|[\"'](?:\s*[,\]]|$))", "{tool}", _USE_PRODUCTION_SERVER),
+        (r"(?<![\w/.-])(?P<tool>webpack-dev-server|webpack\s+serve|ng\s+serve|(?:next|nuxt|nuxi|vite|remix|astro)\s+dev|gatsby\s+develop|php\s+artisan\s+serve|php\s+-S)(?![\w-])", "{tool}", _USE_PRODUCTION_SERVER),
+        (r"(?<![\w/.-])(?P<tool>(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?dev)(?![\w:-])", "{tool}", _USE_PRODUCTION_SERVER),
+    )
+)
+# Install commands name the tools without running them.
+_INSTALLING = re.compile(r"\b(?:install|add|uninstall|remove)\b", re.IGNORECASE)
+_DEPLOY_TOOL = re.compile(r"\b(?:helm|kubectl|oc|docker|podman|heroku|gcloud|az|flyctl|fly|aws|nomad|kamal)\b")
+_DEPLOY_FLAG = re.compile(
+    r"(?P<flag>--set(?:-string)?|--set-env-vars|--update-env-vars|--env|-e|--settings|config:set|set\s+env\s+\S+)"
+    r"(?:=|\s+)(?P<pairs>(?:[\"']?[\w.\[\]-]+=[^\s,\"']*[\"']?,?)+)"
+)
+_PAIR = re.compile(r"[\"']?(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
+
+
+def deploy_flag_spans(text: str) -> list[tuple[int, int]]:
+    """Where deploy-tool flags carry settings (`helm --set a=b`), so they are not read twice."""
+    if not _DEPLOY_TOOL.search(text):
+        return []
+    return [match.span() for match in _DEPLOY_FLAG.finditer(text)]
+
+
+def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
+    """Development servers, reloaders, debuggers and debug settings passed to deploy tools in one
+    command line; yields (offset in `text`, verdict)."""
+    for pattern, shown, fix in COMMAND_PATTERNS:
+        for match in pattern.finditer(text):
+            groups = {k: v for k, v in match.groupdict().items() if v}
+            if groups.get("tool") == "nodemon" and _INSTALLING.search(text):
+                continue
+            yield match.start(), dev_server(shown.format(**groups), fix.format(**groups))
+    if _DEPLOY_TOOL.search(text):
+        for flag in _DEPLOY_FLAG.finditer(text):
+            for pair in _PAIR.finditer(flag.group("pairs")):
+                key_path = re.split(r"[.\[\]]+", pair.group("key").strip("."))
+                verdict = classify_setting([p for p in key_path if p] or [pair.group("key")], pair.group("value"))
+                if verdict is not None:
+                    setting = f"{flag.group('flag')} {pair.group('key')}={pair.group('value')}"
+                    yield flag.start("pairs") + pair.start(), Verdict(
+                        RULE_DEV_SERVER,
+                        f"`{setting}`: a deploy command sets `{pair.group('key')}` to `{pair.group('value')}` ({verdict.message.split(': ', 1)[-1]})",
+                        f"Remove `{setting}` from the production deploy command; pass debug settings only to development deploys.",
+                    )
