@@ -341,7 +341,8 @@ def price_findings(report: _Reporter, prices: dict[str, Price]) -> None:
             if amount is None:
                 continue
             if not amount.is_finite():
-                report.add(INVALID_PRICE, (*price.path, name), f"{price.model_id}: {name} is {amount}, not a finite number")
+                written = report.document.node_at((*price.path, name)).value
+                report.add(INVALID_PRICE, (*price.path, name), f"{price.model_id}: {name} is {written}, not a finite number")
             elif amount < 0:
                 report.add(INVALID_PRICE, (*price.path, name), f"{price.model_id}: {name} is negative ({amount})")
         if _usable(price.input) and _usable(price.output) and price.output < price.input:  # type: ignore[operator]
@@ -489,13 +490,13 @@ def _load(file: CatalogFile, max_size: int, findings: list[Finding], unusable: d
         document = parse(read_text(file.path, max_size))
     except YamlProblem as problem:
         unusable[file.display] = problem.kind
-        position = problem.position
+        position = problem.position or Position(1, 1)
         findings.append(
             FILE_UNUSABLE.finding(
                 file.display,
-                f"{file.display}: {problem.message}",
-                line=position.line if position else None,
-                column=position.column if position else None,
+                problem.message,
+                line=position.line,
+                column=position.column,
                 line_text=problem.message,
                 fix=_unusable_fix(problem, file),
             )
@@ -514,6 +515,10 @@ def _unusable_fix(problem: YamlProblem, file: CatalogFile) -> str:
     return "Fix the YAML at the position shown; check indentation, quotes and brackets."
 
 
+def _mapping_document(document: YamlDocument | None) -> YamlDocument | None:
+    return document if document is not None and isinstance(document.value, dict) else None
+
+
 def validate_catalog(
     models: CatalogFile,
     pricing: CatalogFile,
@@ -524,8 +529,10 @@ def validate_catalog(
     """Validate both files and build the catalog entries from what they say."""
     findings: list[Finding] = []
     unusable: dict[str, str] = {}
-    models_doc = _load(models, max_size, findings, unusable)
-    pricing_doc = _load(pricing, max_size, findings, unusable)
+    # A file whose top level is not a mapping was reported by the schema; reading it for the
+    # cross-file rules would only repeat that error as missing tiers and unnamed prices.
+    models_doc = _mapping_document(_load(models, max_size, findings, unusable))
+    pricing_doc = _mapping_document(_load(pricing, max_size, findings, unusable))
     catalog = read_models(models_doc) if models_doc else Catalog()
     if pricing_doc:
         catalog.prices = read_prices(pricing_doc)
@@ -533,7 +540,7 @@ def validate_catalog(
     tier_names = {*ESCALATION_ORDER, *required_tiers, *filter(None, map(_tier_of_spec, catalog.specs.values()))}
     entries: list[ModelCatalogEntry] = []
     if models_doc:
-        model_ids = set(catalog.specs) | set(catalog.prices) | set(catalog.aliases.values())
+        model_ids = set(_named_models(catalog)) | set(catalog.prices)
         models_findings(_Reporter(models_doc, models, findings), catalog, model_ids, tier_names, required_tiers)
         if pricing_doc:
             pricing_cross_findings(_Reporter(models_doc, models, findings), _Reporter(pricing_doc, pricing, findings), catalog)
