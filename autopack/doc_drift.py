@@ -422,11 +422,10 @@ _UNSAFE = re.compile(r"[*?\[\]{}$<>|=`'\"\\:,;()!#%^]|^~")
 _LOCATION_SUFFIX = re.compile(r"(?::\d+){1,2}$|::[\w\[\]\-.]+$")
 
 
-def _command_lines(block: str, prompts: bool) -> Iterator[tuple[str, int]]:
-    """Logical command lines of a shell block with their line offset: `$ ` prompts stripped (when
-    any line has one, the others are output and skipped), `\\` continuations joined, heredoc
-    bodies skipped."""
-    raw = block.split("\n")
+def _command_lines(raw: list[str], prompts: bool) -> Iterator[tuple[str, int, int]]:
+    """Logical command lines of a shell block with their first and last line offsets: `$ `
+    prompts stripped (when any line has one, the others are output and skipped), `\\`
+    continuations joined, heredoc bodies skipped."""
     prompted = prompts and any(line.lstrip().startswith("$ ") for line in raw)
     heredoc: str | None = None
     pending: tuple[str, int] | None = None
@@ -452,9 +451,9 @@ def _command_lines(block: str, prompts: bool) -> Iterator[tuple[str, int]]:
         marker = re.search(r"<<-?\s*['\"]?(\w+)", stripped)
         if marker:
             heredoc = marker.group(1)
-        yield stripped, start
+        yield stripped, start, offset
     if pending is not None:
-        yield pending
+        yield pending[0], pending[1], len(raw) - 1
 
 
 def _split_words(line: str) -> list[str]:
@@ -506,14 +505,16 @@ def _segment_paths(segment: list[str]) -> Iterator[str]:
 
 
 def shell_paths(block: str, prompts: bool = True) -> Iterator[tuple[str, int]]:
-    """Path-like words of shell commands with their line offset in `block`."""
-    for line, offset in _command_lines(block, prompts):
+    """Path-like words of shell commands with the offset of the line (in `block`) holding them."""
+    raw = block.split("\n")
+    for line, start, end in _command_lines(raw, prompts):
         for segment in _segments(_split_words(line)):
             for word in _segment_paths(segment):
                 word = _LOCATION_SUFFIX.sub("", word)
                 if word.startswith("./"):
                     word = word[2:]
-                if "/" in word.strip("/") and not _UNSAFE.search(word) and "//" not in word:
+                if "/" in word.strip("/") and not word.startswith("/") and not _UNSAFE.search(word) and "//" not in word:
+                    offset = next((i for i in range(start, end + 1) if word in raw[i]), start)
                     yield word, offset
 
 
