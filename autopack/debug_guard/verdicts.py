@@ -59,6 +59,8 @@ ENVIRONMENT_KEYS = frozenset(
 )
 # A `_DEBUG` key with one of these prefixes turns debug *off* when true (NO_DEBUG=1).
 NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppress_")
+# Framework debug flags whose name does not end in `_DEBUG`.
+EXTRA_DEBUG_FLAGS = frozenset({"wp_debug_display", "wp_debug_log"})
 TOOLBAR_KEYS = frozenset({"debug_tb_enabled", "debugbar_enabled"})
 TOOLBAR_MODULES = ("debug_toolbar", "pyramid_debugtoolbar")
 
@@ -112,7 +114,7 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
             )
         return None
     relaxed = _relaxed(path)
-    if name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES):
+    if (name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES)) or name in EXTRA_DEBUG_FLAGS:
         if lowered in ENABLING:
             return Verdict(
                 RULE_FRAMEWORK,
@@ -186,7 +188,7 @@ COMMAND_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\b(?P<tool>node(?:js)?|NODE_OPTIONS|nodemon|ts-node)\b[^\n]*?(?<![\w-])(?P<flag>--inspect(?:-brk)?)(?![\w-])", "{tool} {flag}", _NO_DEBUGGER),
         (r"(?<![\w-])(?P<flag>-agentlib:jdwp|-Xrunjdwp|-Xdebug)\b", "{flag}", _NO_DEBUGGER),
         (r"\b(?P<tool>dlv)\s+(?:debug|exec|attach)\b[^\n]*?(?P<flag>--headless|--listen)\b", "{tool} {flag}", _NO_DEBUGGER),
-        (r"\b(?P<tool>python3?)\s+-m\s+(?P<flag>pdb|debugpy)\b", "{tool} -m {flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>python3?)\s+-m\s+(?P<flag>pdb)\b", "{tool} -m {flag}", _NO_DEBUGGER),
         (r"\b(?P<tool>manage\.py|django-admin)\s+(?P<flag>runserver(?:_plus)?)\b", "{tool} {flag}", _USE_PRODUCTION_SERVER),
         (r"(?<![\w/.-])(?P<tool>nodemon)(?=\s|$|[\"'](?:\s*[,\]]|$))", "{tool}", _USE_PRODUCTION_SERVER),
         (r"(?<![\w/.-])(?P<tool>webpack-dev-server|webpack\s+serve|ng\s+serve|(?:next|nuxt|nuxi|vite|remix|astro)\s+dev|gatsby\s+develop|php\s+artisan\s+serve|php\s+-S)(?![\w-])", "{tool}", _USE_PRODUCTION_SERVER),
