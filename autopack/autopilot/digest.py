@@ -1,0 +1,60 @@
+"""The workspace digest: one sha256 that names the exact state of a working tree.
+
+It covers git's HEAD, the sorted `git status --porcelain=v2` entries (which already carry the
+index's blob ids) and the content of every file changed in the working tree. When git is
+missing or fails the digest is the hash of a fixed sentinel, never a clock reading, so the same
+state always gives the same digest and a broken git gives a recognisable one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from autopack.autopilot.gitstate import WorkingTree, read_working_tree
+
+SENTINEL = "unknown|git_unavailable"
+SENTINEL_DIGEST = hashlib.sha256(SENTINEL.encode("ascii")).hexdigest()
+CHUNK = 1 << 20
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of what is at `path` now: file bytes, a symlink's target, or a marker for
+    something that is not a regular file (deleted, a directory such as a submodule)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return "absent"
+    if stat.S_ISLNK(info.st_mode):
+        return "symlink:" + hashlib.sha256(os.fsencode(os.readlink(path))).hexdigest()
+    if not stat.S_ISREG(info.st_mode):
+        return "not-a-file"
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+    return digest.hexdigest()
+
+
+def digest_of(root: Path, tree: WorkingTree) -> str:
+    """The digest of an already-read working tree (so a session reads git status only once)."""
+    if not tree.ok:
+        return SENTINEL_DIGEST
+    digest = hashlib.sha256()
+    digest.update(b"autopack-workspace-digest-v1\0HEAD " + tree.head.encode("ascii", "replace") + b"\0")
+    for entry in tree.entries:
+        digest.update(entry.raw + b"\0")
+        if entry.worktree_changed:
+            digest.update(content_hash(root / entry.path).encode("ascii") + b"\0")
+    return digest.hexdigest()
+
+
+def workspace_digest(root: Path, exclude: tuple[str, ...] = ()) -> str:
+    """sha256 hex of the working tree's state; `exclude` lists repo-relative directories (the run
+    directory) whose files do not count."""
+    return digest_of(root, read_working_tree(root, exclude))

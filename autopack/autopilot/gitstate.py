@@ -1,0 +1,130 @@
+"""One read-only look at git: HEAD and the working tree status, shared by the digest, the
+detectors and the proof metrics.
+
+Every git call here runs with `GIT_OPTIONAL_LOCKS=0`, so looking never refreshes or locks the
+index: the autopilot leaves `.git` exactly as it found it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+GIT_TIMEOUT = 120.0
+UNBORN = "(initial)"
+
+
+def git_env() -> dict[str, str]:
+    """The environment for read-only git calls: no optional locks, no prompts, no pager."""
+    return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
+
+
+@dataclass(frozen=True)
+class GitAnswer:
+    """A git command's outcome: `ok` False means git is missing, failed or timed out."""
+
+    ok: bool
+    stdout: bytes
+    stderr: str
+    missing: bool = False
+
+
+def git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> GitAnswer:
+    if shutil.which("git") is None:
+        return GitAnswer(False, b"", "git is not on PATH", missing=True)
+    try:
+        completed = subprocess.run(
+            ["git", *args], cwd=root, env=git_env(), capture_output=True, timeout=timeout, check=False
+        )
+    except FileNotFoundError:
+        return GitAnswer(False, b"", "git is not on PATH", missing=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return GitAnswer(False, b"", f"git could not run: {exc}")
+    stderr = completed.stderr.decode("utf-8", "replace").strip()
+    return GitAnswer(completed.returncode == 0, completed.stdout, stderr)
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One `git status --porcelain=v2` entry: `kind` is 1 (changed), 2 (renamed or copied),
+    u (unmerged) or ? (untracked); `xy` the index and worktree states ('.' = unchanged)."""
+
+    kind: str
+    xy: str
+    path: str
+    raw: bytes  # the entry exactly as git printed it (with the original path of a rename)
+    original: str | None = None  # where a renamed or copied file came from
+
+    @property
+    def worktree_changed(self) -> bool:
+        return self.kind in "?u" or self.xy[1:2] not in ("", ".")
+
+
+@dataclass(frozen=True)
+class WorkingTree:
+    """HEAD and the sorted status entries; `error` is set (and the rest empty) when git did not answer."""
+
+    head: str
+    entries: tuple[StatusEntry, ...]
+    error: str | None = None
+    git_missing: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def decode_path(raw: bytes) -> str:
+    """git paths are bytes; undecodable bytes survive as surrogates so the file can still be opened."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def read_working_tree(root: Path, exclude: tuple[str, ...] = ()) -> WorkingTree:
+    """HEAD and every status entry (untracked files listed one by one), minus paths under `exclude`
+    (repo-relative directory prefixes such as the run directory)."""
+    answer = git(root, "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all")
+    if not answer.ok:
+        return WorkingTree("", (), error=answer.stderr or "git status failed", git_missing=answer.missing)
+    head = UNBORN
+    entries: list[StatusEntry] = []
+    fields = iter(answer.stdout.split(b"\0"))
+    prefixes = tuple(p.rstrip("/") + "/" for p in exclude)
+    for field in fields:
+        if not field:
+            continue
+        if field.startswith(b"# branch.oid "):
+            head = field[len(b"# branch.oid ") :].decode("ascii", "replace")
+            continue
+        if field.startswith(b"#"):
+            continue
+        kind = chr(field[0])
+        if kind == "2":
+            raw = field + b"\0" + next(fields, b"")
+            path_bytes = field.split(b" ", 9)[9]
+        elif kind == "1":
+            raw, path_bytes = field, field.split(b" ", 8)[8]
+        elif kind == "u":
+            raw, path_bytes = field, field.split(b" ", 10)[10]
+        elif kind in "?!":
+            raw, path_bytes = field, field[2:]
+        else:
+            continue
+        path = decode_path(path_bytes)
+        if kind == "!" or (prefixes and path.startswith(prefixes)):
+            continue
+        xy = "??" if kind == "?" else field[2:4].decode("ascii", "replace")
+        original = decode_path(raw.split(b"\0", 1)[1]) if kind == "2" else None
+        entries.append(StatusEntry(kind, xy, path, raw, original))
+    entries.sort(key=lambda e: e.raw)
+    return WorkingTree(head, tuple(entries))
+
+
+def git_dir(root: Path) -> Path | None:
+    """The repository's (worktree's) git directory, where in-progress markers and locks live."""
+    answer = git(root, "rev-parse", "--absolute-git-dir")
+    if not answer.ok:
+        return None
+    return Path(os.fsdecode(answer.stdout.strip()))

@@ -1,0 +1,205 @@
+"""One autopilot session: scan → plan → execute safe actions → persist artifacts.
+
+The run id is derived from the workspace digest and the configuration, so the same state gives
+the same run directory and byte-identical artifacts. Nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autopack import __version__
+from autopack.autopilot import allowlist, artifacts
+from autopack.autopilot.digest import digest_of
+from autopack.autopilot.executor import REFUSED, ActionResult, SafeActionExecutor
+from autopack.autopilot.gaps import Gap, ScanContext, scan
+from autopack.autopilot.gitstate import read_working_tree
+from autopack.autopilot.plan import AUTO, APPROVAL, BLOCKED, Action, Governance, propose
+from autopack.autopilot.proof_metrics import proof_metrics
+from autopack.autopilot.settings import RISKS, default_settings, load_settings, risk_rank
+from autopack.config import Config, load_config
+from autopack.findings import ConfigError
+
+SCANNER_VERSION = f"autopack-autopilot/{__version__}"
+FAILED_RESULTS = (REFUSED, "timeout", "not-found")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything a session produced, for the command line to summarise."""
+
+    run_id: str
+    run_dir: Path
+    run_dir_label: str
+    gaps: list[Gap]
+    actions: list[Action]
+    results: list[ActionResult]
+    documents: dict[str, dict[str, Any]]  # artifact file name → document written
+    exit_code: int
+
+    @property
+    def session(self) -> dict[str, Any]:
+        return self.documents["autopilot_session_v1.json"]
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _load(root: Path, config_path: Path | None) -> tuple[Config | None, str | None, dict[str, Any]]:
+    """Configuration, its load error, and the autopilot settings (defaults when unreadable).
+    A broken configuration is a gap (baseline_policy_drift), not a crash; a missing explicit
+    `--config` file is a usage error."""
+    if config_path is not None and not config_path.is_file():
+        raise ConfigError(f"{config_path}: configuration file not found; check the --config path")
+    try:
+        config = load_config(root, config_path)
+    except ConfigError as exc:
+        return None, str(exc), default_settings()
+    try:
+        return config, None, load_settings(config)
+    except ConfigError:
+        return config, None, default_settings()  # reported by the policy detector
+
+
+def _label(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | None = None,
+                fail_on: str | None = None) -> Outcome:
+    """Run a read-only session in the repository at `root` (resolved) and write its artifacts."""
+    config, config_error, settings = _load(root, config_path)
+    fail_on = fail_on or settings["fail-on"]
+    runs_dir = Path(os.path.normpath(root / settings["runs-dir"]))
+    explicit = Path(os.path.normpath(root / run_dir)) if run_dir is not None else None
+    excluded = tuple(_label(root, d) for d in (runs_dir, explicit) if d is not None and d.is_relative_to(root))
+    tree = read_working_tree(root, excluded)
+    digest = digest_of(root, tree)
+    identity = {
+        "workspace_digest": digest,
+        "configuration_sha256": _sha(config.text if config else config_error or ""),
+        "settings": settings,
+        "run_dir": _label(root, explicit) if explicit else None,
+        "fail_on": fail_on,
+        "scanner_version": SCANNER_VERSION,
+    }
+    run_id = "run-" + _sha(artifacts.canonical_json(identity))[:16]
+    lexical_run_dir = explicit or runs_dir / run_id
+    label = _label(root, lexical_run_dir)
+    where = allowlist.protected_prefix(label, settings["protected-paths"])
+    if where is not None:
+        raise ConfigError(f"{label}: the run directory lies under the protected path {where}; choose another")
+    real_run_dir = artifacts.prepare_run_dir(root, lexical_run_dir)
+    artifacts.remove_stale_temp_files(real_run_dir)
+    artifacts.write_text(real_run_dir, artifacts.GITIGNORE, artifacts.GITIGNORE_TEXT)
+
+    context = ScanContext(root, config, settings, tree, excluded, config_error=config_error)
+    gaps = scan(context)
+    readonly = frozenset(tuple(d["run"]) for d in settings["detectors"] if d["read-only"])
+    governance = Governance(root, real_run_dir, label, tuple(settings["protected-paths"]), readonly)
+    actions = propose(gaps, governance, git_works=tree.ok)
+
+    documents: dict[str, dict[str, Any]] = {}
+
+    def persist(name: str, document: dict[str, Any]) -> None:
+        artifacts.write_artifact(real_run_dir, name, document)
+        documents[name] = document
+
+    report = gap_report(run_id, digest, gaps, context)
+    persist("gap_report_v1.json", report)
+    plan = plan_proposal(run_id, report, actions, governance)
+    persist("plan_proposal_v1.json", plan)
+
+    executor = SafeActionExecutor(root, real_run_dir, protected_paths=settings["protected-paths"],
+                                  readonly_commands=readonly, timeout=float(settings["timeout"]))
+    results = [executor.execute(a) for a in actions if a.approval == AUTO]
+    reasons = gate_reasons(gaps, fail_on)
+    exit_code = 1 if reasons else 0
+    session = session_document(run_id, plan, actions, results, gaps, root, digest, fail_on, reasons)
+    persist("autopilot_session_v1.json", session)
+    persist("pending_approvals.json", {
+        "schema_version": "pending_approvals_v1",
+        "run_id": run_id,
+        "session_id": session["session_id"],
+        "approvals": session["approval_requests"],
+    })
+    return Outcome(run_id, real_run_dir, label, gaps, actions, results, documents, exit_code)
+
+
+def gap_report(run_id: str, digest: str, gaps: list[Gap], context: ScanContext) -> dict[str, Any]:
+    blocking = sorted(g.gap_id for g in gaps if g.blocks_autopilot)
+    by_risk = Counter(g.risk for g in gaps)
+    return {
+        "schema_version": "gap_report_v1",
+        "run_id": run_id,
+        "workspace_digest": digest,
+        "scanner_version": SCANNER_VERSION,
+        "gaps": [g.to_dict() for g in gaps],
+        "summary": {
+            "total": len(gaps),
+            "by_risk": {risk: by_risk.get(risk, 0) for risk in RISKS},
+            "by_type": dict(sorted(Counter(g.gap_type for g in gaps).items())),
+            "autopilot_blockers": len(blocking),
+            "blocking_gap_ids": blocking,
+        },
+        "detectors": [s.to_dict() for s in context.statuses],
+    }
+
+
+def plan_proposal(run_id: str, report: dict[str, Any], actions: list[Action], governance: Governance) -> dict[str, Any]:
+    approvals = Counter(a.approval for a in actions)
+    return {
+        "schema_version": "plan_proposal_v1",
+        "run_id": run_id,
+        "gap_report_id": "gap_report-" + _sha(artifacts.canonical_json(report))[:16],
+        "actions": [a.to_dict() for a in actions],
+        "governance": governance.to_dict(),
+        "summary": {kind: approvals.get(kind, 0) for kind in (AUTO, APPROVAL, BLOCKED)},
+    }
+
+
+def gate_reasons(gaps: list[Gap], fail_on: str) -> list[str]:
+    """Why the session exits 1: gaps that block the autopilot, gaps at or above `fail-on`."""
+    reasons = [f"{g.gap_id} blocks the autopilot" for g in gaps if g.blocks_autopilot]
+    serious = [g for g in gaps if risk_rank(g.risk) >= risk_rank(fail_on)]
+    if serious:
+        reasons.append(f"{len(serious)} gap(s) at or above risk {fail_on}")
+    return reasons
+
+
+def session_document(run_id: str, plan: dict[str, Any], actions: list[Action], results: list[ActionResult],
+                     gaps: list[Gap], root: Path, digest: str, fail_on: str, reasons: list[str]) -> dict[str, Any]:
+    requests = [
+        {key: value for key, value in a.to_dict().items() if key != "approval"}
+        for a in actions if a.approval == APPROVAL
+    ]
+    blocked = [a.action_id for a in actions if a.approval == BLOCKED]
+    if any(r.status in FAILED_RESULTS for r in results):
+        status = "failed"
+    elif requests or blocked or any(g.blocks_autopilot for g in gaps):
+        status = "blocked_approval_required"
+    else:
+        status = "completed"
+    return {
+        "schema_version": "autopilot_session_v1",
+        "run_id": run_id,
+        "session_id": "session-" + _sha(run_id + "\0" + artifacts.canonical_json(plan))[:16],
+        "mode": "read-only",
+        "status": status,
+        "executed_action_ids": sorted(r.action_id for r in results if r.ran),
+        "results": [r.to_dict() for r in sorted(results, key=lambda r: r.action_id)],
+        "approval_requests": requests,
+        "blocked_action_ids": blocked,
+        "proof_metrics": proof_metrics(root),
+        "workspace_digest": digest,
+        "gate": {"fail_on": fail_on, "exit_code": 1 if reasons else 0, "reasons": reasons},
+    }
