@@ -247,9 +247,24 @@ def test_read_only_autopilot_leaves_its_run_directory_and_summary(workspace: Pat
     gaps = json.loads((run_dir / "gap_report_v1.json").read_text(encoding="utf-8"))["gaps"]
     assert any(gap["gap_type"] == "production_debug_config" for gap in gaps)
     assert "## autopack autopilot (read-only)" in run.summary
-    assert "production_debug_config" in run.summary and "| action | approval | reason |" in run.summary
+    assert "production_debug_config" in run.summary and "| .env.production | requires_approval |" in run.summary
+    assert "waits for approval" in run.summary
     assert git(workspace, "status", "--porcelain", "--ignored").stdout == before, "the action wrote into the workspace"
     assert len(run.summary.encode("utf-8")) < 1024 * 1024
+
+
+@needs_autopilot
+def test_many_findings_stay_within_the_annotation_and_summary_limits(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo({f"services/svc{i:03}/.env.production": BAD_ENV for i in range(260)})
+    run = run_action(repo, tmp_path / "runner", FAST)
+    assert run.returncode == 1
+    assert run.outputs["findings"] == "260"
+    assert len(re.findall(r"^::error file=", run.log, re.MULTILINE)) == 10
+    assert "250 more finding(s) are not annotated" in run.log
+    assert run.log.count("services/svc259/.env.production:1:") == 1, "every finding reaches the log"
+    assert "…and 60 more" in run.summary and "more row(s) in the run directory" in run.summary
+    assert len(run.summary.encode("utf-8")) < 1024 * 1024
+    assert len(json.loads(Path(run.outputs["sarif-file"]).read_text(encoding="utf-8"))["runs"][0]["results"]) == 260
 
 
 def test_checks_input_selects_enforcements_and_rejects_unknown_names(workspace: Path, tmp_path: Path) -> None:
