@@ -40,6 +40,8 @@ ALSO_IN_SCOPE = [
     ".env.production.local",
     "environments/prod-eu/terraform.tfvars",
     "deploy/prod/gunicorn.conf.py",
+    ".github/workflows/deploy.yml",
+    ".gitlab-ci.yml",
 ]
 OUT_OF_SCOPE = [
     ".env",
@@ -58,6 +60,7 @@ OUT_OF_SCOPE = [
     "k8s/non-prod/deployment.yaml",
     "k8s/pre-prod/deployment.yaml",
     "k8s/overlays/prod/dev-patch.yaml",
+    "deploy/prod/README",
 ]
 
 
@@ -76,6 +79,7 @@ def test_scope_settings() -> None:
     assert wants("live/.env", {**DEFAULTS, "production-tokens": ["live"]})
     assert not wants(".env.production", {**DEFAULTS, "production-tokens": ["live"]})
     assert wants("ops/release.env", {**DEFAULTS, "production-globs": ["ops/*.env"]})
+    assert not wants(".github/workflows/deploy.yml", {**DEFAULTS, "production-workflows": False})
 
 
 def test_manifest_filters_agree_with_scope() -> None:

@@ -125,6 +125,15 @@ POSITIVES = {
     "node inspect": ("Dockerfile.prod", 'FROM node\nCMD ["node", "--inspect=0.0.0.0:9229", "server.js"]\n', [("APD103", 2)]),
     "java jdwp": (".env.production", 'JAVA_TOOL_OPTIONS="-agentlib:jdwp=transport=dt_socket,server=y"\n', [("APD103", 1)]),
     "npm run dev": ("Dockerfile.prod", "FROM node\nCMD npm run dev\n", [("APD103", 2)]),
+    "exec form runserver": ("Dockerfile.prod", 'FROM x\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n', [("APD103", 2)]),
+    "exec form npm dev": ("k8s/prod/web.yaml", 'containers:\n  - command: ["npm", "run", "dev"]\n', [("APD103", 2)]),
+    "uvicorn.run reload": ("app/main_prod.py", "import uvicorn\nuvicorn.run('app:app', reload=True)\n", [("APD103", 2)]),
+    # services, process managers, infrastructure as code
+    "supervisord": ("deploy/supervisord.prod.conf", '[program:web]\ncommand=gunicorn app --reload\nenvironment=DEBUG="1",X="2"\n', [("APD103", 2), ("APD101", 3)]),
+    "systemd": ("deploy/prod/app.service", '[Service]\nEnvironment="DEBUG=1" "X=2"\n', [("APD101", 2)]),
+    "terraform name/value": ("infra/prod/ecs.tf", 'env = [{\n  name  = "DEBUG"\n  value = "true"\n}]\nvars = { FLASK_DEBUG = "1" }\n', [("APD101", 3), ("APD102", 5)]),
+    "javascript config": ("config/production.js", "module.exports = {\n  port: 80,\n  debug: true,\n};\n", [("APD101", 3)]),
+    "xml app setting": ("App.Production.config", '<appSettings>\n  <add key="Debug" value="true" />\n</appSettings>\n', [("APD101", 2)]),
 }
 
 
@@ -161,7 +170,38 @@ NEGATIVES = {
     "web.config comment": ("Web.Production.config", '<!--\n  <compilation debug="true" />\n-->\n<compilation debug="false" />\n'),
     "ruby log level": ("config/environments/production.rb", "config.log_level = :debug\nconfig.consider_all_requests_local = false\n"),
     "no keyword at all": ("config/production.yaml", "replicas: 3\nimage: app:1.2\n"),
+    "dotenv value with words": (".env.production", "DEBUG=1 enables verbose output\n"),
+    "deploy flags with safe values": ("deploy/prod/deploy.sh", "helm upgrade app chart --set debug=false --set env.LOG_LEVEL=debug\n"),
 }
+
+
+WORKFLOW = """on: push
+jobs:
+  test:
+    env:
+      DEBUG: "true"
+    steps:
+      - run: helm template chart --set debug=true
+  deploy:
+    environment:
+      name: production
+    env:
+      DEBUG: "1"
+    steps:
+      - run: helm upgrade app ./chart --set debug=true
+  stage:
+    environment: staging
+    env:
+      DEBUG: "1"
+"""
+
+
+def test_ci_workflow_only_production_jobs() -> None:
+    assert found(".github/workflows/deploy.yml", WORKFLOW) == [("APD101", 12), ("APD103", 14)]
+    gitlab = "deploy_prod:\n  environment: production\n  script:\n    - helm upgrade app chart --set-string DEBUG=1\ntest:\n  variables:\n    DEBUG: 'true'\n"
+    assert found(".gitlab-ci.yml", gitlab) == [("APD103", 4)]
+    assert found(".github/workflows/deploy.yml", WORKFLOW.replace("production", "review")) == []
+    assert found(".github/workflows/broken.yml", "jobs: [\n  environment: production\n  DEBUG: 1\n") == []
 
 
 @pytest.mark.parametrize("path, text", NEGATIVES.values(), ids=NEGATIVES.keys())

@@ -21,7 +21,14 @@ from autopack.config import Setting
 from autopack.debug_guard import lines as line_readers
 from autopack.debug_guard import parsed
 from autopack.debug_guard.lines import HASH, HASH_OR_SLASH, INI_COMMENTS, SLASH, Hit, command_hits
-from autopack.debug_guard.scope import DEFAULT_GLOBS, DEFAULT_TOKENS, file_format, production_scope
+from autopack.debug_guard.scope import (
+    DEFAULT_GLOBS,
+    DEFAULT_TOKENS,
+    file_format,
+    is_ci_workflow,
+    names_production,
+    production_scope,
+)
 from autopack.debug_guard.verdicts import RULE_DEBUG, RULES
 from autopack.engine import CheckContext, Enforcement
 from autopack.files import SourceFile
@@ -39,6 +46,11 @@ SETTINGS: dict[str, Setting] = {
         "Extra globs of production files (always in scope), e.g. `deploy/live/**`.",
     ),
     "extended": Setting(True, "bool", "Also run APD102 (framework flags) and APD103 (development servers); false keeps APD101 only."),
+    "production-workflows": Setting(
+        True,
+        "bool",
+        "Also check CI workflows (`.github/workflows/*.yml`, `.gitlab-ci.yml`) inside jobs whose `environment` is a production one.",
+    ),
     "include-templates": Setting(
         False, "bool", "Also check templates (`*.example`, `*.sample`, `*.template`, `*.dist`, `*.tmpl`, `*.tpl`)."
     ),
@@ -52,12 +64,15 @@ KEYWORDS = re.compile(
 )
 
 
-def wants(path: str, settings: dict[str, Any]) -> bool:
-    """Whether a repository path is production configuration under these settings."""
-    scope = production_scope(
+def _path_scope(settings: dict[str, Any]) -> Callable[[str], bool]:
+    return production_scope(
         tuple(settings["production-tokens"]), tuple(settings["production-globs"]), settings["include-templates"]
     )
-    return scope(path)
+
+
+def wants(path: str, settings: dict[str, Any]) -> bool:
+    """Whether a repository path is production configuration (or a CI workflow to look into)."""
+    return _path_scope(settings)(path) or (settings["production-workflows"] and is_ci_workflow(path))
 
 
 def _with_fallback(parse: Callable[[SourceFile], list[Hit] | None], fallback: Callable[[Sequence[str]], Iterable[Hit]]) -> Callable[[SourceFile], Iterable[Hit]]:
@@ -98,6 +113,10 @@ def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
     if not KEYWORDS.search(source.text):
         return []
     hits = READERS[file_format(source.path)](source)
+    if not _path_scope(settings)(source.path):  # a CI workflow: only its production jobs count
+        tokens = settings["production-tokens"]
+        jobs = parsed.production_job_lines(source.text, lambda name: names_production(name, tokens))
+        hits = [hit for hit in hits if any(first <= hit.line <= last for first, last in jobs)]
     findings: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()
     for hit in sorted(hits, key=lambda h: (h.line, h.column, h.verdict.rule.id)):

@@ -62,12 +62,13 @@ def setting_hit(path: Sequence[str], value: str, line: int, column: int) -> Hit 
 
 
 def scan_value(raw: str) -> str:
-    """A dotenv/shell value: a quoted string up to its closing quote, else the first word."""
+    """A dotenv value: a quoted string up to its closing quote, else the whole rest of the line
+    (as docker and python-dotenv read it: `DEBUG=1 enables` is not `1`)."""
     raw = raw.strip()
     if raw[:1] in ("'", '"'):
         end = raw.find(raw[0], 1)
         return raw[: end + 1] if end > 0 else raw
-    return raw.split(None, 1)[0] if raw else ""
+    return raw
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -263,6 +264,8 @@ def json_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
 _SECTION = re.compile(r"^\s*\[+\s*(?P<name>[^\]]+?)\s*\]+\s*$")
 _TOML_PAIR = re.compile(r"""(?P<key>[A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*=\s*(?P<value>"[^"]*"|'[^']*'|[\w.:-]+)""")
 _INI_PAIR = re.compile(r"^\s*(?P<key>[^=:\s\[;#!][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
+# systemd `Environment="DEBUG=1" "X=2"`, supervisord `environment=DEBUG="1",X="2"`
+_ENVIRONMENT_PAIR = re.compile(r"[\"']?(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s,\"']*)")
 _TOOLBAR_TOKEN = re.compile(r"(?<![\w.])(?P<module>" + "|".join(TOOLBAR_MODULES) + r")(?![\w])")
 
 
@@ -274,6 +277,7 @@ def toml_line_hits(lines: Sequence[str], markers: tuple[str, ...] = HASH) -> Ite
     """TOML and HCL lines: `key = value` (also inline tables) under their `[table]`; yields the
     key path with each hit (None for name/value entries) so the parsed document can confirm it."""
     table: list[str] = []
+    pairing = _Pairing()
     in_string = ""
     for number, line in enumerate(lines, start=1):
         if in_string:
@@ -292,6 +296,9 @@ def toml_line_hits(lines: Sequence[str], markers: tuple[str, ...] = HASH) -> Ite
             yield None, hit
         for match in _TOML_PAIR.finditer(code):
             path = [*table, *_section_path(match["key"])]
+            paired = pairing.feed(match["key"], match["value"], number, match.start("key") + 1)
+            if paired:
+                yield None, paired
             hit = setting_hit(path, match["value"], number, match.start("key") + 1)
             if hit:
                 yield path, hit
@@ -316,7 +323,7 @@ def ini_line_hits(lines: Sequence[str]) -> Iterator[tuple[list[str], Hit]]:
             continue
         key = match["key"]
         if key.lower() == "environment":
-            for pair in _SHELL_ASSIGNMENT.finditer(match["value"].replace(",", " ").strip("\"'")):
+            for pair in _ENVIRONMENT_PAIR.finditer(match["value"]):
                 hit = setting_hit([pair["key"]], pair["value"], number, match.start("value") + 1)
                 if hit:
                     yield [key], hit

@@ -9,7 +9,7 @@ so an alias bomb is never expanded; the walk visits each node once within a budg
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from autopack.debug_guard.lines import Hit, ini_line_hits, setting_hit, toml_line_hits
@@ -84,6 +84,35 @@ def _walk(documents: list[Any]) -> Iterator[Hit]:
                     hit = setting_hit([key.strip()], raw, item.start_mark.line + 1, item.start_mark.column + 1)
                     if hit:
                         yield hit
+
+
+def production_job_lines(text: str, is_production: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Line ranges of CI jobs whose `environment:` (a name, or a mapping with `name:`) is a
+    production one; empty when the workflow does not parse (then nothing is reported)."""
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        documents = [d for d in yaml.compose_all(text, Loader=loader) if d is not None]
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return []
+    ranges = []
+    stack = list(documents)
+    seen: set[int] = set()
+    while stack and len(seen) < NODE_BUDGET:
+        node = stack.pop()
+        if id(node) in seen or not isinstance(node, MappingNode):
+            continue
+        seen.add(id(node))
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == "environment":
+                if isinstance(value, MappingNode):
+                    value = next((v for k, v in value.value if isinstance(k, ScalarNode) and k.value == "name"), None)
+                if isinstance(value, ScalarNode) and is_production(value.value):
+                    ranges.append((node.start_mark.line + 1, node.end_mark.line + 1))
+            stack.append(value)
+    return ranges
 
 
 def _command_sequence(sequences: list[Any]) -> Iterator[Hit]:

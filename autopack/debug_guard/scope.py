@@ -9,7 +9,7 @@ are out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from autopack.files import compile_globs
@@ -25,7 +25,21 @@ _TEST_FILE = re.compile(r"^(?:test_.*\.py|.*_test\.\w+|.*\.(?:test|spec)\.\w+|co
 # A file name naming another environment wins over a production directory above it.
 OTHER_ENVIRONMENTS = frozenset({"dev", "development", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"})
 NEGATIONS = frozenset({"non", "pre"})  # non-prod, pre-prod, pre_production
+PROSE_NAMES = frozenset({"readme", "changelog", "changes", "history", "license", "licence", "notice", "authors", "contributing", "todo", "copying"})
 _PARTS = re.compile(r"[._-]")
+# CI workflows are checked only inside jobs that deploy to a production environment.
+_CI_WORKFLOW = re.compile(r"(?:^|/)(?:\.github/workflows/[^/]+|\.gitlab-ci)\.ya?ml$")
+
+
+def is_ci_workflow(path: str) -> bool:
+    return _CI_WORKFLOW.search(path) is not None
+
+
+def names_production(name: str, tokens: Iterable[str]) -> bool:
+    """Whether an environment name (`production`, `prod-eu`, `Production`) is a production one."""
+    parts = re.split(r"[._\-\s/]+", name.lower())
+    token_set = {t.lower() for t in tokens}
+    return any(part in token_set and (i == 0 or parts[i - 1] not in NEGATIONS) for i, part in enumerate(parts))
 
 EXTENSION_FORMATS = {
     "yml": "yaml",
@@ -115,7 +129,7 @@ def production_scope(tokens: tuple[str, ...], globs: tuple[str, ...], include_te
             return False
         directories, _, name = path.lower().rpartition("/")
         stem, dot, extension = name.rpartition(".")
-        if dot and stem and extension in PROSE_EXTENSIONS:
+        if (dot and stem and extension in PROSE_EXTENSIONS) or _PARTS.split(name, 1)[0] in PROSE_NAMES:
             return False
         if _TEST_FILE.match(name) or not TEST_DIRECTORIES.isdisjoint(directories.split("/")):
             return False

@@ -178,21 +178,23 @@ _NO_RELOADER = "Drop `{flag}` from production commands; the auto-reloader belong
 _NO_DEBUGGER = "Remove the debugger from production entry points; attach debuggers only in development."
 _USE_PRODUCTION_SERVER = "Run a production server (e.g. gunicorn, `next start`, a built bundle) instead of the development server."
 
+# Words of one command, also in exec form: `npm run dev` and `["npm", "run", "dev"]`.
+_S = r"[\"',\s]+"
 # (pattern, what to show — a format string over the match's groups —, fix)
 COMMAND_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern), shown, fix)
+    (re.compile(pattern.replace("{S}", _S)), shown, fix)
     for pattern, shown, fix in (
         (rf"\b(?P<tool>{_SERVERS})\b[^\n]*?(?<![\w-])(?P<flag>--reload)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
         (r"\b(?P<tool>flask)\b[^\n]*?(?<![\w-])(?P<flag>--debug(?:ger)?)(?![\w-])", "{tool} {flag}", "Drop `{flag}` from production commands and serve the app with a production WSGI server."),
         (r"\b(?P<tool>debugpy|ptvsd)\b[^\n]*?(?P<flag>--listen|--host|--wait-for-client)\b", "{tool} {flag}", _NO_DEBUGGER),
         (r"\b(?P<tool>node(?:js)?|NODE_OPTIONS|nodemon|ts-node)\b[^\n]*?(?<![\w-])(?P<flag>--inspect(?:-brk)?)(?![\w-])", "{tool} {flag}", _NO_DEBUGGER),
         (r"(?<![\w-])(?P<flag>-agentlib:jdwp|-Xrunjdwp|-Xdebug)\b", "{flag}", _NO_DEBUGGER),
-        (r"\b(?P<tool>dlv)\s+(?:debug|exec|attach)\b[^\n]*?(?P<flag>--headless|--listen)\b", "{tool} {flag}", _NO_DEBUGGER),
-        (r"\b(?P<tool>python3?)\s+-m\s+(?P<flag>pdb)\b", "{tool} -m {flag}", _NO_DEBUGGER),
-        (r"\b(?P<tool>manage\.py|django-admin)\s+(?P<flag>runserver(?:_plus)?)\b", "{tool} {flag}", _USE_PRODUCTION_SERVER),
+        (r"\b(?P<tool>dlv){S}(?:debug|exec|attach)\b[^\n]*?(?P<flag>--headless|--listen)\b", "{tool} {flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>python3?){S}-m{S}(?P<flag>pdb)\b", "{tool} -m {flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>manage\.py|django-admin){S}(?P<flag>runserver(?:_plus)?)\b", "{tool} {flag}", _USE_PRODUCTION_SERVER),
         (r"(?<![\w/.-])(?P<tool>nodemon)(?=\s|$|[\"'](?:\s*[,\]]|$))", "{tool}", _USE_PRODUCTION_SERVER),
-        (r"(?<![\w/.-])(?P<tool>webpack-dev-server|webpack\s+serve|ng\s+serve|(?:next|nuxt|nuxi|vite|remix|astro)\s+dev|gatsby\s+develop|php\s+artisan\s+serve|php\s+-S)(?![\w-])", "{tool}", _USE_PRODUCTION_SERVER),
-        (r"(?<![\w/.-])(?P<tool>(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?dev)(?![\w:-])", "{tool}", _USE_PRODUCTION_SERVER),
+        (r"(?<![\w/.-])(?P<tool>webpack-dev-server|webpack{S}serve|ng{S}serve|(?:next|nuxt|nuxi|vite|remix|astro){S}dev|gatsby{S}develop|php{S}artisan{S}serve|php{S}-S)(?![\w-])", "{tool}", _USE_PRODUCTION_SERVER),
+        (r"(?<![\w/.-])(?P<tool>(?:npm|pnpm|yarn|bun){S}(?:run{S})?(?:start:)?dev)(?![\w:-])", "{tool}", _USE_PRODUCTION_SERVER),
     )
 )
 # Install commands name the tools without running them.
@@ -217,7 +219,7 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
     command line; yields (offset in `text`, verdict)."""
     for pattern, shown, fix in COMMAND_PATTERNS:
         for match in pattern.finditer(text):
-            groups = {k: v for k, v in match.groupdict().items() if v}
+            groups = {k: re.sub(_S, " ", v) for k, v in match.groupdict().items() if v}
             if groups.get("tool") == "nodemon" and _INSTALLING.search(text):
                 continue
             yield match.start(), dev_server(shown.format(**groups), fix.format(**groups))
