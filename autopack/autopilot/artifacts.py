@@ -67,24 +67,32 @@ def validate(name: str, document: Any) -> None:
 
 
 def prepare_run_dir(root: Path, run_dir: Path) -> Path:
-    """Create the run directory and return its resolved path; refuse a run directory that a
-    symlink leads out of the repository, or one inside `.git`."""
+    """Create the run directory and return its resolved path. Refused: the repository root or a
+    parent of it, a place inside `.git`, and a run directory in the repository that a symlink
+    leads out of it (checked before anything is created, and again after)."""
+    root = root.resolve()
     lexical = Path(os.path.normpath(run_dir if run_dir.is_absolute() else root / run_dir))
-    real_root = root.resolve()
-    if lexical == real_root or lexical == root or lexical in root.parents:
+    if lexical == root or lexical in root.parents:
         raise ArtifactError(f"{run_dir}: the run directory must not be the repository root or contain it")
-    if lexical.is_relative_to(root) and ".git" in lexical.relative_to(root).parts:
+    in_repo = lexical.is_relative_to(root)
+    if in_repo and ".git" in lexical.relative_to(root).parts:
         raise ArtifactError(f"{run_dir}: the run directory must not be inside .git")
+
+    def escapes() -> Path | None:
+        real = lexical.resolve()
+        return real if in_repo and not real.is_relative_to(root) else None
+
     try:
-        lexical.mkdir(parents=True, exist_ok=True)
-        real = lexical.resolve(strict=True)
+        if (real := escapes()) is None:
+            lexical.mkdir(parents=True, exist_ok=True)
+            real = escapes()
     except (OSError, RuntimeError) as exc:
         raise ArtifactError(f"{run_dir}: cannot create the run directory: {getattr(exc, 'strerror', None) or exc}") from None
-    if lexical.is_relative_to(root) and not real.is_relative_to(real_root):
+    if real is not None:
         raise ArtifactError(f"{run_dir}: a symlink leads the run directory outside the repository ({real}); refused")
-    if not real.is_dir():
+    if not lexical.is_dir():
         raise ArtifactError(f"{run_dir}: not a directory")
-    return real
+    return lexical.resolve()
 
 
 def _target(run_dir: Path, name: str) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autopack.commands import parse_argv
 from autopack.config import Config, Setting
 from autopack.findings import ConfigError
 
@@ -89,7 +90,7 @@ SETTINGS: dict[str, Setting] = {
         [], "table-list", "Custom detectors: commands whose failure is an `unknown` gap.",
         item={
             "name": Setting("", "str", "Name of the detector (required)."),
-            "run": Setting([], "str-list", "The command as an argv list (required); never run through a shell."),
+            "run": Setting(None, "argv", "The command: a list of arguments, or a string split like a shell would (never run by a shell); required."),
             "timeout": Setting(300, "number", "Seconds before the command's process group is killed."),
             "risk": Setting("medium", "str", "Risk of the gap when the command fails.", choices=RISKS),
             "blocks-autopilot": Setting(False, "bool", "Whether a failure blocks the autopilot."),
@@ -109,8 +110,12 @@ def load_settings(config: Config) -> dict[str, Any]:
         where = f"{config.source or 'configuration'}: `{config.prefix}autopilot.detectors[{index}]`"
         if not detector["name"].strip():
             raise ConfigError(f"{where} needs a `name`")
+        try:
+            detector["run"] = parse_argv(detector["run"]) if detector["run"] is not None else []
+        except ValueError as exc:
+            raise ConfigError(f"{where}.run cannot be split into arguments ({exc}); check its quotes") from None
         if not detector["run"]:
-            raise ConfigError(f"{where} ({detector['name']}) needs `run`, the command as a list of arguments")
+            raise ConfigError(f"{where} ({detector['name']}) needs `run`, the command to run")
         if detector["name"] in names:
             raise ConfigError(f"{where}: the detector name {detector['name']!r} is used twice; names must be unique")
         names.add(detector["name"])
