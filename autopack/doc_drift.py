@@ -16,7 +16,6 @@ hook ignores the file names it is handed and always checks everything.
 
 from __future__ import annotations
 
-import difflib
 import os
 import posixpath
 import re
@@ -24,7 +23,7 @@ import shlex
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -298,30 +297,38 @@ class Document:
     code_paths: list[Reference] = field(default_factory=list)
 
 
-class _HtmlScan(HTMLParser):
-    """Link targets (`href`, `src`) and anchors (`id`, `name`) of an HTML fragment; comments and
-    text are ignored by construction."""
+@cache
+def _html_scanner() -> type:
+    """An HTMLParser that collects link targets (`href`, `src`) and anchors (`id`, `name`) of a
+    fragment; comments and text are ignored by construction. Built on first use (import cost)."""
+    from html.parser import HTMLParser
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, int, str]] = []
-        self.anchors: list[str] = []
+    class HtmlScan(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.links: list[tuple[str, int, str]] = []
+            self.anchors: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in ("id", "name"):
-                self.anchors.append(value)
-            elif (name == "href" and tag in ("a", "link", "area")) or (name == "src" and tag in ("img", "source", "video", "audio", "script", "iframe")):
-                self.links.append((value, line, "image" if tag == "img" else "html link"))
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            line = self.getpos()[0]
+            for name, value in attrs:
+                if value is None:
+                    continue
+                if name in ("id", "name"):
+                    self.anchors.append(value)
+                elif (name == "href" and tag in ("a", "link", "area")) or (name == "src" and tag in _SRC_TAGS):
+                    self.links.append((value, line, "image" if tag == "img" else "html link"))
 
-    handle_startendtag = handle_starttag
+        handle_startendtag = handle_starttag
+
+    return HtmlScan
+
+
+_SRC_TAGS = frozenset({"img", "source", "video", "audio", "script", "iframe"})
 
 
 def _scan_html(document: Document, html: str, first_line: int) -> None:
-    scan = _HtmlScan()
+    scan = _html_scanner()()
     try:
         scan.feed(html)
         scan.close()
@@ -506,8 +513,12 @@ def _segment_paths(segment: list[str]) -> Iterator[str]:
 
 def shell_paths(block: str, prompts: bool = True) -> Iterator[tuple[str, int]]:
     """Path-like words of shell commands with the offset of the line (in `block`) holding them."""
+    if "/" not in block:
+        return  # no word with a slash: nothing to check (most inline code)
     raw = block.split("\n")
     for line, start, end in _command_lines(raw, prompts):
+        if "/" not in line:
+            continue
         for segment in _segments(_split_words(line)):
             for word in _segment_paths(segment):
                 word = _LOCATION_SUFFIX.sub("", word)
@@ -538,6 +549,15 @@ class _Repo:
                 self.dirs.add("/".join(parts[:depth]))
         self.documents: dict[str, Document | None] = {}
         self.ignored = files.compile_globs(context.settings["ignore-targets"])
+        self._lowercase: dict[str, str] | None = None
+
+    def by_lowercase(self) -> dict[str, str]:
+        """Every file and directory by its lowercased path (the first in sorted order wins)."""
+        if self._lowercase is None:
+            self._lowercase = {}
+            for path in sorted(self.files | self.dirs):
+                self._lowercase.setdefault(path.lower(), path)
+        return self._lowercase
 
     def exists(self, path: str) -> bool:
         return path in self.files or path in self.dirs or os.path.exists(self.context.root / path)
@@ -589,18 +609,38 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
         text = _line_text(document, reference.line)
         column = _column(text, href, raw_path, path)
         if not repo.exists(target):
-            if settings["check-links"] and not _generated_html(repo, target):
+            if settings["check-links"] and not _generated_html(repo, target) and not _site_route(repo, path):
                 what = "image" if reference.kind == "image" else "link"
                 resolved = "" if target == path else f" (resolved to {target})"
                 yield BROKEN_LINK.finding(
                     document.path,
-                    f"{what} target `{path}` does not exist{resolved}",
+                    f"{what} target `{path}` does not exist{resolved}{_did_you_mean(repo, target)}",
                     line=reference.line, column=column, line_text=text,
                     data={"href": href, "target": target},
                 )
             continue
         if settings["check-anchors"] and fragment:
             yield from _anchor_findings(repo, document, reference, target, unquote(fragment), query, column)
+
+
+def _site_route(repo: _Repo, path: str) -> bool:
+    """`/commands/npm-install`: a root-relative link with no file extension whose first segment is
+    not at the repository root is a route of a docs site, not a repository path."""
+    if not path.startswith("/"):
+        return False
+    parts = [part for part in path.split("/") if part]
+    if not parts or repo.exists(parts[0]):
+        return False
+    return "." not in parts[-1]
+
+
+def _did_you_mean(repo: _Repo, target: str) -> str:
+    """A hint for the usual slips: a missing `.md` suffix, or a different letter case."""
+    for suffix in MARKDOWN_SUFFIXES:
+        if repo.exists(target.rstrip("/") + suffix):
+            return f"; did you mean `{posixpath.basename(target.rstrip('/')) + suffix}`?"
+    match = repo.by_lowercase().get(target.lower())
+    return f"; did you mean `{match}` (letter case)?" if match else ""
 
 
 def _generated_html(repo: _Repo, target: str) -> bool:
@@ -618,6 +658,8 @@ def _anchor_findings(repo: _Repo, document: Document, reference: Reference, targ
     target_document = document if target == document.path else repo.document(target)
     if target_document is None or anchor in target_document.anchors:
         return
+    import difflib
+
     close = difflib.get_close_matches(anchor, sorted(target_document.anchors), n=1)
     hint = f"; did you mean `#{close[0]}`?" if close else ""
     where = "this document" if target == document.path else target
