@@ -223,6 +223,7 @@ def test_fail_on_findings_false_reports_without_failing(workspace: Path, tmp_pat
     assert run.returncode == 0, run.log
     assert int(run.outputs["findings"]) >= 1
     assert "APD101" in run.summary
+    assert re.search(r"^::warning title=autopack::\d+ finding\(s\)", run.log, re.MULTILINE)
 
 
 def test_clean_repository_passes(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -265,6 +266,20 @@ def test_many_findings_stay_within_the_annotation_and_summary_limits(make_repo, 
     assert "…and 60 more" in run.summary and "more row(s) in the run directory" in run.summary
     assert len(run.summary.encode("utf-8")) < 1024 * 1024
     assert len(json.loads(Path(run.outputs["sarif-file"]).read_text(encoding="utf-8"))["runs"][0]["results"]) == 260
+
+
+@needs_autopilot
+def test_autopilot_blocking_gaps_fail_the_action_unless_told_to_report_only(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo({"README.md": "# demo\n"})
+    (repo / ".git" / "index.lock").touch()  # a crashed git: the checks are clean, the autopilot is blocked
+    run = run_action(repo, tmp_path / "one", FAST)
+    assert run.returncode == 1, run.log
+    assert run.outputs["findings"] == "0"
+    assert "::error title=autopack::the autopilot found gaps that block it" in run.log
+    assert "git_state_corruption" in run.summary and "| yes |" in run.summary
+    run = run_action(repo, tmp_path / "two", {**FAST, "fail-on-findings": "false"})
+    assert run.returncode == 0, run.log
+    assert "::warning title=autopack::the autopilot found gaps that block it" in run.log
 
 
 def test_checks_input_selects_enforcements_and_rejects_unknown_names(workspace: Path, tmp_path: Path) -> None:
@@ -351,7 +366,7 @@ def test_config_error_fails_even_when_findings_do_not(workspace: Path, tmp_path:
     assert run.returncode == 2, run.log
     assert "no-such-key" in run.log
     assert run.outputs["findings"] == ""
-    assert "The checks stopped with exit code 2" in run.summary
+    assert "No report from the checks (exit code 2)" in run.summary
 
 
 def test_real_install_into_a_private_venv_then_reuse(workspace: Path, tmp_path: Path, hook_repo: tuple[Path, str]) -> None:
