@@ -18,7 +18,7 @@ from autopack.autopilot import allowlist, artifacts
 from autopack.autopilot.digest import digest_of
 from autopack.autopilot.executor import REFUSED, ActionResult, SafeActionExecutor
 from autopack.autopilot.gaps import Gap, ScanContext, scan
-from autopack.autopilot.gitstate import read_working_tree
+from autopack.autopilot.gitstate import WorkingTree, read_working_tree
 from autopack.autopilot.plan import AUTO, APPROVAL, BLOCKED, Action, Governance, propose
 from autopack.autopilot.proof_metrics import proof_metrics
 from autopack.autopilot.settings import RISKS, default_settings, load_settings, risk_rank
@@ -74,26 +74,52 @@ def _label(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """The repository as the session found it: configuration, git state and digest."""
+
+    root: Path
+    config: Config | None
+    config_error: str | None
+    settings: dict[str, Any]
+    excluded: tuple[str, ...]  # repo-relative run directories, left out of every scan
+    tree: WorkingTree
+    digest: str
+
+
+def open_workspace(root: Path, config_path: Path | None = None, run_dir: Path | None = None) -> Workspace:
+    config, config_error, settings = _load(root, config_path)
+    runs_dir = Path(os.path.normpath(root / settings["runs-dir"]))
+    candidates = (runs_dir, Path(os.path.normpath(root / run_dir)) if run_dir is not None else None)
+    excluded = tuple(_label(root, d) for d in candidates if d is not None and d.is_relative_to(root))
+    tree = read_working_tree(root, excluded)
+    return Workspace(root, config, config_error, settings, excluded, tree, digest_of(root, tree))
+
+
+def scan_workspace(workspace: Workspace) -> tuple[list[Gap], ScanContext]:
+    """Every detector over the workspace: the gaps, sorted, and the context (detector statuses)."""
+    context = ScanContext(workspace.root, workspace.config, workspace.settings, workspace.tree,
+                          workspace.excluded, config_error=workspace.config_error)
+    return scan(context), context
+
+
 def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | None = None,
                 fail_on: str | None = None) -> Outcome:
     """Run a read-only session in the repository at `root` (resolved) and write its artifacts."""
-    config, config_error, settings = _load(root, config_path)
+    workspace = open_workspace(root, config_path, run_dir)
+    settings, digest = workspace.settings, workspace.digest
     fail_on = fail_on or settings["fail-on"]
-    runs_dir = Path(os.path.normpath(root / settings["runs-dir"]))
     explicit = Path(os.path.normpath(root / run_dir)) if run_dir is not None else None
-    excluded = tuple(_label(root, d) for d in (runs_dir, explicit) if d is not None and d.is_relative_to(root))
-    tree = read_working_tree(root, excluded)
-    digest = digest_of(root, tree)
     identity = {
         "workspace_digest": digest,
-        "configuration_sha256": _sha(config.text if config else config_error or ""),
+        "configuration_sha256": _sha(workspace.config.text if workspace.config else workspace.config_error or ""),
         "settings": settings,
         "run_dir": _label(root, explicit) if explicit else None,
         "fail_on": fail_on,
         "scanner_version": SCANNER_VERSION,
     }
     run_id = "run-" + _sha(artifacts.canonical_json(identity))[:16]
-    lexical_run_dir = explicit or runs_dir / run_id
+    lexical_run_dir = explicit or Path(os.path.normpath(root / settings["runs-dir"])) / run_id
     label = _label(root, lexical_run_dir)
     where = allowlist.protected_prefix(label, settings["protected-paths"])
     if where is not None:
@@ -102,11 +128,10 @@ def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | 
     artifacts.remove_stale_temp_files(real_run_dir)
     artifacts.write_text(real_run_dir, artifacts.GITIGNORE, artifacts.GITIGNORE_TEXT)
 
-    context = ScanContext(root, config, settings, tree, excluded, config_error=config_error)
-    gaps = scan(context)
+    gaps, context = scan_workspace(workspace)
     readonly = frozenset(tuple(d["run"]) for d in settings["detectors"] if d["read-only"])
     governance = Governance(root, real_run_dir, label, tuple(settings["protected-paths"]), readonly)
-    actions = propose(gaps, governance, git_works=tree.ok)
+    actions = propose(gaps, governance, git_works=workspace.tree.ok)
 
     documents: dict[str, dict[str, Any]] = {}
 
