@@ -12,7 +12,6 @@ mentions a debug-related word at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -29,7 +28,7 @@ from autopack.debug_guard.scope import (
     names_production,
     production_scope,
 )
-from autopack.debug_guard.verdicts import RULE_DEBUG, RULES
+from autopack.debug_guard.verdicts import KEYWORDS, RULE_DEBUG, RULES
 from autopack.engine import CheckContext, Enforcement
 from autopack.files import SourceFile
 from autopack.findings import Finding
@@ -55,14 +54,6 @@ SETTINGS: dict[str, Setting] = {
         False, "bool", "Also check templates (`*.example`, `*.sample`, `*.template`, `*.dist`, `*.tmpl`, `*.tpl`)."
     ),
 }
-
-# Cheap first pass over the raw text: a file without any of these words has nothing to find.
-KEYWORDS = re.compile(
-    r"debug|reload|_env|environment|devtools|errors|requests_local|profiler|inspect|jdwp|runserver|nodemon"
-    r"|\bdev\b|\bserve\b|develop|stacktrace|dlv|pdb|php\s+-S",
-    re.IGNORECASE,
-)
-
 
 def _path_scope(settings: dict[str, Any]) -> Callable[[str], bool]:
     return production_scope(

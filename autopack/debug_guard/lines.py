@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from autopack.debug_guard.verdicts import (
+    KEYWORDS,
     RULE_FRAMEWORK,
     TOOLBAR_MODULES,
     Verdict,
     classify_command,
     classify_setting,
     deploy_flag_spans,
+    lazy,
     toolbar_module,
     unquote,
 )
@@ -99,17 +102,30 @@ def _place(offset: int, starts: list[int]) -> tuple[int, int]:
 
 
 def command_hits(lines: Sequence[str], markers: tuple[str, ...]) -> Iterator[Hit]:
-    """Development servers, debuggers and deploy flags on every non-comment (logical) line."""
-    code = [code_part(line, markers) for line in lines]
-    for text, starts in logical_lines(code):
-        for offset, verdict in classify_command(text):
-            yield Hit(*_place(offset, starts), verdict)
+    """Development servers, debuggers and deploy flags on non-comment (logical) lines; only the
+    logical lines around a line that mentions a keyword are looked at."""
+    search = KEYWORDS.search
+    done = -1
+    for index in [i for i, line in enumerate(lines) if search(line)]:
+        if index <= done:
+            continue
+        first = index
+        while first > 0 and lines[first - 1].endswith("\\"):
+            first -= 1
+        done = index
+        while done < len(lines) - 1 and lines[done].endswith("\\"):
+            done += 1
+        code = [code_part(line, markers) for line in lines[first : done + 1]]
+        for text, starts in logical_lines(code):
+            for offset, verdict in classify_command(text):
+                line, column = _place(offset, starts)
+                yield Hit(line + first, column, verdict)
 
 
 # --- dotenv, shell, Procfile -------------------------------------------------------------------
 
-_DOTENV = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>.*)$")
-_SHELL_ASSIGNMENT = re.compile(r"(?:^|(?<=[\s;&|(:]))(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
+_DOTENV = lazy(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>.*)$")
+_SHELL_ASSIGNMENT = lazy(r"(?:^|(?<=[\s;&|(:]))(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
 
 
 def dotenv_hits(lines: Sequence[str]) -> Iterator[Hit]:
@@ -139,8 +155,8 @@ def shell_hits(lines: Sequence[str]) -> Iterator[Hit]:
 
 # --- Dockerfile --------------------------------------------------------------------------------
 
-_INSTRUCTION = re.compile(r"^\s*(?P<instruction>[A-Za-z]+)\s+(?P<rest>.*)$")
-_ENV_PAIR = re.compile(r"(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?:[^\s\\]|\\.)*)")
+_INSTRUCTION = lazy(r"^\s*(?P<instruction>[A-Za-z]+)\s+(?P<rest>.*)$")
+_ENV_PAIR = lazy(r"(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?:[^\s\\]|\\.)*)")
 
 
 def dockerfile_hits(lines: Sequence[str]) -> Iterator[Hit]:
@@ -171,7 +187,7 @@ def dockerfile_hits(lines: Sequence[str]) -> Iterator[Hit]:
 
 # --- key/value lines (YAML fallback, JSON fallback, TOML, INI, HCL, generic) ---------------------
 
-_NAME_VALUE_INLINE = re.compile(
+_NAME_VALUE_INLINE = lazy(
     r"[\"']?name[\"']?\s*[:=]\s*[\"'](?P<key>[\w.-]+)[\"']\s*,\s*[\"']?value[\"']?\s*[:=]\s*(?P<value>\"[^\"]*\"|'[^']*'|[\w.]+)",
     re.IGNORECASE,
 )
@@ -202,9 +218,9 @@ def inline_name_value_hits(code: str, number: int) -> Iterator[Hit]:
             yield hit
 
 
-_YAML_PAIR = re.compile(r"""^(?P<lead>\s*(?:-\s+)?)(?P<q>["']?)(?P<key>[^\s"'#{}\[\],:][^"'#{}\[\],:]*?)(?P=q)\s*:(?:\s+(?P<value>.*?))?\s*$""")
-_YAML_ITEM = re.compile(r"""^\s*-\s+(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^"'\s]*)(?P=q)\s*$""")
-_FLOW_PAIR = re.compile(r"""(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)(?P=q)\s*(?P<sep>[:=])\s*(?P<value>"[^"]*"|'[^']*'|[^,}\]\s"']+)""")
+_YAML_PAIR = lazy(r"""^(?P<lead>\s*(?:-\s+)?)(?P<q>["']?)(?P<key>[^\s"'#{}\[\],:][^"'#{}\[\],:]*?)(?P=q)\s*:(?:\s+(?P<value>.*?))?\s*$""")
+_YAML_ITEM = lazy(r"""^\s*-\s+(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^"'\s]*)(?P=q)\s*$""")
+_FLOW_PAIR = lazy(r"""(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)(?P=q)\s*(?P<sep>[:=])\s*(?P<value>"[^"]*"|'[^']*'|[^,}\]\s"']+)""")
 
 
 def yaml_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
@@ -244,7 +260,7 @@ def yaml_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
             yield hit
 
 
-_JSON_PAIR = re.compile(r"""["'](?P<key>[^"'\\]+)["']\s*:\s*(?P<value>"[^"]*"|'[^']*'|[\w.]+)""")
+_JSON_PAIR = lazy(r"""["'](?P<key>[^"'\\]+)["']\s*:\s*(?P<value>"[^"]*"|'[^']*'|[\w.]+)""")
 
 
 def json_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
@@ -261,12 +277,12 @@ def json_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
                 yield hit
 
 
-_SECTION = re.compile(r"^\s*\[+\s*(?P<name>[^\]]+?)\s*\]+\s*$")
-_TOML_PAIR = re.compile(r"""(?P<key>[A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*=\s*(?P<value>"[^"]*"|'[^']*'|[\w.:-]+)""")
-_INI_PAIR = re.compile(r"^\s*(?P<key>[^=:\s\[;#!][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
+_SECTION = lazy(r"^\s*\[+\s*(?P<name>[^\]]+?)\s*\]+\s*$")
+_TOML_PAIR = lazy(r"""(?P<key>[A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*=\s*(?P<value>"[^"]*"|'[^']*'|[\w.:-]+)""")
+_INI_PAIR = lazy(r"^\s*(?P<key>[^=:\s\[;#!][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
 # systemd `Environment="DEBUG=1" "X=2"`, supervisord `environment=DEBUG="1",X="2"`
-_ENVIRONMENT_PAIR = re.compile(r"[\"']?(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s,\"']*)")
-_TOOLBAR_TOKEN = re.compile(r"(?<![\w.])(?P<module>" + "|".join(TOOLBAR_MODULES) + r")(?![\w])")
+_ENVIRONMENT_PAIR = lazy(r"[\"']?(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s,\"']*)")
+_TOOLBAR_TOKEN = lazy(r"(?<![\w.])(?P<module>" + "|".join(TOOLBAR_MODULES) + r")(?![\w])")
 
 
 def _section_path(name: str) -> list[str]:
@@ -345,7 +361,7 @@ def generic_hits(lines: Sequence[str]) -> Iterator[Hit]:
 _LITERAL = r"(?P<value>(?i:true)|1|[\"'](?i:true|1|yes|on|development|dev|local)[\"']|[\"']?(?i:on|always)[\"']?)"
 
 
-def _pattern_hits(lines: Sequence[str], markers: tuple[str, ...], patterns: Iterable[re.Pattern[str]]) -> Iterator[Hit]:
+def _pattern_hits(lines: Sequence[str], markers: tuple[str, ...], patterns: Iterable[Any]) -> Iterator[Hit]:
     for number, line in enumerate(lines, start=1):
         code = code_part(line, markers)
         if not code:
@@ -357,33 +373,33 @@ def _pattern_hits(lines: Sequence[str], markers: tuple[str, ...], patterns: Iter
                     yield hit
 
 
-PYTHON_PATTERNS = (re.compile(r"^\s*(?P<key>[A-Za-z_]\w*)\s*(?::\s*[\w\[\]., |]+)?=\s*" + _LITERAL + r"\s*$"),)
+PYTHON_PATTERNS = (lazy(r"^\s*(?P<key>[A-Za-z_]\w*)\s*(?::\s*[\w\[\]., |]+)?=\s*" + _LITERAL + r"\s*$"),)
 RUBY_PATTERNS = (
-    re.compile(r"^\s*(?P<key>(?:[\w:]+\.)*\w+)\s*=\s*" + _LITERAL + r"\s*$"),
-    re.compile(r"ENV\[\s*[\"'](?P<key>\w+)[\"']\s*\]\s*(?:\|\|)?=\s*" + _LITERAL),
-    re.compile(r"^\s*set\s+:(?P<key>\w+)\s*,\s*" + _LITERAL),
+    lazy(r"^\s*(?P<key>(?:[\w:]+\.)*\w+)\s*=\s*" + _LITERAL + r"\s*$"),
+    lazy(r"ENV\[\s*[\"'](?P<key>\w+)[\"']\s*\]\s*(?:\|\|)?=\s*" + _LITERAL),
+    lazy(r"^\s*set\s+:(?P<key>\w+)\s*,\s*" + _LITERAL),
 )
 PHP_PATTERNS = (
-    re.compile(r"\bdefine\(\s*[\"'](?P<key>\w+)[\"']\s*,\s*" + _LITERAL + r"\s*\)", re.IGNORECASE),
-    re.compile(r"\bini_set\(\s*[\"'](?P<key>[\w.]+)[\"']\s*,\s*" + _LITERAL + r"\s*\)", re.IGNORECASE),
-    re.compile(r"\bputenv\(\s*[\"'](?P<key>\w+)=(?P<value>\w+)[\"']\s*\)", re.IGNORECASE),
-    re.compile(r"\[\s*[\"'](?P<key>[\w.]+)[\"']\s*\]\s*=\s*" + _LITERAL + r"\s*;"),
-    re.compile(r"[\"'](?P<key>[\w.]+)[\"']\s*=>\s*" + _LITERAL + r"\s*[,\]\)]?\s*$"),
-    re.compile(r"^\s*php_(?:flag|value)\s+(?P<key>[\w.]+)\s+(?P<value>\w+)", re.IGNORECASE),
+    lazy(r"\bdefine\(\s*[\"'](?P<key>\w+)[\"']\s*,\s*" + _LITERAL + r"\s*\)", re.IGNORECASE),
+    lazy(r"\bini_set\(\s*[\"'](?P<key>[\w.]+)[\"']\s*,\s*" + _LITERAL + r"\s*\)", re.IGNORECASE),
+    lazy(r"\bputenv\(\s*[\"'](?P<key>\w+)=(?P<value>\w+)[\"']\s*\)", re.IGNORECASE),
+    lazy(r"\[\s*[\"'](?P<key>[\w.]+)[\"']\s*\]\s*=\s*" + _LITERAL + r"\s*;"),
+    lazy(r"[\"'](?P<key>[\w.]+)[\"']\s*=>\s*" + _LITERAL + r"\s*[,\]\)]?\s*$"),
+    lazy(r"^\s*php_(?:flag|value)\s+(?P<key>[\w.]+)\s+(?P<value>\w+)", re.IGNORECASE),
 )
 JS_PATTERNS = (
-    re.compile(r"^\s*(?:(?:export\s+)?(?:const|let|var)\s+)?[\"']?(?P<key>[A-Za-z_$][\w$]*)[\"']?\s*[:=]\s*" + _LITERAL + r"\s*[,;]?\s*$"),
-    re.compile(r"process\.env(?:\.|\[\s*[\"'])(?P<key>\w+)(?:[\"']\s*\])?\s*=\s*" + _LITERAL),
+    lazy(r"^\s*(?:(?:export\s+)?(?:const|let|var)\s+)?[\"']?(?P<key>[A-Za-z_$][\w$]*)[\"']?\s*[:=]\s*" + _LITERAL + r"\s*[,;]?\s*$"),
+    lazy(r"process\.env(?:\.|\[\s*[\"'])(?P<key>\w+)(?:[\"']\s*\])?\s*=\s*" + _LITERAL),
 )
 XML_PATTERNS = (
-    re.compile(r"<(?:add|environmentVariable|env|variable|property|setting)\b[^>]*?\b(?:key|name)\s*=\s*[\"'](?P<key>[^\"']+)[\"'][^>]*?\bvalue\s*=\s*(?P<value>\"[^\"]*\"|'[^']*')", re.IGNORECASE),
-    re.compile(r"<(?P<key>[\w.-]+)>\s*(?P<value>true|1)\s*</(?P=key)>", re.IGNORECASE),
+    lazy(r"<(?:add|environmentVariable|env|variable|property|setting)\b[^>]*?\b(?:key|name)\s*=\s*[\"'](?P<key>[^\"']+)[\"'][^>]*?\bvalue\s*=\s*(?P<value>\"[^\"]*\"|'[^']*')", re.IGNORECASE),
+    lazy(r"<(?P<key>[\w.-]+)>\s*(?P<value>true|1)\s*</(?P=key)>", re.IGNORECASE),
 )
 # ASP.NET switches written as attributes: (pattern, key shown, production value)
 XML_SWITCHES = (
-    (re.compile(r"<compilation\b[^>]*?\bdebug\s*=\s*[\"'](?:true|1)[\"']", re.IGNORECASE), '<compilation debug="true">', 'debug="false"'),
-    (re.compile(r"<customErrors\b[^>]*?\bmode\s*=\s*[\"']Off[\"']", re.IGNORECASE), '<customErrors mode="Off">', 'mode="RemoteOnly"'),
-    (re.compile(r"<httpErrors\b[^>]*?\berrorMode\s*=\s*[\"']Detailed[\"']", re.IGNORECASE), '<httpErrors errorMode="Detailed">', 'errorMode="DetailedLocalOnly"'),
+    (lazy(r"<compilation\b[^>]*?\bdebug\s*=\s*[\"'](?:true|1)[\"']", re.IGNORECASE), '<compilation debug="true">', 'debug="false"'),
+    (lazy(r"<customErrors\b[^>]*?\bmode\s*=\s*[\"']Off[\"']", re.IGNORECASE), '<customErrors mode="Off">', 'mode="RemoteOnly"'),
+    (lazy(r"<httpErrors\b[^>]*?\berrorMode\s*=\s*[\"']Detailed[\"']", re.IGNORECASE), '<httpErrors errorMode="Detailed">', 'errorMode="DetailedLocalOnly"'),
 )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from autopack.debug_guard.lines import Hit, ini_line_hits, setting_hit, toml_line_hits
-from autopack.debug_guard.verdicts import TOOLBAR_MODULES, classify_command, dev_server, toolbar_module
+from autopack.debug_guard.verdicts import TOOLBAR_MODULES, classify_command, dev_server, lazy, toolbar_module
 
 NODE_BUDGET = 250_000
 # `- KEY=value` items under these keys are environment entries (compose, kustomize literals).
@@ -32,7 +32,7 @@ def yaml_hits(text: str) -> list[Hit] | None:
     """Settings and commands of every YAML document (JSON too: it is YAML); None if it does not parse."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # no tag resolution: values are read raw
     try:
         documents = list(yaml.compose_all(text, Loader=loader))
         return list(_walk([d for d in documents if d is not None]))
@@ -92,7 +92,7 @@ def production_job_lines(text: str, is_production: Callable[[str], bool]) -> lis
     import yaml
     from yaml.nodes import MappingNode, ScalarNode
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # no tag resolution: values are read raw
     try:
         documents = [d for d in yaml.compose_all(text, Loader=loader) if d is not None]
     except (yaml.YAMLError, RecursionError, ValueError):
@@ -185,8 +185,8 @@ def _ini_has(parser: Any, path: Sequence[str]) -> bool:
 
 # --- Python ------------------------------------------------------------------------------------
 
-_DEV_CLASS = re.compile(r"(?i)^(?:dev|development|local|test|testing)(?:config|settings)?$|^(?:Dev|Development|Local|Test|Testing)[A-Z_]")
-_GUNICORN_SETTING = re.compile(r"^(?:bind|workers|worker_class|wsgi_app|timeout)\s*=", re.MULTILINE)
+_DEV_CLASS = lazy(r"(?i)^(?:dev|development|local|test|testing)(?:config|settings)?$|^(?:Dev|Development|Local|Test|Testing)[A-Z_]")
+_GUNICORN_SETTING = lazy(r"^(?:bind|workers|worker_class|wsgi_app|timeout)\s*=", re.MULTILINE)
 _RUN_FLAGS = {"debug": "debug", "use_debugger": "debug", "reload": "reload", "use_reloader": "reload"}
 
 

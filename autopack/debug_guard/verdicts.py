@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from autopack.findings import Rule, Severity
 
@@ -42,6 +43,13 @@ RULE_DEV_SERVER = Rule(
 )
 RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
 
+# Cheap first pass over raw text: every setting, command and toolbar the rules know contains one
+# of these words, so a file (or line) without any has nothing to find.
+KEYWORDS = re.compile(
+    r"debug|reload|_env|environment|devtools|errors|requests_local|profiler|inspect|jdwp|runserver|nodemon"
+    r"|\bdev\b|\bserve\b|develop|stacktrace|dlv|pdb|php\s+-S|--set|--env|-e\s|config:set|set\s+env|env-vars|--settings",
+    re.IGNORECASE,
+)
 ENABLING = frozenset({"1", "true", "yes", "on"})
 DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "dev", "local"})
 ENVIRONMENT_KEYS = frozenset(
@@ -63,6 +71,26 @@ NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppr
 EXTRA_DEBUG_FLAGS = frozenset({"wp_debug_display", "wp_debug_log"})
 TOOLBAR_KEYS = frozenset({"debug_tb_enabled", "debugbar_enabled"})
 TOOLBAR_MODULES = ("debug_toolbar", "pyramid_debugtoolbar")
+# Values worth a closer look; any other value decides nothing (except a DevTools remote secret).
+_INTERESTING_VALUES = ENABLING | DEVELOPMENT_ENVIRONMENTS | {"stdout", "stderr", "always"}
+
+
+class LazyPattern:
+    """A regular expression compiled on first use: a hook call reads one file of one format, so
+    compiling every format's patterns at import would be most of its start-up time."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return getattr(self._compiled, name)
+
+
+def lazy(pattern: str, flags: int = 0) -> Any:
+    return LazyPattern(pattern, flags)
 
 
 @dataclass(frozen=True)
@@ -100,10 +128,12 @@ def _error_detail(name: str, relaxed: str, lowered: str) -> str | None:
 
 def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
     """Decide one setting: `path` is its key path (last item the key), `raw_value` as written."""
-    key = path[-1].strip().strip("\"'")
-    name = key.lower().replace("-", "_")
     value = unquote(raw_value)
     lowered = value.lower()
+    if lowered not in _INTERESTING_VALUES and not (value and "devtools" in "".join(path).lower()):
+        return None
+    key = path[-1].strip().strip("\"'")
+    name = key.lower().replace("-", "_")
     shown = f"`{key}` is set to `{value}`"
     if name == "debug":
         if lowered in ENABLING:
@@ -181,8 +211,8 @@ _USE_PRODUCTION_SERVER = "Run a production server (e.g. gunicorn, `next start`, 
 # Words of one command, also in exec form: `npm run dev` and `["npm", "run", "dev"]`.
 _S = r"[\"',\s]+"
 # (pattern, what to show — a format string over the match's groups —, fix)
-COMMAND_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern.replace("{S}", _S)), shown, fix)
+COMMAND_PATTERNS: tuple[tuple[Any, str, str], ...] = tuple(
+    (lazy(pattern.replace("{S}", _S)), shown, fix)
     for pattern, shown, fix in (
         (rf"\b(?P<tool>{_SERVERS})\b[^\n]*?(?<![\w-])(?P<flag>--reload)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
         (r"\b(?P<tool>flask)\b[^\n]*?(?<![\w-])(?P<flag>--debug(?:ger)?)(?![\w-])", "{tool} {flag}", "Drop `{flag}` from production commands and serve the app with a production WSGI server."),
@@ -198,13 +228,13 @@ COMMAND_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     )
 )
 # Install commands name the tools without running them.
-_INSTALLING = re.compile(r"\b(?:install|add|uninstall|remove)\b", re.IGNORECASE)
-_DEPLOY_TOOL = re.compile(r"\b(?:helm|kubectl|oc|docker|podman|heroku|gcloud|az|flyctl|fly|aws|nomad|kamal)\b")
-_DEPLOY_FLAG = re.compile(
+_INSTALLING = lazy(r"\b(?:install|add|uninstall|remove)\b", re.IGNORECASE)
+_DEPLOY_TOOL = lazy(r"\b(?:helm|kubectl|oc|docker|podman|heroku|gcloud|az|flyctl|fly|aws|nomad|kamal)\b")
+_DEPLOY_FLAG = lazy(
     r"(?P<flag>--set(?:-string)?|--set-env-vars|--update-env-vars|--env|-e|--settings|config:set|set\s+env\s+\S+)"
     r"(?:=|\s+)(?P<pairs>(?:[\"']?[\w.\[\]-]+=[^\s,\"']*[\"']?,?)+)"
 )
-_PAIR = re.compile(r"[\"']?(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
+_PAIR = lazy(r"[\"']?(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
 
 
 def deploy_flag_spans(text: str) -> list[tuple[int, int]]:
