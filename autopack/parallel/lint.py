@@ -29,7 +29,7 @@ PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
 WORKER_KEYWORDS = ("workers", "max_workers")
 EXECUTORS = {"ThreadPoolExecutor", "ProcessPoolExecutor"}
 MP_POOLS = {"Pool": "multiprocessing.Pool", "ThreadPool": "multiprocessing.pool.ThreadPool"}
-MP_MODULES = ("multiprocessing", "multiprocessing.pool")
+MP_MODULES = ("multiprocessing", "multiprocessing.pool", "multiprocessing.dummy")
 SHOWN_SOURCE_CHARS = 60
 
 SETTINGS: dict[str, Setting] = {
@@ -198,13 +198,13 @@ class FileScan:
 
     def run(self) -> list[Finding]:
         imports: list[ast.Import | ast.ImportFrom] = []
-        assigns: list[ast.Assign] = []
+        assigns: list[ast.Assign | ast.AnnAssign] = []
         calls: list[ast.Call] = []
         references: list[ast.Attribute] = []
         for node in ast.walk(self.tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 imports.append(node)
-            elif isinstance(node, ast.Assign):
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
                 assigns.append(node)
             elif isinstance(node, ast.Call):
                 calls.append(node)
@@ -263,22 +263,29 @@ class FileScan:
             if module == "multiprocessing" and alias.name in ("pool", "get_context"):
                 scope.mp_roots.add(local)
 
-    def bind_assignment(self, statement: ast.Assign) -> None:
-        if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
-            return
-        local = statement.targets[0].id
+    def bind_assignment(self, statement: ast.Assign | ast.AnnAssign) -> None:
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         value = statement.value
+        if len(targets) != 1 or not isinstance(targets[0], ast.Name) or value is None:
+            return
+        local = targets[0].id
         target = self.resolve(value)
+        bound = self.partial_of(value)
         if target is not None:
             self.scope.aliases[local] = target
             self.handled.add(id(value))
-            return
-        if isinstance(value, ast.Call) and self.is_partial(value.func) and value.args:
-            inner = self.resolve(value.args[0])
-            if inner is not None:
-                self.scope.partials[local] = Bound(inner, tuple(value.keywords))
+        elif bound is not None:
+            self.scope.partials[local] = bound
         elif isinstance(value, ast.Call) and self.is_mp_rooted(value):
             self.scope.mp_roots.add(local)  # ctx = multiprocessing.get_context("spawn")
+
+    def partial_of(self, node: ast.expr) -> Bound | None:
+        """`functools.partial(<configured name>, ...)` → what it binds."""
+        if isinstance(node, ast.Call) and node.args and self.is_partial(node.func):
+            target = self.resolve(node.args[0])
+            if target is not None:
+                return Bound(target, tuple(node.keywords))
+        return None
 
     def resolve(self, node: ast.expr) -> str | None:
         """The configured name an expression refers to, if any."""
@@ -324,14 +331,16 @@ class FileScan:
     # -- judging calls --------------------------------------------------------------------------
 
     def judge_call(self, call: ast.Call) -> None:
-        if self.is_partial(call.func) and call.args:
-            target = self.resolve(call.args[0])
-            if target is not None:
-                self.handled.add(id(call.args[0]))
-                self.judge_target(call, target, call.keywords, f"partial({self.shown(call.args[0])}, ...)")
-                return
-        if isinstance(call.func, ast.Name) and call.func.id in self.scope.partials:
-            self.judge_partial_call(call, call.func.id, self.scope.partials[call.func.id])
+        made = self.partial_of(call)
+        if made is not None:
+            self.handled.add(id(call.args[0]))
+            self.judge_target(call, made.target, made.keywords, f"partial({self.shown(call.args[0])}, ...)")
+            return
+        bound = (
+            self.scope.partials.get(call.func.id) if isinstance(call.func, ast.Name) else self.partial_of(call.func)
+        )
+        if bound is not None:
+            self.judge_partial_call(call, self.shown(call.func), bound)
             return
         target = self.resolve(call.func)
         if target is not None:
@@ -402,7 +411,7 @@ class FileScan:
             return
         given = next((k.value for k in call.keywords if k.arg == keyword), call.args[0] if call.args else None)
         if given is None:
-            why = f"the default {keyword} (one per CPU)"
+            why = f"the default {keyword} (from the CPU count)"
         else:
             count = _literal_int(given)
             if count is not None and count <= 1:
@@ -425,13 +434,18 @@ def _workers_keyword(keywords: Iterable[ast.keyword]) -> ast.keyword | None:
     return next((k for k in keywords if k.arg in WORKER_KEYWORDS), None)
 
 
+def _last_components(names: Iterable[str]) -> frozenset[str]:
+    """Names as calls spell them: `autopack.parallel.execute_parallel` is matched as `execute_parallel`."""
+    return frozenset(name.strip().rpartition(".")[2] for name in names if name.strip())
+
+
 class Lint:
     """The settings, compiled once per run."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
-        self.entry_points = frozenset(settings["entry-points"])
-        self.serial = frozenset(settings["serial-by-default"])
-        self.internals = frozenset(settings["internal-names"])
+        self.entry_points = _last_components(settings["entry-points"])
+        self.serial = _last_components(settings["serial-by-default"])
+        self.internals = _last_components(settings["internal-names"])
         self.names = self.entry_points | self.internals
         self.owner = f"`{settings['owner']}`"
         self.is_owned = owner_matcher(settings["owner"])

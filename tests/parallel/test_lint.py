@@ -51,6 +51,8 @@ APP401_POSITIVE = {
     "partial imported under a name": "from functools import partial as bind\nfrom autopack.parallel import execute_parallel\nbind(execute_parallel, workers=4)\n",
     "partial of runs without anchor": "from functools import partial\nfrom autopack.parallel import execute_parallel_runs\npartial(execute_parallel_runs)\n",
     "assignment alias": "import autopack.parallel as par\nrun = par.execute_parallel\nrun(tasks, workers=3)\n",
+    "partial called at once": "from functools import partial\nfrom autopack.parallel import execute_parallel\npartial(execute_parallel)(tasks, workers=4)\n",
+    "annotated alias": "import autopack.parallel as par\nrun: object = par.execute_parallel\nrun(tasks, workers=2)\n",
     "getattr": "import autopack.parallel as par\ngetattr(par, 'execute_parallel')(tasks, workers=2)\n",
     "inside a method": "class Job:\n    def run(self, tasks):\n        from autopack.parallel import execute_parallel\n        return execute_parallel(tasks, workers=self.n)\n",
     "inside a lambda": "from autopack.parallel import execute_parallel\nrun = lambda tasks: execute_parallel(tasks, workers=8)\n",
@@ -163,7 +165,7 @@ def test_owner_matching_rules():
 
 def test_entry_points_are_configurable(lint):
     source = "from batch import run_batch, execute_parallel\nrun_batch(items)\nrun_batch(items, workers=1)\nexecute_parallel(tasks, workers=4)\n"
-    assert lint({"job.py": source}, config='entry-points = ["run_batch"]\nserial-by-default = []\n') == [
+    assert lint({"job.py": source}, config='entry-points = ["batch.run_batch"]\nserial-by-default = []\n') == [
         ("APP401", "job.py", 2)
     ]
 
@@ -204,6 +206,17 @@ def test_app403_flags_raw_pools_with_more_than_one_worker_in_configured_paths(li
     findings = lint({"src/work.py": RAW_POOLS, "tests/test_work.py": RAW_POOLS}, config='raw-pool-paths = ["src/**"]\n')
     assert {path for _, path, _ in findings} == {"src/work.py"}
     assert lines_of(findings, "APP403") == [8, 9, 10, 11, 12, 13, 14, 15, 17, 18]
+
+
+def test_app403_follows_multiprocessing_dummy_and_submodule_pools(lint):
+    source = """\
+        import multiprocessing.pool
+        from multiprocessing.dummy import Pool as ThreadBackedPool
+        multiprocessing.pool.Pool(4)
+        ThreadBackedPool(8)
+        ThreadBackedPool(1)
+        """
+    assert lint({"work.py": source}, config='raw-pool-paths = ["*.py"]\n') == [("APP403", "work.py", 3), ("APP403", "work.py", 4)]
 
 
 def test_app403_spares_the_owner_package(lint):
