@@ -66,6 +66,8 @@ if command -v autopack >/dev/null 2>&1; then
     set -- autopack
 elif [ -x "$top/.venv/bin/autopack" ]; then
     set -- "$top/.venv/bin/autopack"
+elif [ -x "$top/.venv/Scripts/autopack.exe" ]; then
+    set -- "$top/.venv/Scripts/autopack.exe"
 elif command -v python3 >/dev/null 2>&1 && python3 -c "import autopack.cli" >/dev/null 2>&1; then
     set -- python3 -m autopack
 elif command -v python >/dev/null 2>&1 && python -c "import autopack.cli" >/dev/null 2>&1; then

@@ -307,6 +307,10 @@ def test_args_are_split_like_a_shell_and_bad_args_are_a_usage_error(workspace: P
     run = run_action(workspace, tmp_path / "four", {**FAST, "autopilot": "false", "args": "--no-such-flag"})
     assert run.returncode == 2
     assert "unrecognized arguments: --no-such-flag" in run.log
+    # A failure that is not a finding (here: an unwritable --output) is exit 2, never "findings".
+    run = run_action(workspace, tmp_path / "five", {**FAST, "autopilot": "false", "args": "--output README.md/report.txt"})
+    assert run.returncode == 2, run.log
+    assert "README.md" in run.log and "Found" not in run.log
 
 
 def test_sarif_input_false_or_a_path(workspace: Path, tmp_path: Path) -> None:
