@@ -168,7 +168,7 @@ class FileScan:
         self.lint = lint
         self.source = source
         self.tree = tree
-        self.owned = owned
+        self.owned_names: set[str] = set(lint.internals) if owned else set()  # grows with definitions
         self.pools = pools
         self.scope = Scope()
         self.findings: list[Finding] = []
@@ -210,6 +210,8 @@ class FileScan:
                 calls.append(node)
             elif isinstance(node, ast.Attribute) and node.attr in self.lint.internals:
                 references.append(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in self.lint.internals:
+                self.owned_names.add(node.name)  # the module that defines a runner owns it
         by_position = attrgetter("lineno", "col_offset")
         for statement in sorted(imports, key=by_position):
             self.bind_import(statement)
@@ -217,15 +219,14 @@ class FileScan:
             self.bind_assignment(statement)
         for call in sorted(calls, key=by_position):
             self.judge_call(call)
-        if not self.owned:
-            for reference in references:
-                if id(reference) not in self.handled:
-                    self.report(
-                        INTERNAL_API,
-                        reference,
-                        f"`{self.shown(reference)}` hands out the private unchecked runner outside {self.lint.owner}",
-                        {"name": reference.attr, "use": "reference"},
-                    )
+        for reference in references:
+            if id(reference) not in self.handled and reference.attr not in self.owned_names:
+                self.report(
+                    INTERNAL_API,
+                    reference,
+                    f"`{self.shown(reference)}` hands out the private unchecked runner outside {self.lint.owner}",
+                    {"name": reference.attr, "use": "reference"},
+                )
         return self.findings
 
     # -- bindings -------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ class FileScan:
             local = alias.asname or alias.name
             if alias.name in self.lint.names:
                 scope.aliases[local] = alias.name
-                if alias.name in self.lint.internals and not self.owned:
+                if alias.name in self.lint.internals and alias.name not in self.owned_names:
                     self.report(
                         INTERNAL_API,
                         alias,
@@ -354,7 +355,7 @@ class FileScan:
 
     def judge_target(self, call: ast.Call, target: str, keywords: Sequence[ast.keyword], shown: str) -> None:
         if target in self.lint.internals:
-            if not self.owned:
+            if target not in self.owned_names:
                 self.report(
                     INTERNAL_API,
                     call,

@@ -152,6 +152,19 @@ def test_app402_owner_and_internal_names_are_configurable(lint):
     ]
 
 
+def test_app402_the_module_that_defines_a_runner_owns_it(lint):
+    orchestrator = """\
+        class ParallelRunOrchestrator:
+            def _execute_parallel_internal(self, runs, workers):
+                return [run() for run in runs]
+
+            def execute_parallel(self, runs, workers=1, anchor=None):
+                return self._execute_parallel_internal(runs, workers)
+        """
+    caller = "from app.orchestrator import ParallelRunOrchestrator\nParallelRunOrchestrator()._execute_parallel_internal(runs, 4)\n"
+    assert lint({"app/orchestrator.py": orchestrator, "app/cli.py": caller}) == [("APP402", "app/cli.py", 2)]
+
+
 def test_owner_matching_rules():
     directory = owner_matcher("autopack/parallel/")
     assert directory("autopack/parallel/lint.py") and directory("src/autopack/parallel/x/y.py")
