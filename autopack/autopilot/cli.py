@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("GIT_OPTIONAL_LOCKS", "0")  # looking must never lock or rewrite the index
-    from autopack.autopilot.session import run_session
+    from autopack.autopilot.session import AutopilotDisabled, run_session
 
     root = files.find_root(Path.cwd())
     run_dir = args.run_dir if args.run_dir is None or args.run_dir.is_absolute() else Path.cwd() / args.run_dir
@@ -50,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"autopack autopilot: error: {exc}", file=sys.stderr)
         return 2
+    except AutopilotDisabled:
+        print("autopack autopilot: disabled (`enabled = false` in the autopilot configuration); nothing done")
+        return 0
     if args.format == "json":
         sys.stdout.write(json.dumps(_summary_json(outcome), indent=2, sort_keys=True) + "\n")
     else:
@@ -94,7 +97,8 @@ def render_text(outcome: Any) -> str:
                 f"{summary['requires_approval']} require approval, {summary['blocked']} blocked"]
     results = {r["action_id"]: r for r in session["results"]}
     plan_lines = []
-    for action in plan["actions"]:
+    order = {"auto_approved": 0, "requires_approval": 1, "blocked": 2}
+    for action in sorted(plan["actions"], key=lambda a: (order[a["approval"]], a["action_type"], a["action_id"])):
         subject = " ".join(action["command"]) if action["command"] else ", ".join(action["target_paths"]) or action["description"]
         line = f"  {action['approval']:<17} {action['action_id']}  {action['action_type']}: {subject}"
         result = results.get(action["action_id"])

@@ -103,11 +103,17 @@ def scan_workspace(workspace: Workspace) -> tuple[list[Gap], ScanContext]:
     return scan(context), context
 
 
+class AutopilotDisabled(Exception):
+    """`enabled = false` in the autopilot section: nothing to do."""
+
+
 def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | None = None,
                 fail_on: str | None = None) -> Outcome:
     """Run a read-only session in the repository at `root` (resolved) and write its artifacts."""
     workspace = open_workspace(root, config_path, run_dir)
     settings, digest = workspace.settings, workspace.digest
+    if not settings["enabled"]:
+        raise AutopilotDisabled()
     fail_on = fail_on or settings["fail-on"]
     explicit = Path(os.path.normpath(root / run_dir)) if run_dir is not None else None
     identity = {

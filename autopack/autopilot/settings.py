@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from autopack.commands import parse_argv
 from autopack.config import Config, Setting
 from autopack.findings import ConfigError
 
@@ -104,6 +103,8 @@ SETTINGS: dict[str, Setting] = {
 
 def load_settings(config: Config) -> dict[str, Any]:
     """The validated section; a detector without a name or a command is a configuration error."""
+    from autopack.commands import parse_argv
+
     settings = config.section("autopilot", SETTINGS)
     names: set[str] = set()
     for index, detector in enumerate(settings["detectors"]):

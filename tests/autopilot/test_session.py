@@ -135,3 +135,16 @@ def test_bad_flags_and_missing_config_are_usage_errors(make_repo):
     assert autopilot(repo, "--format", "xml").returncode == 2
     missing = autopilot(repo, "--config", "nope.toml")
     assert missing.returncode == 2 and "nope.toml" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_main_in_process_and_disabled_autopilot(make_repo, monkeypatch, capsys):
+    from autopack.autopilot.cli import main
+
+    repo = make_repo({"README.md": "# x\n", ".env.production": "DEBUG=on\n"})
+    monkeypatch.chdir(repo / ".")
+    assert main(["--format", "json"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["exit_code"] == 1 and summary["run_dir"].startswith(".autopack/runs/run-")
+    (repo / ".autopack.toml").write_text("[autopilot]\nenabled = false\n", encoding="utf-8")
+    assert main([]) == 0
+    assert "disabled" in capsys.readouterr().out
