@@ -342,7 +342,7 @@ def _heading_text(children: Sequence[Any]) -> str:
     """The heading's text content, as a browser's textContent would give it."""
     parts = []
     for token in children:
-        if token.type in ("text", "code_inline"):
+        if token.type in ("text", "text_special", "code_inline"):
             parts.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             parts.append("\n")
@@ -359,9 +359,20 @@ SHELL_FENCES = frozenset({"sh", "bash", "shell", "console", "zsh"})
 
 
 def _markdown_parser() -> Any:
+    """CommonMark plus GFM tables. The core `inline` rule is off: `parse_document` parses inline
+    content itself, and only where a link, image, code span or HTML can be (or in a heading)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table")
+    parser = MarkdownIt("commonmark").enable("table")
+    parser.core.ruler.disable("inline")
+    # Keep each href as written (the checks decode %-escapes themselves): markdown-it's URL
+    # normalisation costs a fifth of the parse and would only have to be undone.
+    parser.normalizeLink = str
+    return parser
+
+
+# Inline content without any of these characters holds no link, image, code span or HTML.
+_INLINE_TRIGGERS = re.compile(r"[\[`<]")
 
 
 def _blank_front_matter(text: str) -> str:
@@ -381,12 +392,20 @@ def parse_document(parser: Any, source: files.SourceFile) -> Document:
     """One pass over markdown-it's tokens; line numbers come from the tokens' source maps."""
     document = Document(source.path, source.lines)
     slugger = Slugger()
-    tokens = parser.parse(_blank_front_matter(source.text))
-    for index, token in enumerate(tokens):
+    env: dict[str, Any] = {}
+    tokens = parser.parse(_blank_front_matter(source.text), env)
+    in_heading = False
+    for token in tokens:
         if token.type == "heading_open":
-            _add_heading(document, slugger, _heading_text(tokens[index + 1].children or []))
+            in_heading = True
         elif token.type == "inline" and token.map:
-            _scan_inline(document, token.children or [], token.map[0] + 1)
+            if not (in_heading or _INLINE_TRIGGERS.search(token.content)):
+                continue
+            children = parser.inline.parse(token.content, parser, env, [])
+            if in_heading:
+                _add_heading(document, slugger, _heading_text(children))
+                in_heading = False
+            _scan_inline(document, children, token.map[0] + 1)
         elif token.type == "html_block" and token.map:
             _scan_html(document, token.content, token.map[0] + 1)
         elif token.type == "fence" and token.map and token.info.split()[:1] and token.info.split()[0].lower() in SHELL_FENCES:
