@@ -79,7 +79,7 @@ def load_anchor(path: str | os.PathLike[str]) -> Anchor:
 def _read_text(location: Path) -> str:
     try:
         info = location.stat()
-        if stat.S_ISDIR(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode):  # a directory, or a FIFO that would block the read
             raise AnchorError(f"{location}: not a regular file; an anchor is a YAML file (see {DOCS_LINK})")
         if info.st_size > MAX_ANCHOR_BYTES:
             raise AnchorError(

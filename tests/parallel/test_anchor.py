@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,6 +104,9 @@ def test_missing_directory_and_binary_files_are_clear_errors(tmp_path):
         load_anchor(tmp_path / "anchor.yaml")
     with pytest.raises(AnchorError, match="not a regular file"):
         load_anchor(tmp_path)
+    os.mkfifo(tmp_path / "fifo.yaml")
+    with pytest.raises(AnchorError, match="not a regular file"):  # and no hang on the read
+        load_anchor(tmp_path / "fifo.yaml")
     with pytest.raises(AnchorError, match="binary data"):
         load_anchor(write_anchor(tmp_path, b"id: a\0b\n"))
     with pytest.raises(AnchorError, match="too large for an anchor"):
