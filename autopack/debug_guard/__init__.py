@@ -28,7 +28,7 @@ from autopack.debug_guard.scope import (
     names_production,
     production_scope,
 )
-from autopack.debug_guard.verdicts import KEYWORDS, RULE_DEBUG, RULES
+from autopack.debug_guard.verdicts import RULE_DEBUG, RULES, mentions
 from autopack.engine import CheckContext, Enforcement
 from autopack.files import SourceFile
 from autopack.findings import Finding
@@ -66,12 +66,25 @@ def wants(path: str, settings: dict[str, Any]) -> bool:
     return _path_scope(settings)(path) or (settings["production-workflows"] and is_ci_workflow(path))
 
 
-def _with_fallback(parse: Callable[[SourceFile], list[Hit] | None], fallback: Callable[[Sequence[str]], Iterable[Hit]]) -> Callable[[SourceFile], Iterable[Hit]]:
+def _gated(read: Callable[[SourceFile], Iterable[Hit]]) -> Callable[[SourceFile], Iterable[Hit]]:
+    """Parse only a file where some line could decide anything."""
+
+    def read_if_worth_it(source: SourceFile) -> Iterable[Hit]:
+        return read(source) if line_readers.worth_parsing(source.lines) else []
+
+    return read_if_worth_it
+
+
+def _parsed(
+    parse: Callable[[SourceFile], Iterable[Hit] | None], fallback: Callable[[Sequence[str]], Iterable[Hit]]
+) -> Callable[[SourceFile], Iterable[Hit]]:
+    """A parser-backed reader that falls back to the line reader when the file does not parse."""
+
     def read(source: SourceFile) -> Iterable[Hit]:
         hits = parse(source)
         return fallback(source.lines) if hits is None else hits
 
-    return read
+    return _gated(read)
 
 
 def _plus_commands(read: Callable[[SourceFile], Iterable[Hit]], markers: tuple[str, ...]) -> Callable[[SourceFile], Iterable[Hit]]:
@@ -85,12 +98,12 @@ READERS: dict[str, Callable[[SourceFile], Iterable[Hit]]] = {
     "dotenv": _plus_commands(lambda s: line_readers.dotenv_hits(s.lines), HASH),
     "shell": _plus_commands(lambda s: line_readers.shell_hits(s.lines), HASH),
     "dockerfile": _plus_commands(lambda s: line_readers.dockerfile_hits(s.lines), HASH),
-    "yaml": _plus_commands(_with_fallback(lambda s: parsed.yaml_hits(s.text), line_readers.yaml_line_hits), HASH),
-    "json": _plus_commands(_with_fallback(lambda s: parsed.yaml_hits(s.text), line_readers.json_line_hits), SLASH),
-    "toml": _plus_commands(lambda s: parsed.toml_hits(s.text, s.lines), HASH),
-    "ini": _plus_commands(lambda s: parsed.ini_hits(s.text, s.lines), INI_COMMENTS),
+    "yaml": _plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.yaml_line_hits), HASH),
+    "json": _plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.json_line_hits), SLASH),
+    "toml": _plus_commands(_gated(lambda s: parsed.toml_hits(s.text, s.lines)), HASH),
+    "ini": _plus_commands(_gated(lambda s: parsed.ini_hits(s.text, s.lines)), INI_COMMENTS),
     "hcl": _plus_commands(lambda s: (hit for _, hit in line_readers.toml_line_hits(s.lines, HASH_OR_SLASH)), HASH_OR_SLASH),
-    "python": _with_fallback(lambda s: parsed.python_hits(s.text, s.path), line_readers.python_line_hits),
+    "python": _parsed(lambda s: parsed.python_hits(s.text, s.path), line_readers.python_line_hits),
     "ruby": lambda s: line_readers.ruby_hits(s.lines),
     "php": lambda s: line_readers.php_hits(s.lines),
     "xml": lambda s: line_readers.xml_hits(s.lines),
@@ -101,7 +114,7 @@ READERS: dict[str, Callable[[SourceFile], Iterable[Hit]]] = {
 
 def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
     """Findings of one production file, one per rule, line and message, in line order."""
-    if not KEYWORDS.search(source.text):
+    if not mentions(source.text):
         return []
     hits = READERS[file_format(source.path)](source)
     if not _path_scope(settings)(source.path):  # a CI workflow: only its production jobs count

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autopack.debug_guard.verdicts import (
-    KEYWORDS,
+    COMMAND_WORDS,
     RULE_FRAMEWORK,
     TOOLBAR_MODULES,
     Verdict,
@@ -21,6 +21,8 @@ from autopack.debug_guard.verdicts import (
     classify_setting,
     deploy_flag_spans,
     lazy,
+    mentions,
+    mentions_command,
     toolbar_module,
     unquote,
 )
@@ -74,6 +76,26 @@ def scan_value(raw: str) -> str:
     return raw
 
 
+# A literal value that can decide a rule, at the end of a line or before a delimiter.
+_DECIDING_VALUE = lazy(
+    r"""(?:^|[\s:=>,(\[{"'])["']?(?:true|1|yes|on|development|dev|local|stdout|stderr|always)["']?(?=[\s,;)}\]#]|$)""",
+    re.IGNORECASE,
+)
+WINDOW = 4  # a nested key (`spring:` / `devtools:` / `restart:` / `enabled: true`) or `name:` then `value:`
+
+
+def worth_parsing(lines: Sequence[str]) -> bool:
+    """Whether a parsed file may hold a finding: a keyword line with a deciding value on it or on
+    the next few lines, a command, or a debugger/toolbar module. Saves parsing (and importing
+    yaml) for the common clean file."""
+    keyword_lines = [i for i, line in enumerate(lines) if mentions(line)]
+    search = _DECIDING_VALUE.search
+    if any(search(line) for i in keyword_lines for line in lines[i : i + WINDOW]):
+        return True
+    text = "\n".join(lines)
+    return mentions_command(text) or mentions(text, ("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd"))
+
+
 # --- commands ----------------------------------------------------------------------------------
 
 
@@ -104,9 +126,10 @@ def _place(offset: int, starts: list[int]) -> tuple[int, int]:
 def command_hits(lines: Sequence[str], markers: tuple[str, ...]) -> Iterator[Hit]:
     """Development servers, debuggers and deploy flags on non-comment (logical) lines; only the
     logical lines around a line that mentions a keyword are looked at."""
-    search = KEYWORDS.search
+    if not mentions_command("\n".join(lines)):
+        return
     done = -1
-    for index in [i for i, line in enumerate(lines) if search(line)]:
+    for index in [i for i, line in enumerate(lines) if mentions(line, COMMAND_WORDS)]:
         if index <= done:
             continue
         first = index
@@ -131,7 +154,7 @@ _SHELL_ASSIGNMENT = lazy(r"(?:^|(?<=[\s;&|(:]))(?P<key>[A-Za-z_]\w*)=(?P<value>\
 def dotenv_hits(lines: Sequence[str]) -> Iterator[Hit]:
     """`KEY=value` and `export KEY=value` lines (values quoted or not, inline comments removed)."""
     for number, line in enumerate(lines, start=1):
-        match = _DOTENV.match(code_part(line, HASH))
+        match = mentions(line) and _DOTENV.match(code_part(line, HASH))
         if match:
             hit = setting_hit([match["key"]], scan_value(match["value"]), number, match.start("key") + 1)
             if hit:
@@ -141,7 +164,7 @@ def dotenv_hits(lines: Sequence[str]) -> Iterator[Hit]:
 def shell_hits(lines: Sequence[str]) -> Iterator[Hit]:
     """Shell scripts and Procfiles: `export DEBUG=1`, `DEBUG=1 gunicorn ...` (deploy flags excepted)."""
     for number, line in enumerate(lines, start=1):
-        code = code_part(line, HASH)
+        code = code_part(line, HASH) if "=" in line and mentions(line) else ""
         if "=" not in code:
             continue
         taken = deploy_flag_spans(code)
@@ -363,7 +386,7 @@ _LITERAL = r"(?P<value>(?i:true)|1|[\"'](?i:true|1|yes|on|development|dev|local)
 
 def _pattern_hits(lines: Sequence[str], markers: tuple[str, ...], patterns: Iterable[Any]) -> Iterator[Hit]:
     for number, line in enumerate(lines, start=1):
-        code = code_part(line, markers)
+        code = code_part(line, markers) if mentions(line) else ""
         if not code:
             continue
         for pattern in patterns:

@@ -1,0 +1,185 @@
+"""Benchmark of the production DEBUG guard, printed side by side (medians of several runs).
+
+(a) one hook call on one file vs `python -c pass`, `python -c "import yaml"` and
+    pre-commit-hooks' `check-yaml` on the same file;
+(b) a scan of a generated tree of production config files (mixed formats) vs `grep -rniE` for
+    debug assignments, a bare Python read-and-regex loop over the same files,
+    `ruff check --select S201`, `bandit -r` and `detect-secrets scan`.
+
+Peers are installed into bench/.venv (created on first run). Run from the repository root:
+    .venv/bin/python bench/debug_guard_bench.py [--services 200] [--repeat 7]
+Never part of CI or the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BENCH_VENV = HERE / ".venv"
+WORK = HERE / ".work"
+PEERS = ("pre-commit-hooks", "ruff", "bandit", "detect-secrets")
+PROJECT_BIN = Path(sys.executable).parent
+TIMEOUT = 600
+
+DEBUG_ASSIGNMENT = r"""(^|[^A-Za-z0-9_])(DEBUG|[A-Z_]+_DEBUG)["']?[[:space:]]*[:=][[:space:]]*["']?(1|true|yes|on)\b"""
+BARE_LOOP = r"""
+import os, re, sys
+pattern = re.compile(r'''(?:^|[^A-Za-z0-9_])(?:DEBUG|[A-Z_]+_DEBUG)["']?\s*[:=]\s*["']?(?:1|true|yes|on)\b''', re.I | re.M)
+hits = 0
+for directory, subdirs, names in os.walk(sys.argv[1]):
+    subdirs[:] = [d for d in subdirs if d != ".git"]
+    for name in names:
+        with open(os.path.join(directory, name), "rb") as handle:
+            text = handle.read().decode("utf-8", "replace")
+        hits += len(pattern.findall(text))
+print(hits)
+"""
+
+
+# --- the generated tree -------------------------------------------------------------------------
+
+
+def _files_for(index: int) -> dict[str, str]:
+    """One service's production files; every tenth service has debug enabled somewhere."""
+    bad = index % 10 == 0
+    flag = "true" if bad else "false"
+    filler = "".join(f"# setting group {n}: tuned for service {index}\n" for n in range(8))
+    return {
+        ".env.production": f"APP_NAME=svc{index}\nLOG_LEVEL={'debug' if index % 3 else 'info'}\nDEBUG={'1' if bad else '0'}\nDATABASE_URL=postgres://db/svc{index}\n{filler}",
+        "config/production.yaml": f"app:\n  name: svc{index}\n  debug: {flag}\nlogging:\n  level: INFO\nserver:\n  port: 8080\n  workers: 4\n{filler}",
+        "k8s/overlays/prod/deployment.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n"
+            "      containers:\n        - name: web\n          image: registry/web:1.2.3\n          env:\n"
+            f"            - name: DEBUG\n              value: \"{flag}\"\n            - name: PORT\n              value: \"8080\"\n{filler}"
+        ),
+        "values-production.yaml": f"replicaCount: 3\nimage:\n  tag: 1.2.3\nenv:\n  LOG_LEVEL: info\nresources:\n  limits:\n    cpu: 500m\n{filler}",
+        "docker-compose.prod.yml": (
+            f"services:\n  web:\n    image: svc{index}\n    command: gunicorn app.wsgi {'--reload' if bad else '--workers 4'}\n"
+            f"    environment:\n      - NODE_ENV=production\n      - DEBUG={'1' if bad else '0'}\n{filler}"
+        ),
+        "Dockerfile.prod": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENV PORT=8080\nCMD [\"gunicorn\", \"app.wsgi\"]\n{filler}",
+        "settings/prod.py": f"from .base import *  # noqa\n\nDEBUG = {'True' if bad else 'False'}\nALLOWED_HOSTS = ['svc{index}.example.com']\n{filler}",
+        "application-prod.properties": f"server.port=8080\nspring.application.name=svc{index}\nlogging.level.root=INFO\n{filler}",
+        "appsettings.Production.json": '{\n  "Logging": {"LogLevel": {"Default": "Warning"}},\n  "AllowedHosts": "*",\n  "DetailedErrors": ' + flag + "\n}\n",
+        "config/environments/production.rb": f"Rails.application.configure do\n  config.eager_load = true\n  config.consider_all_requests_local = {flag}\n  config.log_level = :info\nend\n{filler}",
+        "config/prod.toml": f"[server]\nport = 8080\nname = \"svc{index}\"\n\n[features]\nbeta = false\n{filler}",
+        "deploy/prod/start.sh": f"#!/bin/sh\nset -eu\nexec gunicorn app.wsgi --bind 0.0.0.0:8080 --workers 4\n{filler}",
+    }
+
+
+def generate_tree(services: int) -> Path:
+    tree = WORK / f"tree-{services}"
+    if (tree / ".git").is_dir():
+        return tree
+    shutil.rmtree(tree, ignore_errors=True)
+    for index in range(services):
+        for relative, text in _files_for(index).items():
+            path = tree / f"svc{index:04d}" / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "tree"]):
+        subprocess.run(["git", *args], cwd=tree, env=env, check=True, timeout=TIMEOUT)
+    return tree
+
+
+# --- peers --------------------------------------------------------------------------------------
+
+
+def ensure_peers() -> Path:
+    bin_dir = BENCH_VENV / "bin"
+    if not (bin_dir / "detect-secrets").exists():
+        print(f"installing peers into {BENCH_VENV} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True, timeout=TIMEOUT)
+        subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", *PEERS], check=True, timeout=TIMEOUT)
+    return bin_dir
+
+
+# --- timing -------------------------------------------------------------------------------------
+
+
+# As installed by pip or pre-commit: byte code is cached (this sandbox sets PYTHONDONTWRITEBYTECODE).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def median_seconds(command: Sequence[str], cwd: Path, repeat: int) -> tuple[float, int]:
+    """Median wall time of `repeat` runs (after one warm-up) and the exit code of the last run."""
+    times, code = [], 0
+    subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, timeout=TIMEOUT, check=False)
+    for _ in range(repeat):
+        start = time.perf_counter()
+        completed = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, timeout=TIMEOUT, check=False)
+        times.append(time.perf_counter() - start)
+        code = completed.returncode
+    return statistics.median(times), code
+
+
+SLOW_SECONDS = 3.0  # a peer slower than this is timed 3 times, not `repeat` times
+
+
+def table(title: str, rows: list[tuple[str, Sequence[str], Path]], baseline: str, repeat: int) -> dict[str, float]:
+    print(f"\n{title}  (median of {repeat} runs, 3 for peers over {SLOW_SECONDS:.0f} s; ratio to {baseline!r})")
+    results: dict[str, tuple[float, int]] = {}
+    for name, command, cwd in rows:
+        first, _ = median_seconds(command, cwd, 1)
+        results[name] = median_seconds(command, cwd, 3 if first > SLOW_SECONDS else repeat)
+    base = results[baseline][0]
+    for name, (seconds, code) in results.items():
+        print(f"  {name:<38} {seconds * 1000:9.1f} ms   x{seconds / base:6.2f}   exit {code}")
+    return {name: seconds for name, (seconds, _) in results.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--services", type=int, default=200, help="services in the tree (12 files each; default 200 → 2,400 files)")
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs per command (default 7)")
+    args = parser.parse_args(argv)
+    peers = ensure_peers()
+    tree = generate_tree(args.services)
+    files = sum(1 for p in tree.rglob("*") if p.is_file() and ".git" not in p.parts)
+    python = str(PROJECT_BIN / "python")
+    one_file = tree / "svc0000" / "config" / "production.yaml"
+    one = table(
+        f"(a) one hook call on one file ({one_file.relative_to(tree)})",
+        [
+            ("python -c pass", [python, "-c", "pass"], tree),
+            ('python -c "import yaml"', [python, "-c", "import yaml"], tree),
+            ("check-yaml (pre-commit-hooks)", [str(peers / "check-yaml"), str(one_file)], tree),
+            ("autopack-debug-guard FILE", [str(PROJECT_BIN / "autopack-debug-guard"), str(one_file)], tree),
+        ],
+        "python -c pass",
+        args.repeat * 2,
+    )
+    scan = table(
+        f"(b) tree scan: {files} production config files",
+        [
+            ("bare python read+regex loop", [python, "-c", BARE_LOOP, str(tree)], tree),
+            ("grep -rniE debug assignments", ["grep", "-rniEc", "--exclude-dir=.git", DEBUG_ASSIGNMENT, "."], tree),
+            ("autopack-debug-guard --all-files", [str(PROJECT_BIN / "autopack-debug-guard"), "--all-files"], tree),
+            ("ruff check --select S201", [str(peers / "ruff"), "check", "--no-cache", "--select", "S201", "."], tree),
+            ("bandit -r", [str(peers / "bandit"), "-q", "-r", "."], tree),
+            ("detect-secrets scan", [str(peers / "detect-secrets"), "scan", "--all-files", "."], tree),
+        ],
+        "bare python read+regex loop",
+        args.repeat,
+    )
+    print("\nsummary")
+    print(f"  hook call / python -c pass        x{one['autopack-debug-guard FILE'] / one['python -c pass']:.2f}  (goal <= 3)")
+    print(f"  tree scan / bare python loop      x{scan['autopack-debug-guard --all-files'] / scan['bare python read+regex loop']:.2f}  (goal <= 2)")
+    print(f"  tree scan / grep                  x{scan['autopack-debug-guard --all-files'] / scan['grep -rniE debug assignments']:.2f}")
+    print(f"  tree scan / bandit                x{scan['autopack-debug-guard --all-files'] / scan['bandit -r']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
