@@ -1,8 +1,8 @@
 """Position-aware YAML loading for the catalog files.
 
-The files are composed into PyYAML nodes (libyaml's C parser when it is available), checked
-against an expansion budget (alias bombs, recursive aliases, deep nesting) *before* anything is
-built, then turned into plain JSON-like values. Every container remembers the nodes of its
+The files are composed into PyYAML nodes (libyaml's C parser when it is available) and turned
+into plain JSON-like values without ever expanding aliases; documents that would expand beyond a
+budget (alias bombs), contain themselves (recursive aliases) or nest too deeply are refused. Every container remembers the nodes of its
 children, so any JSON path can be traced back to `line:col` in the file and any number to the
 exact text it was written as (prices are compared as decimals, never as binary floats).
 
@@ -118,9 +118,7 @@ def mark_position(node: Any) -> Position:
 
 def scalar_decimal(node: Any) -> Decimal | None:
     """A plain number's exact value from its text (`0.003` stays 0.003, not 0.00299999...)."""
-    from yaml import ScalarNode
-
-    if not isinstance(node, ScalarNode):
+    if not isinstance(getattr(node, "value", None), str):  # a mapping or sequence node
         return None
     text = node.value.replace("_", "")
     if node.tag == INT_TAG:
@@ -144,6 +142,12 @@ def _is_yaml12_float(node: Any) -> bool:
 
 
 _CONSTRUCTOR: Any = None
+
+
+def _yaml_error() -> type[Exception]:
+    import yaml
+
+    return yaml.YAMLError
 
 
 def _constructor() -> Any:
@@ -230,92 +234,67 @@ def parse(text: str) -> YamlDocument:
         raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep") from None
     if root is None:
         raise YamlProblem("empty file: no YAML document", Position(1, 1))
-    _check_budget(root)
     builder = _Builder()
     value = builder.convert(root, ())
     return YamlDocument(text, value, root, builder.children, builder.duplicates)
 
 
-def _kids(node: Any) -> list[Any]:
-    from yaml import MappingNode, SequenceNode
-
-    if isinstance(node, SequenceNode):
-        return node.value
-    if isinstance(node, MappingNode):
-        return [n for pair in node.value for n in pair]
-    return []
-
-
-def _check_budget(root: Any) -> None:
-    """Refuse recursive aliases, deep nesting and documents that would expand to more than
-    MAX_EXPANDED_NODES nodes. Linear in the composed graph: shared nodes are measured once."""
-    size: dict[int, int] = {}
-    depth: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        if finished:
-            on_path.discard(key)
-            kids = _kids(node)
-            size[key] = 1 + sum(size[id(k)] for k in kids)
-            depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
-            if size[key] > MAX_EXPANDED_NODES:
-                raise YamlProblem(
-                    f"refused: aliases expand this document beyond {MAX_EXPANDED_NODES:,} nodes "
-                    "(a YAML alias bomb?); write the values out or use fewer nested aliases",
-                    mark_position(node),
-                )
-            if depth[key] > MAX_DEPTH:
-                raise YamlProblem(f"refused: nested more than {MAX_DEPTH} levels deep", mark_position(node))
-            continue
-        if key in size:
-            continue
-        if key in on_path:
-            raise YamlProblem("refused: a recursive alias (a node that contains itself)", mark_position(node))
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((k, False) for k in _kids(node) if id(k) not in size)
-
-
 class _Builder:
-    """Nodes → values. Collections are built once per node (aliases share them), so positions
-    inside an aliased value point at the anchor, where the text really is."""
+    """Nodes → values, refusing hostile documents on the way. Collections are built once per
+    node (aliases share them), so building is linear in the composed graph and positions inside
+    an aliased value point at the anchor, where the text really is. Alongside, each node's size
+    *after* alias expansion is counted (shared nodes once, in linear time): a document that would
+    expand beyond MAX_EXPANDED_NODES (for the schema validator, which walks every path) is refused
+    before anything walks it."""
 
     def __init__(self) -> None:
+        import yaml
+
         self.children: dict[int, Any] = {}
         self.duplicates: list[DuplicateKey] = []
         self.built: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+        self.in_progress: set[int] = set()
+        self.sequence_node, self.scalar_node = yaml.SequenceNode, yaml.ScalarNode
 
     def convert(self, node: Any, path: JsonPath) -> Any:
-        from yaml import MappingNode, SequenceNode
+        key = id(node)
+        if key in self.built:
+            return self.built[key]
+        if isinstance(node, self.scalar_node):
+            return _scalar(node)
+        if key in self.in_progress:
+            raise YamlProblem("refused: a recursive alias (a node that contains itself)", mark_position(node))
+        if len(path) >= MAX_DEPTH:
+            raise YamlProblem(f"refused: nested more than {MAX_DEPTH} levels deep", mark_position(node))
+        self.in_progress.add(key)
+        if isinstance(node, self.sequence_node):
+            built: Any = [self.convert(child, (*path, i)) for i, child in enumerate(node.value)]
+            self.children[id(built)] = node.value
+            size = 1 + sum(self.sizes.get(id(child), 1) for child in node.value)
+        else:
+            built, size = self._mapping(node, path)
+        self.in_progress.discard(key)
+        if size > MAX_EXPANDED_NODES:
+            raise YamlProblem(
+                f"refused: aliases expand this document beyond {MAX_EXPANDED_NODES:,} nodes "
+                "(a YAML alias bomb?); write the values out or use fewer nested aliases",
+                mark_position(node),
+            )
+        self.sizes[key] = size
+        self.built[key] = built
+        return built
 
-        if isinstance(node, SequenceNode):
-            built = self.built.get(id(node))
-            if built is None:
-                built = self.built[id(node)] = []
-                built.extend(self.convert(child, (*path, i)) for i, child in enumerate(node.value))
-                self.children[id(built)] = node.value
-            return built
-        if isinstance(node, MappingNode):
-            built = self.built.get(id(node))
-            if built is None:
-                built = self.built[id(node)] = self._mapping(node, path)
-            return built
-        return _scalar(node)
-
-    def _mapping(self, node: Any, path: JsonPath) -> dict[str, Any]:
-        from yaml import ScalarNode
-
+    def _mapping(self, node: Any, path: JsonPath) -> tuple[dict[str, Any], int]:
         result: dict[str, Any] = {}
         links: dict[str, tuple[Any, Any]] = {}
         merges: list[Any] = []
+        size = 1
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
                 merges.append(value_node)
                 continue
-            if not isinstance(key_node, ScalarNode):
+            if not isinstance(key_node, self.scalar_node):
                 raise YamlProblem("a mapping key must be a plain value, not a list or mapping", mark_position(key_node))
             key = key_node.value
             if key in links:
@@ -324,14 +303,16 @@ class _Builder:
                 )
             result[key] = self.convert(value_node, (*path, key))
             links[key] = (key_node, value_node)
+            size += 1 + self.sizes.get(id(value_node), 1)
         for source in self._merge_sources(merges):
             merged = self.convert(source, path)
+            size += self.sizes[id(source)]
             for key, pair in self.children[id(merged)].items():
                 if key not in links:
                     result[key] = merged[key]
                     links[key] = pair
         self.children[id(result)] = links
-        return result
+        return result, size
 
     def _merge_sources(self, merges: list[Any]) -> list[Any]:
         """`<<: *a` or `<<: [*a, *b]`: the mappings to merge, earlier ones winning."""
@@ -351,8 +332,8 @@ def _scalar(node: Any) -> Any:
     tag = node.tag
     if tag == STR_TAG:
         return float(node.value) if _is_yaml12_float(node) else node.value
-    import yaml
-
+    if tag == NULL_TAG:
+        return None
     constructor = _constructor()
     try:
         if tag == INT_TAG:
@@ -361,9 +342,7 @@ def _scalar(node: Any) -> Any:
             return constructor.construct_yaml_float(node)
         if tag == BOOL_TAG:
             return constructor.construct_yaml_bool(node)
-        if tag == NULL_TAG:
-            return None
         return constructor.construct_object(node, deep=True)
-    except (yaml.constructor.ConstructorError, ValueError) as exc:
+    except (_yaml_error(), ValueError) as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         raise YamlProblem(f"cannot read the value: {problem}", mark_position(node)) from None
