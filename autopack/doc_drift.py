@@ -569,6 +569,7 @@ class _Repo:
         self.documents: dict[str, Document | None] = {}
         self.ignored = files.compile_globs(context.settings["ignore-targets"])
         self._lowercase: dict[str, str] | None = None
+        self._stems: set[str] | None = None
 
     def by_lowercase(self) -> dict[str, str]:
         """Every file and directory by its lowercased path (the first in sorted order wins)."""
@@ -577,6 +578,12 @@ class _Repo:
             for path in sorted(self.files | self.dirs):
                 self._lowercase.setdefault(path.lower(), path)
         return self._lowercase
+
+    def names_module(self, path: str) -> bool:
+        """`pkg/utils/config` for `pkg/utils/config.js`: code names modules without their suffix."""
+        if self._stems is None:
+            self._stems = {posixpath.splitext(file)[0] for file in self.files}
+        return "." not in posixpath.basename(path) and path in self._stems
 
     def exists(self, path: str) -> bool:
         return path in self.files or path in self.dirs or os.path.exists(self.context.root / path)
@@ -709,7 +716,7 @@ def _code_path_findings(repo: _Repo, document: Document) -> Iterator[Finding]:
             if candidate is None or anchor_dir is None or anchor_dir == "." or not repo.is_dir(anchor_dir):
                 continue
             checkable = True
-            if repo.exists(candidate) or repo.ignored(candidate):
+            if repo.exists(candidate) or repo.names_module(candidate) or repo.ignored(candidate):
                 found = True
                 break
         if checkable and not found:

@@ -132,13 +132,16 @@ def test_code_paths_in_inline_code(scan):
         "`src/**/*.py`, `src/{a,b}.py`, `$HOME/src/x`, `/usr/src/x.c`, `mkdir src/newdir`, `guide.md`.\n"
         "From the doc folder: `images/logo.png` and `images/gone.png`; `../src/pkg/mod.py`.\n"
         "[`src/pkg/linked.py`](../src/pkg/mod.py) is a link, checked as a link only.\n"
+        "A module named without its suffix: `src/pkg/mod`; a file without one: `src/pkg/Makefile`.\n"
     )})
     assert brief(findings) == [
         ("APR203", "docs/usage.md", 3),
         ("APR203", "docs/usage.md", 4),
         ("APR203", "docs/usage.md", 7),
+        ("APR203", "docs/usage.md", 9),
     ]
     assert "`src/pkg/old.py` in inline code" in findings[0]["message"]
+    assert findings[3]["data"]["target"] == "src/pkg/Makefile"
     assert "images/gone.png" in findings[2]["message"]
 
 
