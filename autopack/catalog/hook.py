@@ -58,7 +58,7 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
         return [
             FILE_UNUSABLE.finding(
                 f.display,
-                f"{f.display}: leads outside the repository (symlink); not followed",
+                "leads outside the repository" + (" (a symlink)" if f.path.is_symlink() else "") + "; not followed",
                 fix="Keep the catalog files inside the repository.",
             )
             for f in outside

@@ -151,28 +151,29 @@ _KINDS = {
 }
 
 
+_VALUE_KINDS: tuple[tuple[type, str], ...] = (
+    (type(None), "null"),
+    (bool, "a boolean"),  # before int: a bool is an int in Python
+    (int, "an integer"),
+    (float, "a number"),
+    (str, "a string"),
+    (dict, "a mapping"),
+    (list, "a list"),
+)
+
+
 def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"a {type(value).__name__}"
+    return next((name for kind, name in _VALUE_KINDS if isinstance(value, kind)), f"a {type(value).__name__}")
 
 
 def _short(value: Any) -> str:
+    """The offending scalar as YAML users write it (`true`, `null`, `"0.003"`), shortened."""
     if isinstance(value, (dict, list)):
         return ""
-    text = repr(value)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except TypeError:  # dates and other YAML-only values
+        text = str(value)
     return " " + (text if len(text) <= 60 else text[:57] + "...")
 
 
