@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from autopack.engine import write_atomic
 from autopack.findings import ConfigError
 
 SCHEMAS = {
@@ -28,7 +28,7 @@ SCHEMAS = {
 }
 GITIGNORE = ".gitignore"
 GITIGNORE_TEXT = "# autopack autopilot run directory: generated artifacts, never committed\n*\n"
-TEMP_SUFFIX = ".tmp"
+TEMP_SUFFIX = ".tmp"  # as `engine.write_atomic` names its temp files: .<name>.<random>.tmp
 
 
 class ArtifactError(ConfigError):
@@ -115,19 +115,11 @@ def remove_stale_temp_files(run_dir: Path) -> None:
 
 
 def write_text(run_dir: Path, name: str, text: str) -> Path:
-    """Atomically write `text` to `run_dir/name`: temp file, fsync, rename, fsync the directory."""
+    """Atomically write `text` to `run_dir/name` (the core's temp file, fsync and rename), then
+    give it the usual file mode and fsync the directory so the rename itself is durable."""
     target = _target(run_dir, name)
-    fd, temp = tempfile.mkstemp(dir=run_dir, prefix=f".{name}.", suffix=TEMP_SUFFIX)
-    try:
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; artifacts get the usual mode
-        with os.fdopen(fd, "w", encoding="ascii", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, text)
+    os.chmod(target, 0o666 & ~_umask())  # the temp file was created 0600
     _fsync_directory(run_dir)
     return target
 

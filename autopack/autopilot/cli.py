@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--run-dir", type=Path, metavar="DIR",
                         help="write the artifacts here (default: <runs-dir>/<run_id>, runs-dir .autopack/runs)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .autopack.toml or pyproject.toml)")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="configuration file (default: .autopack.toml or pyproject.toml)")
     parser.add_argument("--fail-on", choices=RISKS, help="lowest gap risk that exits 1 (default: the `fail-on` key, high)")
     return parser
 
@@ -118,7 +119,8 @@ def render_text(outcome: Any) -> str:
     out.append(f"artifacts: {outcome.run_dir_label}/ ({', '.join(sorted(outcome.documents))})")
     gate = session["gate"]
     verdict = "; ".join(gate["reasons"][:5]) + (" ..." if len(gate["reasons"]) > 5 else "")
-    out.append(f"result: exit {gate['exit_code']}" + (f" ({verdict})" if verdict else f" (no gap blocks or reaches {gate['fail_on']})"))
+    verdict = verdict or f"no gap blocks the autopilot or reaches {gate['fail_on']}"
+    out.append(f"result: exit {gate['exit_code']} ({verdict})")
     return "\n".join(out) + "\n"
 
 

@@ -16,7 +16,7 @@ import stat
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +184,11 @@ def detect_enforcements(context: ScanContext) -> Iterator[Gap]:
             continue
         try:
             result = engine.collect([enforcement], context.root, context.config, None)
-        except ConfigError as exc:
+        except Exception as exc:  # one broken detector must not end the whole session
+            if os.environ.get("AUTOPACK_DEBUG"):
+                raise
+            if not isinstance(exc, ConfigError):
+                exc = ConfigError(f"internal error: {type(exc).__name__}: {exc}")
             status.status, status.detail = "error", context.relative(str(exc))
             yield make_gap(
                 mapping.gap_type, ["detector-error", mapping.section],
@@ -220,7 +224,7 @@ def _git_dir_label(context: ScanContext, directory: Path) -> str:
 def detect_git_state(context: ScanContext) -> Iterator[Gap]:
     context.statuses.append(DetectorStatus("git-state", "ran"))
     tree = context.tree
-    gap = lambda identity, **kw: make_gap("git_state_corruption", identity, detector="git-state", blocks=True, **kw)  # noqa: E731
+    gap = partial(make_gap, "git_state_corruption", detector="git-state", blocks=True)
     if tree.git_missing:
         yield gap(["git-missing"], title="git is not available", risk="critical",
                   evidence={"reason": "git is not on PATH"}, fix="Install git and put it on PATH.")
@@ -444,25 +448,24 @@ def detect_custom(context: ScanContext) -> Iterator[Gap]:
         status = DetectorStatus(label, "ran")
         context.statuses.append(status)
         base = {"detector": name, "argv": argv}
-        gap = lambda evidence, title, risk=detector["risk"]: make_gap(  # noqa: E731
-            "unknown", ["detector", name], title=title, risk=risk, detector=label,
-            blocks=detector["blocks-autopilot"], evidence=evidence,
-            fix=f"Run `{' '.join(argv)}` and fix what it reports.",
-        )
+        gap = partial(make_gap, "unknown", ["detector", name], detector=label, blocks=detector["blocks-autopilot"],
+                      fix=f"Run `{' '.join(argv)}` and fix what it reports.")
         if not detector["read-only"]:
             status.status, status.detail = "skipped", "not marked read-only: runs only with approval"
-            yield gap({**base, "status": "not-run", "reason": "not marked read-only"},
-                      f"detector {name} was not run: it is not marked read-only", risk="info")
+            yield gap(evidence={**base, "status": "not-run", "reason": "not marked read-only"},
+                      title=f"detector {name} was not run: it is not marked read-only", risk="info")
             continue
         reason = allowlist.hostile_reason(argv)
         if reason is not None:
             status.status, status.detail = "skipped", f"refused: {reason}"
-            yield gap({**base, "status": "refused", "reason": reason}, f"detector {name} refused: {reason}", risk="high")
+            yield gap(evidence={**base, "status": "refused", "reason": reason},
+                      title=f"detector {name} refused: {reason}", risk="high")
             continue
         evidence = run_command(argv, context.root, float(detector["timeout"]), cwd_label=".", env=git_env())
         if evidence.status != PASSED:
             code = f" (exit {evidence.exit_code})" if evidence.exit_code is not None else ""
-            yield gap({**base, **evidence.to_dict()}, f"detector {name}: {evidence.status}{code}")
+            yield gap(evidence={**base, **evidence.to_dict()}, title=f"detector {name}: {evidence.status}{code}",
+                      risk=detector["risk"])
 
 
 DETECTORS: tuple[Detector, ...] = (

@@ -89,7 +89,9 @@ SETTINGS: dict[str, Setting] = {
         [], "table-list", "Custom detectors: commands whose failure is an `unknown` gap.",
         item={
             "name": Setting("", "str", "Name of the detector (required)."),
-            "run": Setting(None, "argv", "The command: a list of arguments, or a string split like a shell would (never run by a shell); required."),
+            "run": Setting(
+                None, "argv", "The command (required): a list of arguments, or a string split like a shell would."
+            ),
             "timeout": Setting(300, "number", "Seconds before the command's process group is killed."),
             "risk": Setting("medium", "str", "Risk of the gap when the command fails.", choices=RISKS),
             "blocks-autopilot": Setting(False, "bool", "Whether a failure blocks the autopilot."),

@@ -15,7 +15,7 @@ UNICODE = "ünïcødé 文件.txt"
 
 
 def test_sentinel_is_the_hash_of_the_documented_text():
-    assert SENTINEL_DIGEST == hashlib.sha256(b"unknown|git_unavailable").hexdigest()
+    assert hashlib.sha256(b"unknown|git_unavailable").hexdigest() == SENTINEL_DIGEST
 
 
 def test_digest_follows_head_index_and_working_tree_content(make_repo):

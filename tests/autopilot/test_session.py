@@ -8,7 +8,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from autopack.autopilot import artifacts
-from tests.autopilot.conftest import ARTIFACTS, ISO_DATE, autopilot, gaps_of, load_artifacts, run_dir_of, run_json
+from tests.autopilot.conftest import ARTIFACTS, ISO_DATE, autopilot, load_artifacts, run_dir_of, run_json
 from tests.conftest import git, run_script
 
 MESSY = {
@@ -84,7 +84,8 @@ def test_fail_on_threshold_decides_the_exit_code(make_repo):
     repo = make_repo({"README.md": "# x\n", "stray.log": "log\n"})  # root clutter only: low risk
     assert autopilot(repo).returncode == 0
     assert autopilot(repo, "--fail-on", "low").returncode == 1
-    (repo / ".autopack.toml").write_text('[autopilot]\nfail-on = "low"\nextend-root-allow = [".autopack.toml"]\n', encoding="utf-8")
+    config = '[autopilot]\nfail-on = "low"\nextend-root-allow = [".autopack.toml"]\n'
+    (repo / ".autopack.toml").write_text(config, encoding="utf-8")
     assert autopilot(repo).returncode == 1
 
 
