@@ -116,6 +116,11 @@ SETTINGS: dict[str, Setting] = {
     "check-anchors": Setting(True, "bool", "APR202: #anchors missing from the target document."),
     "check-code-paths": Setting(True, "bool", "APR203: repo paths in inline code and shell code blocks that do not exist."),
     "ignore-targets": Setting([], "str-list", "Globs of repo paths never reported as missing (e.g. generated files)."),
+    "history-globs": Setting(
+        ["**/changelog*", "**/changes*", "**/history*", "**/news*", "**/release-notes*", "**/releases*"],
+        "str-list",
+        "Documents that record history (matched case-insensitively): APR203 skips their code paths, which name old files on purpose.",
+    ),
 }
 
 # --- configured commands -----------------------------------------------------------------------
@@ -134,7 +139,10 @@ class CommandSpec:
 
 
 def _inside(root: Path, relative: str) -> bool:
-    resolved = (root / relative).resolve()
+    try:
+        resolved = (root / relative).resolve()
+    except (OSError, ValueError):  # a NUL byte, a symlink loop: not a usable path inside the repo
+        return False
     return resolved == root.resolve() or resolved.is_relative_to(root.resolve())
 
 
@@ -589,7 +597,7 @@ class _Repo:
         return path in self.files or path in self.dirs or os.path.exists(self.context.root / path)
 
     def is_dir(self, path: str) -> bool:
-        return path in self.dirs or (self.context.root / path).is_dir()
+        return path in self.dirs or os.path.isdir(self.context.root / path)
 
     def document(self, path: str) -> Document | None:
         if path not in self.documents:
@@ -737,6 +745,7 @@ def _builtin_findings(context: CheckContext) -> Iterator[Finding]:
     paths = [path for path in context.repo_files() if wanted(path)]
     if not paths:
         return
+    history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
     repo = _Repo(context, _markdown_parser())
     for path in paths:
         document = repo.document(path)
@@ -744,7 +753,7 @@ def _builtin_findings(context: CheckContext) -> Iterator[Finding]:
             continue
         if settings["check-links"] or settings["check-anchors"]:
             yield from _link_findings(repo, document, settings)
-        if settings["check-code-paths"]:
+        if settings["check-code-paths"] and not history(path.lower()):
             yield from _code_path_findings(repo, document)
 
 

@@ -178,6 +178,17 @@ def test_switches_globs_and_ignore_targets(scan):
     assert brief(scan({**files, ".autopack.toml": config})) == [("APR202", "README.md", 1)]
 
 
+def test_changelogs_name_old_paths_on_purpose(scan):
+    history = "# Changelog\n\n- Moved `src/pkg/old.py` to `src/pkg/mod.py`.\n- See [the old guide](docs/old.md).\n"
+    findings = scan({**BASE, "CHANGELOG.md": history, "docs/releases/Release-Notes-2.md": history, "docs/notes.md": history})
+    assert brief(findings) == [
+        ("APR201", "CHANGELOG.md", 4),
+        ("APR203", "docs/notes.md", 3),
+        ("APR201", "docs/notes.md", 4),
+        ("APR201", "docs/releases/Release-Notes-2.md", 4),
+    ]
+
+
 def test_suppression_comment_in_markdown(scan):
     findings = scan({"README.md": "<!-- autopack: ignore[APR201] -->\n[gone](gone.md)\n\n[also gone](gone2.md)\n"})
     assert brief(findings) == [("APR201", "README.md", 4)]
