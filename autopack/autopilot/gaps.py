@@ -23,7 +23,7 @@ from typing import Any
 from autopack import engine, files
 from autopack.autopilot import allowlist
 from autopack.autopilot.gitstate import WorkingTree, git_dir, git_env
-from autopack.autopilot.settings import RISKS, load_settings, risk_rank
+from autopack.autopilot.settings import RISKS, ROOT_ALLOW_WITH_MANIFEST, load_settings, risk_rank
 from autopack.config import Config
 from autopack.findings import ConfigError, Finding
 
@@ -299,11 +299,15 @@ def detect_protected_paths(context: ScanContext) -> Iterator[Gap]:
 
 def detect_root_clutter(context: ScanContext) -> Iterator[Gap]:
     context.statuses.append(DetectorStatus("root-clutter", "ran"))
+    root_files = [p for p in context.repo_files if "/" not in p]
     patterns = [p.lower() for p in (*context.settings["root-allow"], *context.settings["extend-root-allow"])]
+    for manifest, extra in ROOT_ALLOW_WITH_MANIFEST.items():
+        if manifest in root_files:
+            patterns.extend(extra)
     allowed = files.compile_globs(patterns)
     untracked = {e.path for e in context.tree.entries if e.kind == "?"}
-    for path in context.repo_files:
-        if "/" in path or allowed(path.lower()):
+    for path in root_files:
+        if allowed(path.lower()):
             continue
         yield make_gap(
             "root_clutter", [path], title=f"unexpected file at the repository root: {path}", risk="low",

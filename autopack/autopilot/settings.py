@@ -67,7 +67,14 @@ DEFAULT_ROOT_ALLOW = [
     "tiltfile", "chart.yaml", "values*.yaml", "kustomization.yaml", "serverless.yml", "*.tf", ".terraform.lock.hcl",
     "sgconfig.yml", ".markdownlint*", ".yamllint*", ".shellcheckrc", ".clang-format", ".clang-tidy",
     "cspell.json", ".cspell.json", "typos.toml", "_typos.toml", ".typos.toml", "lefthook.yml",
+    "gruntfile.*", "gulpfile.*", "*.conf.js", "pkg-info", "wrangler.toml", "firebase.json", "now.json",
+    # static sites and entry points that live at the root by convention
+    "cname", "_config.yml", "robots.txt", "favicon.ico", "404.html", "main.py", "app.py", "wsgi.py",
+    "asgi.py", "__main__.py", "index.js", "index.mjs", "index.cjs", "index.ts", "server.js", "server.ts",
 ]
+# Root manifests whose language keeps its sources at the root: with the manifest present, these
+# files are expected too (a Go module's package files sit next to go.mod).
+ROOT_ALLOW_WITH_MANIFEST = {"go.mod": ("*.go",)}
 
 SETTINGS: dict[str, Setting] = {
     "runs-dir": Setting(

@@ -194,6 +194,13 @@ def test_root_clutter_flags_unexpected_root_files_only(make_repo):
     assert found["notes.txt"].gap_id == expected_id and found["notes.txt"].risk == "low"
 
 
+def test_go_sources_are_expected_beside_go_mod(make_repo):
+    module = make_repo({"go.mod": "module x\n", "x.go": "package x\n", "x_test.go": "package x\n"})
+    assert not of_type(scan(module), "root_clutter")
+    loose = make_repo({"README.md": "# x\n", "x.go": "package x\n"})
+    assert [g.paths for g in of_type(scan(loose), "root_clutter")] == [("x.go",)]
+
+
 def test_root_allow_list_is_extensible(make_repo):
     repo = make_repo({"README.md": "# x\n", "notes.txt": "n\n", "Output.CSV": "a\n",
                       ".autopack.toml": '[autopilot]\nextend-root-allow = ["notes.txt", "*.csv", ".autopack.toml"]\n'})
