@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -112,31 +113,38 @@ def ensure_peers() -> Path:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def median_seconds(command: Sequence[str], cwd: Path, repeat: int) -> tuple[float, int]:
-    """Median wall time of `repeat` runs (after one warm-up) and the exit code of the last run."""
-    times, code = [], 0
-    subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, timeout=TIMEOUT, check=False)
-    for _ in range(repeat):
-        start = time.perf_counter()
-        completed = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, timeout=TIMEOUT, check=False)
-        times.append(time.perf_counter() - start)
-        code = completed.returncode
-    return statistics.median(times), code
+def timed(command: Sequence[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system of the process and its children) and exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, timeout=TIMEOUT, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, completed.returncode
 
 
 SLOW_SECONDS = 3.0  # a peer slower than this is timed 3 times, not `repeat` times
 
 
 def table(title: str, rows: list[tuple[str, Sequence[str], Path]], baseline: str, repeat: int) -> dict[str, float]:
-    print(f"\n{title}  (median of {repeat} runs, 3 for peers over {SLOW_SECONDS:.0f} s; ratio to {baseline!r})")
-    results: dict[str, tuple[float, int]] = {}
-    for name, command, cwd in rows:
-        first, _ = median_seconds(command, cwd, 1)
-        results[name] = median_seconds(command, cwd, 3 if first > SLOW_SECONDS else repeat)
-    base = results[baseline][0]
-    for name, (seconds, code) in results.items():
-        print(f"  {name:<38} {seconds * 1000:9.1f} ms   x{seconds / base:6.2f}   exit {code}")
-    return {name: seconds for name, (seconds, _) in results.items()}
+    """Runs every command in turn (round robin, after one warm-up each), so a busy machine slows
+    all of them alike; prints median wall and CPU time and the ratio of wall medians."""
+    print(f"\n{title}")
+    print(f"  median of {repeat} interleaved runs (3 for peers over {SLOW_SECONDS:.0f} s); ratio of wall medians to {baseline!r}")
+    warm = {name: timed(command, cwd) for name, command, cwd in rows}
+    samples: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _, _ in rows}
+    for round_number in range(repeat):
+        for name, command, cwd in rows:
+            if warm[name][0] > SLOW_SECONDS and round_number >= 3:
+                continue
+            samples[name].append(timed(command, cwd))
+    walls = {name: statistics.median(s[0] for s in runs) for name, runs in samples.items()}
+    print(f"  {'':<38} {'wall':>9}   {'cpu':>9}   {'ratio':>7}   exit")
+    for name, runs in samples.items():
+        cpu = statistics.median(s[1] for s in runs)
+        print(f"  {name:<38} {walls[name] * 1000:6.1f} ms   {cpu * 1000:6.1f} ms   x{walls[name] / walls[baseline]:6.2f}   {runs[-1][2]}")
+    return walls
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from autopack.debug_guard.scope import (
     names_production,
     production_scope,
 )
-from autopack.debug_guard.verdicts import RULE_DEBUG, RULES, mentions
+from autopack.debug_guard.verdicts import RULE_DEBUG, RULES, IndexedLines
 from autopack.engine import CheckContext, Enforcement
 from autopack.files import SourceFile
 from autopack.findings import Finding
@@ -66,57 +66,63 @@ def wants(path: str, settings: dict[str, Any]) -> bool:
     return _path_scope(settings)(path) or (settings["production-workflows"] and is_ci_workflow(path))
 
 
-def _gated(read: Callable[[SourceFile], Iterable[Hit]]) -> Callable[[SourceFile], Iterable[Hit]]:
+Reader = Callable[[SourceFile, IndexedLines], Iterable[Hit]]
+
+
+def _gated(read: Reader) -> Reader:
     """Parse only a file where some line could decide anything."""
 
-    def read_if_worth_it(source: SourceFile) -> Iterable[Hit]:
-        return read(source) if line_readers.worth_parsing(source.lines) else []
+    def read_if_worth_it(source: SourceFile, lines: IndexedLines) -> Iterable[Hit]:
+        return read(source, lines) if line_readers.worth_parsing(lines) else []
 
     return read_if_worth_it
 
 
-def _parsed(
-    parse: Callable[[SourceFile], Iterable[Hit] | None], fallback: Callable[[Sequence[str]], Iterable[Hit]]
-) -> Callable[[SourceFile], Iterable[Hit]]:
+def _parsed(parse: Callable[[SourceFile], Iterable[Hit] | None], fallback: Callable[[IndexedLines], Iterable[Hit]]) -> Reader:
     """A parser-backed reader that falls back to the line reader when the file does not parse."""
 
-    def read(source: SourceFile) -> Iterable[Hit]:
+    def read(source: SourceFile, lines: IndexedLines) -> Iterable[Hit]:
         hits = parse(source)
-        return fallback(source.lines) if hits is None else hits
+        return fallback(lines) if hits is None else hits
 
     return _gated(read)
 
 
-def _plus_commands(read: Callable[[SourceFile], Iterable[Hit]], markers: tuple[str, ...]) -> Callable[[SourceFile], Iterable[Hit]]:
-    def read_with_commands(source: SourceFile) -> Iterable[Hit]:
-        return [*read(source), *command_hits(source.lines, markers)]
+def _lines(read: Callable[[IndexedLines], Iterable[Hit]]) -> Reader:
+    return lambda _source, lines: read(lines)
+
+
+def _plus_commands(read: Reader, markers: tuple[str, ...]) -> Reader:
+    def read_with_commands(source: SourceFile, lines: IndexedLines) -> Iterable[Hit]:
+        return [*read(source, lines), *command_hits(lines, markers)]
 
     return read_with_commands
 
 
-READERS: dict[str, Callable[[SourceFile], Iterable[Hit]]] = {
-    "dotenv": _plus_commands(lambda s: line_readers.dotenv_hits(s.lines), HASH),
-    "shell": _plus_commands(lambda s: line_readers.shell_hits(s.lines), HASH),
-    "dockerfile": _plus_commands(lambda s: line_readers.dockerfile_hits(s.lines), HASH),
+READERS: dict[str, Reader] = {
+    "dotenv": _plus_commands(_lines(line_readers.dotenv_hits), HASH),
+    "shell": _plus_commands(_lines(line_readers.shell_hits), HASH),
+    "dockerfile": _plus_commands(_lines(line_readers.dockerfile_hits), HASH),
     "yaml": _plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.yaml_line_hits), HASH),
     "json": _plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.json_line_hits), SLASH),
-    "toml": _plus_commands(_gated(lambda s: parsed.toml_hits(s.text, s.lines)), HASH),
-    "ini": _plus_commands(_gated(lambda s: parsed.ini_hits(s.text, s.lines)), INI_COMMENTS),
-    "hcl": _plus_commands(lambda s: (hit for _, hit in line_readers.toml_line_hits(s.lines, HASH_OR_SLASH)), HASH_OR_SLASH),
+    "toml": _plus_commands(_gated(lambda s, lines: parsed.toml_hits(s.text, lines)), HASH),
+    "ini": _plus_commands(_gated(lambda s, lines: parsed.ini_hits(s.text, lines)), INI_COMMENTS),
+    "hcl": _plus_commands(_lines(lambda lines: (hit for _, hit in line_readers.toml_line_hits(lines, HASH_OR_SLASH))), HASH_OR_SLASH),
     "python": _parsed(lambda s: parsed.python_hits(s.text, s.path), line_readers.python_line_hits),
-    "ruby": lambda s: line_readers.ruby_hits(s.lines),
-    "php": lambda s: line_readers.php_hits(s.lines),
-    "xml": lambda s: line_readers.xml_hits(s.lines),
-    "js": lambda s: line_readers.js_hits(s.lines),
-    "generic": _plus_commands(lambda s: line_readers.generic_hits(s.lines), HASH),
+    "ruby": _lines(line_readers.ruby_hits),
+    "php": _lines(line_readers.php_hits),
+    "xml": _lines(line_readers.xml_hits),
+    "js": _lines(line_readers.js_hits),
+    "generic": _plus_commands(_lines(line_readers.generic_hits), HASH),
 }
 
 
 def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
     """Findings of one production file, one per rule, line and message, in line order."""
-    if not mentions(source.text):
+    lines = IndexedLines(source.lines)
+    if not lines.mentions():
         return []
-    hits = READERS[file_format(source.path)](source)
+    hits = READERS[file_format(source.path)](source, lines)
     if not _path_scope(settings)(source.path):  # a CI workflow: only its production jobs count
         tokens = settings["production-tokens"]
         jobs = parsed.production_job_lines(source.text, lambda name: names_production(name, tokens))

@@ -21,8 +21,7 @@ from autopack.debug_guard.verdicts import (
     classify_setting,
     deploy_flag_spans,
     lazy,
-    mentions,
-    mentions_command,
+    IndexedLines,
     toolbar_module,
     unquote,
 )
@@ -84,16 +83,18 @@ _DECIDING_VALUE = lazy(
 WINDOW = 4  # a nested key (`spring:` / `devtools:` / `restart:` / `enabled: true`) or `name:` then `value:`
 
 
-def worth_parsing(lines: Sequence[str]) -> bool:
+def worth_parsing(lines: IndexedLines) -> bool:
     """Whether a parsed file may hold a finding: a keyword line with a deciding value on it or on
     the next few lines, a command, or a debugger/toolbar module. Saves parsing (and importing
     yaml) for the common clean file."""
-    keyword_lines = [i for i, line in enumerate(lines) if mentions(line)]
     search = _DECIDING_VALUE.search
-    if any(search(line) for i in keyword_lines for line in lines[i : i + WINDOW]):
+    if any(
+        search(line) and not line.lstrip().startswith(("#", "//"))
+        for i in lines.with_words()
+        for line in lines[i : i + WINDOW]
+    ):
         return True
-    text = "\n".join(lines)
-    return mentions_command(text) or mentions(text, ("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd"))
+    return lines.mentions_command() or lines.mentions(("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd"))
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -123,13 +124,13 @@ def _place(offset: int, starts: list[int]) -> tuple[int, int]:
     return line, column
 
 
-def command_hits(lines: Sequence[str], markers: tuple[str, ...]) -> Iterator[Hit]:
+def command_hits(lines: IndexedLines, markers: tuple[str, ...]) -> Iterator[Hit]:
     """Development servers, debuggers and deploy flags on non-comment (logical) lines; only the
     logical lines around a line that mentions a keyword are looked at."""
-    if not mentions_command("\n".join(lines)):
+    if not lines.mentions_command():
         return
     done = -1
-    for index in [i for i, line in enumerate(lines) if mentions(line, COMMAND_WORDS)]:
+    for index in lines.with_words(COMMAND_WORDS):
         if index <= done:
             continue
         first = index
@@ -151,20 +152,21 @@ _DOTENV = lazy(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>.*)
 _SHELL_ASSIGNMENT = lazy(r"(?:^|(?<=[\s;&|(:]))(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
 
 
-def dotenv_hits(lines: Sequence[str]) -> Iterator[Hit]:
+def dotenv_hits(lines: IndexedLines) -> Iterator[Hit]:
     """`KEY=value` and `export KEY=value` lines (values quoted or not, inline comments removed)."""
-    for number, line in enumerate(lines, start=1):
-        match = mentions(line) and _DOTENV.match(code_part(line, HASH))
+    for index in lines.with_words():
+        number, line = index + 1, lines[index]
+        match = _DOTENV.match(code_part(line, HASH))
         if match:
             hit = setting_hit([match["key"]], scan_value(match["value"]), number, match.start("key") + 1)
             if hit:
                 yield hit
 
 
-def shell_hits(lines: Sequence[str]) -> Iterator[Hit]:
+def shell_hits(lines: IndexedLines) -> Iterator[Hit]:
     """Shell scripts and Procfiles: `export DEBUG=1`, `DEBUG=1 gunicorn ...` (deploy flags excepted)."""
-    for number, line in enumerate(lines, start=1):
-        code = code_part(line, HASH) if "=" in line and mentions(line) else ""
+    for index in lines.with_words():
+        number, code = index + 1, code_part(lines[index], HASH)
         if "=" not in code:
             continue
         taken = deploy_flag_spans(code)
@@ -373,7 +375,7 @@ def ini_line_hits(lines: Sequence[str]) -> Iterator[tuple[list[str], Hit]]:
             yield path, hit
 
 
-def generic_hits(lines: Sequence[str]) -> Iterator[Hit]:
+def generic_hits(lines: IndexedLines) -> Iterator[Hit]:
     """Files of no known format: dotenv-style and YAML-style assignments only."""
     yield from dotenv_hits(lines)
     yield from yaml_line_hits(lines)
@@ -384,9 +386,9 @@ def generic_hits(lines: Sequence[str]) -> Iterator[Hit]:
 _LITERAL = r"(?P<value>(?i:true)|1|[\"'](?i:true|1|yes|on|development|dev|local)[\"']|[\"']?(?i:on|always)[\"']?)"
 
 
-def _pattern_hits(lines: Sequence[str], markers: tuple[str, ...], patterns: Iterable[Any]) -> Iterator[Hit]:
-    for number, line in enumerate(lines, start=1):
-        code = code_part(line, markers) if mentions(line) else ""
+def _pattern_hits(lines: IndexedLines, markers: tuple[str, ...], patterns: Iterable[Any]) -> Iterator[Hit]:
+    for index in lines.with_words():
+        number, code = index + 1, code_part(lines[index], markers)
         if not code:
             continue
         for pattern in patterns:
@@ -426,22 +428,22 @@ XML_SWITCHES = (
 )
 
 
-def python_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
+def python_line_hits(lines: IndexedLines) -> Iterator[Hit]:
     """Python that does not parse: module-level `DEBUG = True` style assignments."""
     return _pattern_hits(lines, HASH, PYTHON_PATTERNS)
 
 
-def ruby_hits(lines: Sequence[str]) -> Iterator[Hit]:
+def ruby_hits(lines: IndexedLines) -> Iterator[Hit]:
     """Rails environment files: `config.consider_all_requests_local = true`, `ENV["DEBUG"] = "1"`."""
     return _pattern_hits(lines, HASH, RUBY_PATTERNS)
 
 
-def php_hits(lines: Sequence[str]) -> Iterator[Hit]:
+def php_hits(lines: IndexedLines) -> Iterator[Hit]:
     """`define('WP_DEBUG', true)`, `ini_set('display_errors', '1')`, `'debug' => true`."""
     return _pattern_hits(lines, HASH_OR_SLASH, PHP_PATTERNS)
 
 
-def js_hits(lines: Sequence[str]) -> Iterator[Hit]:
+def js_hits(lines: IndexedLines) -> Iterator[Hit]:
     """`debug: true` in exported config objects, `process.env.NODE_ENV = 'development'`."""
     return _pattern_hits(lines, SLASH, JS_PATTERNS)
 
@@ -450,7 +452,7 @@ def xml_hits(lines: Sequence[str]) -> Iterator[Hit]:
     """web.config and friends; XML comments (also multi-line) are removed first."""
     text = "\n".join(lines)
     text = re.sub(r"<!--.*?-->", lambda m: re.sub(r"[^\n]", " ", m.group()), text, flags=re.DOTALL)
-    code_lines = text.split("\n")
+    code_lines = IndexedLines(text.split("\n"))
     yield from _pattern_hits(code_lines, (), XML_PATTERNS)
     for number, line in enumerate(code_lines, start=1):
         for pattern, shown, safe in XML_SWITCHES:

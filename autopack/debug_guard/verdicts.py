@@ -9,6 +9,8 @@ Values must be literal: interpolation such as `${DEBUG}`, `{{ .Values.debug }}` 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,17 +56,37 @@ DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set",
 COMMAND_WORDS = SERVER_WORDS + DEPLOY_TOOL_WORDS + DEPLOY_FLAG_WORDS  # a line that may be part of a command
 
 
-def mentions(text: str, words: tuple[str, ...] = KEYWORDS) -> bool:
-    lowered = text.lower()
-    return any(word in lowered for word in words)
+class IndexedLines(list[str]):
+    """A file's lines with its lowered text, computed once per file: keyword gates then cost one
+    substring search per word over the whole text instead of a test per line."""
 
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__(lines)
+        self.lowered = "\n".join(lines).lower()
+        self._starts: list[int] = []
+        self._found: dict[tuple[str, ...], list[int]] = {}
 
-def mentions_command(text: str) -> bool:
-    """Whether a text may hold a development server, debugger or deploy flag worth matching."""
-    lowered = text.lower()
-    return any(word in lowered for word in SERVER_WORDS) or (
-        any(word in lowered for word in DEPLOY_TOOL_WORDS) and any(word in lowered for word in DEPLOY_FLAG_WORDS)
-    )
+    def mentions(self, words: tuple[str, ...] = KEYWORDS) -> bool:
+        return any(word in self.lowered for word in words)
+
+    def mentions_command(self) -> bool:
+        """Whether a development server, debugger or deploy flag may be worth matching."""
+        return self.mentions(SERVER_WORDS) or (self.mentions(DEPLOY_TOOL_WORDS) and self.mentions(DEPLOY_FLAG_WORDS))
+
+    def with_words(self, words: tuple[str, ...] = KEYWORDS) -> list[int]:
+        """Indexes of the lines that contain one of `words` (any case)."""
+        if words not in self._found:
+            if not self._starts:
+                self._starts = list(accumulate((len(line) + 1 for line in self), initial=0))
+            found: set[int] = set()
+            for word in words:
+                position = self.lowered.find(word)
+                while position != -1:
+                    index = bisect_right(self._starts, position) - 1
+                    found.add(index)
+                    position = self.lowered.find(word, self._starts[index + 1])
+            self._found[words] = sorted(found)
+        return self._found[words]
 
 
 ENABLING = frozenset({"1", "true", "yes", "on"})
