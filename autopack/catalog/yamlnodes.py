@@ -224,7 +224,10 @@ def parse(text: str) -> YamlDocument:
         problem = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         raise YamlProblem(f"invalid YAML: {problem}", position) from None
     except yaml.reader.ReaderError as exc:
-        offset = min(max(exc.position, 0), len(text))
+        offset = exc.position
+        if loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, Python's reader characters
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        offset = min(max(offset, 0), len(text))
         line_start = text.rfind("\n", 0, offset) + 1
         position = Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
         raise YamlProblem(f"invalid YAML: {exc.reason} (character {exc.character!r})", position) from None

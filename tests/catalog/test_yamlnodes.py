@@ -95,6 +95,12 @@ def test_invalid_yaml_reports_the_parser_position():
     assert caught.value.position == Position(3, 1)
 
 
+def test_control_character_position_counts_characters_not_bytes():
+    with pytest.raises(YamlProblem, match="control characters") as caught:
+        parse("café: 1\nb: x\x07\n")
+    assert caught.value.position == Position(2, 5)
+
+
 def test_two_documents_are_invalid():
     with pytest.raises(YamlProblem, match="single document"):
         parse("a: 1\n---\nb: 2\n")
