@@ -30,16 +30,20 @@ SCRIPT_NOT_FOUND = "script not found"
 
 PASSED, FAILED, TIMEOUT, NOT_FOUND, SKIPPED = "passed", "failed", "timeout", "not-found", "skipped"
 
-# Programs whose first positional argument is a script file they run: a missing script is
-# reported as `not-found` before anything runs (python would only say "can't open file").
-INTERPRETERS = frozenset(
-    {"python", "python3", "pythonw", "py", "pypy", "pypy3", "node", "nodejs", "deno", "bun", "ruby", "perl",
-     "php", "bash", "sh", "zsh", "dash", "ksh", "fish", "lua", "Rscript", "tclsh", "pwsh"}
-)
-# Options after which no script file follows (the code comes from a module or the command line).
-_NO_SCRIPT_OPTIONS = frozenset({"-m", "-c", "-e", "--eval", "-p", "--print", "-E", "--command", "-Command"})
-# Options that take the next argument as their value (so it is not the script).
-_VALUED_OPTIONS = frozenset({"-W", "-X", "-r", "--require", "--import", "--loader", "-o"})
+# Interpreters whose first positional argument is the script file they run, with the options
+# after which no script file follows (code from a module or the command line) and the options
+# that take the next argument as their value. A missing script is reported as `not-found`
+# before anything runs (python itself would only say "can't open file").
+_PYTHON = (frozenset({"-m", "-c"}), frozenset({"-W", "-X", "--check-hash-based-pycs"}))
+_SHELL = (frozenset({"-c"}), frozenset({"-o", "+o", "-O", "+O"}))
+_JS = (frozenset({"-e", "--eval", "-p", "--print"}), frozenset({"-r", "--require", "--import", "--loader", "-C", "--conditions"}))
+_SCRIPTING = (frozenset({"-e", "-E"}), frozenset({"-I", "-r", "-C"}))
+INTERPRETERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    **dict.fromkeys(("python", "pythonw", "py", "pypy"), _PYTHON),
+    **dict.fromkeys(("sh", "bash", "zsh", "dash", "ksh", "fish"), _SHELL),
+    **dict.fromkeys(("node", "nodejs", "bun"), _JS),
+    **dict.fromkeys(("ruby", "perl", "php", "lua", "Rscript", "tclsh"), _SCRIPTING),
+}
 
 
 def parse_argv(run: str | list[str]) -> list[str]:
@@ -50,31 +54,28 @@ def parse_argv(run: str | list[str]) -> list[str]:
     return shlex.split(run, comments=False, posix=True)
 
 
-def _is_interpreter(program: str) -> bool:
-    name = Path(program).name
-    if name.endswith(".exe"):
-        name = name[:-4]
-    stem = name.rstrip("0123456789.")  # python3.12 → python, ruby3.2 → ruby
-    return name in INTERPRETERS or stem in INTERPRETERS
+def _interpreter_options(program: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    name = Path(program).name.removesuffix(".exe")
+    return INTERPRETERS.get(name) or INTERPRETERS.get(name.rstrip("0123456789."))  # python3.12 → python
 
 
 def script_argument(argv: list[str]) -> str | None:
     """The script an interpreter command runs (`python scripts/x.py --check` → scripts/x.py);
     None when the command is not an interpreter running a file."""
-    if not argv or not _is_interpreter(argv[0]):
+    options = _interpreter_options(argv[0]) if argv else None
+    if options is None:
         return None
+    no_script, valued = options
     args = iter(argv[1:])
     for arg in args:
-        if arg in _NO_SCRIPT_OPTIONS:
+        if arg in no_script or arg == "-":
             return None
-        if arg in _VALUED_OPTIONS:
+        if arg == "--":
+            return next(args, None)
+        if arg in valued:
             next(args, None)
-            continue
-        if arg == "-" or arg == "--":
-            return None if arg == "-" else next(args, None)
-        if arg.startswith("-"):
-            continue
-        return arg
+        elif not arg.startswith(("-", "+")):
+            return arg
     return None
 
 
@@ -261,7 +262,7 @@ def _pump(process: subprocess.Popen[bytes], sinks: dict[Any, _BoundedSink], dead
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return True
-                for key, _ in selector.select(remaining):
+                for key, _ in selector.select(min(remaining, 60.0)):
                     chunk = os.read(key.fd, READ_CHUNK)
                     if chunk:
                         sinks[key.fileobj].feed(chunk)

@@ -232,7 +232,7 @@ def _command_findings(context: CheckContext) -> Iterator[Finding]:
         rule = _RULE_BY_STATUS.get(evidence.status)
         if rule is None:
             continue
-        if evidence.status == commands.FAILED and evidence.exit_code is not None:
+        if evidence.status == commands.FAILED and evidence.exit_code is not None and evidence.exit_code >= 0:
             message = f"doc check `{evidence.command}` failed with exit code {evidence.exit_code}"
         elif evidence.status == commands.FAILED:
             message = f"doc check `{evidence.command}` failed: {evidence.detail}"

@@ -231,6 +231,23 @@ def test_script_argument_detection():
     assert commands.script_argument(["bash", "-c", "echo hi"]) is None
     assert commands.script_argument(["node", "tools/check.js"]) == "tools/check.js"
     assert commands.script_argument(["pytest", "tests/docs"]) is None
+    assert commands.script_argument(["bash", "-e", "-o", "pipefail", "scripts/x.sh"]) == "scripts/x.sh"
+    assert commands.script_argument(["node", "-e", "console.log(1)"]) is None
+    assert commands.script_argument(["/usr/bin/python3", "--", "-odd.py"]) == "-odd.py"
+
+
+def test_killed_by_a_signal_and_not_executable_are_failures(make_repo):
+    repo = make_repo({
+        "scripts/die.py": "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n",
+        "scripts/plain.sh": "echo not executable\n",
+        ".autopack.toml": config_with('run = "python scripts/die.py"', 'run = "./scripts/plain.sh"'),
+    })
+    code, findings = json_run(repo)
+    assert code == 1 and [f["rule"] for f in findings] == ["APR200", "APR200"]
+    denied, killed = sorted((f["data"]["evidence"] for f in findings), key=lambda e: e["command"])
+    assert (killed["exit_code"], killed["detail"]) == (-15, "killed by signal 15")
+    assert "killed by signal 15" in findings[0]["message"] + findings[1]["message"]
+    assert denied["exit_code"] is None and denied["detail"].startswith("cannot execute `./scripts/plain.sh`")
 
 
 def test_suppression_comment_silences_a_configured_check(make_repo):
