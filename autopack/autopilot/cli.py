@@ -113,7 +113,7 @@ def render_text(outcome: Any) -> str:
     out += ["", f"ran: {len(ran)} action(s)" + (f"; refused: {len(refused)}" if refused else "")]
     out.append(f"waiting for approval: {len(session['approval_requests'])} (pending_approvals.json)")
     metrics = session["proof_metrics"]
-    changed = "unknown (git unavailable)" if metrics["metrics_placeholder"] else str(metrics["files_changed"])
+    changed = "unknown (git cannot diff against HEAD)" if metrics["metrics_placeholder"] else str(metrics["files_changed"])
     out.append(f"files changed against HEAD: {changed}")
     out.append(f"session: {session['status']}")
     out.append(f"artifacts: {outcome.run_dir_label}/ ({', '.join(sorted(outcome.documents))})")

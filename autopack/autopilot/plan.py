@@ -34,7 +34,7 @@ REMEDIES: dict[str, tuple[str, str]] = {
     "unknown": ("investigate_detector", "Investigate what the detector reports."),
 }
 INSPECT_GIT = ("git", "status", "--porcelain=v2", "--branch")
-INSPECT_CHANGES = ("git", "diff", "--stat", "HEAD", "--")
+INSPECT_CHANGES = ("git", "status", "--short", "--untracked-files=all")  # works before the first commit too
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _check_actions(gaps: Sequence[Gap], git_works: bool) -> list[Action]:
                                       command=INSPECT_GIT))
         changed = [g for g in gaps if g.gap_type == "protected_path_violation"]
         if changed:
-            actions.append(new_action("inspect_changes", changed, "Summarise the uncommitted changes against HEAD.",
+            actions.append(new_action("inspect_changes", changed, "List the uncommitted changes.",
                                       command=INSPECT_CHANGES))
     for gap in gaps:
         if gap.gap_type == "unknown" and gap.evidence.get("argv"):

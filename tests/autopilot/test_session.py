@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -149,3 +150,25 @@ def test_main_in_process_and_disabled_autopilot(make_repo, monkeypatch, capsys):
     (repo / ".autopack.toml").write_text("[autopilot]\nenabled = false\n", encoding="utf-8")
     assert main([]) == 0
     assert "disabled" in capsys.readouterr().out
+
+
+def test_edge_repositories_never_crash(make_repo, tmp_path: Path):
+    unborn = make_repo({"README.md": "# x\n", "src/ünï côde.py": "x = 1\n"}, commit=False)
+    (unborn / os.fsdecode(b"bad\xffname.txt")).write_bytes(b"x")  # a file name that is not UTF-8
+    base = make_repo({"README.md": "# x\n"})
+    worktree = tmp_path / "wt"
+    git(base, "worktree", "add", "-q", str(worktree), "-b", "feature")
+    gitdir = Path(git(worktree, "rev-parse", "--absolute-git-dir").stdout.strip())
+    (gitdir / "index.lock").write_bytes(b"")
+    for repo in (unborn, worktree):
+        result = autopilot(repo, "--format", "json")
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+        summary = json.loads(result.stdout)
+        load_artifacts(repo / summary["run_dir"])
+    session = summary["session"]
+    assert any("index.lock" in g["title"] for g in summary["gap_report"]["gaps"]), "the worktree's own lock"
+    assert session["status"] == "blocked_approval_required"
+    unborn_summary = json.loads(autopilot(unborn, "--format", "json").stdout)
+    assert unborn_summary["session"]["proof_metrics"]["metrics_placeholder"] is True
+    assert {g["paths"][0] for g in unborn_summary["gap_report"]["gaps"] if g["gap_type"] == "protected_path_violation"} == {
+        "src/ünï côde.py"}
