@@ -292,6 +292,7 @@ class Reference:
     target: str
     line: int
     kind: str  # "link", "image", "html link", "inline code", "shell code block"
+    cwd: str = ""  # for a shell word: where an earlier `cd` of the block moved to
 
 
 @dataclass
@@ -417,8 +418,8 @@ def parse_document(parser: Any, source: files.SourceFile) -> Document:
         elif token.type == "html_block" and token.map:
             _scan_html(document, token.content, token.map[0] + 1)
         elif token.type == "fence" and token.map and token.info.split()[:1] and token.info.split()[0].lower() in SHELL_FENCES:
-            for target, offset in shell_paths(token.content):
-                document.code_paths.append(Reference(target, token.map[0] + 2 + offset, "shell code block"))
+            for target, offset, cwd in shell_paths(token.content):
+                document.code_paths.append(Reference(target, token.map[0] + 2 + offset, "shell code block", cwd))
     return document
 
 
@@ -436,8 +437,8 @@ def _scan_inline(document: Document, children: Sequence[Any], line: int) -> None
         elif token.type == "image":
             document.links.append(Reference(str(token.attrs.get("src", "")), line, "image"))
         elif token.type == "code_inline" and link_depth == 0:
-            for target, _ in shell_paths(token.content, prompts=False):
-                document.code_paths.append(Reference(target, line, "inline code"))
+            for target, _, cwd in shell_paths(token.content, prompts=False):
+                document.code_paths.append(Reference(target, line, "inline code", cwd))
         elif token.type == "html_inline":
             _scan_html(document, token.content, line)
             line += token.content.count("\n")
@@ -513,47 +514,63 @@ def _segments(words: list[str]) -> Iterator[list[str]]:
         yield current
 
 
-def _segment_paths(segment: list[str]) -> Iterator[str]:
-    """Words of one simple command that name existing-file inputs (not outputs it creates)."""
+def _segment_words(segment: list[str]) -> tuple[list[str], list[str]]:
+    """The words of one simple command that name inputs (which must exist) and outputs (which the
+    command creates or removes: creators' arguments, redirections, output options' values)."""
     while segment and ("=" in segment[0] and not segment[0].startswith("-") or segment[0] in _WRAPPERS):
         segment = segment[1:]
     if not segment:
-        return
+        return [], []
     program = Path(segment[0]).name
     if program in _CREATORS or (program == "git" and len(segment) > 1 and segment[1] in _GIT_CREATORS):
-        return
-    skip_next = False
-    for word in segment:
-        if skip_next:
-            skip_next = False
-            continue
+        return [], [word for word in segment[1:] if not word.startswith("-")]
+    inputs: list[str] = []
+    outputs: list[str] = []
+    words = iter(segment)
+    for word in words:
         if word in _REDIRECTS or word in _OUTPUT_OPTIONS:
-            skip_next = True
-            continue
-        if word.startswith("-"):
+            outputs.append(next(words, ""))
+        elif word.startswith("-"):
             option, sep, value = word.partition("=")
-            if sep and option not in _OUTPUT_OPTIONS:
-                yield value
-            continue
-        yield word
+            if sep:
+                (outputs if option in _OUTPUT_OPTIONS else inputs).append(value)
+        else:
+            inputs.append(word)
+    return inputs, outputs
 
 
-def shell_paths(block: str, prompts: bool = True) -> Iterator[tuple[str, int]]:
-    """Path-like words of shell commands with the offset of the line (in `block`) holding them."""
+def _clean_word(word: str) -> str:
+    word = _LOCATION_SUFFIX.sub("", word)
+    return word[2:] if word.startswith("./") else word
+
+
+def _under(word: str, created: list[str]) -> bool:
+    return any(word == path or word.startswith(path.rstrip("/") + "/") for path in created)
+
+
+def shell_paths(block: str, prompts: bool = True) -> Iterator[tuple[str, int, str]]:
+    """Path-like input words of shell commands, each with the offset of the line (in `block`)
+    holding it and the directory an earlier `cd` moved to. Paths an earlier command of the block
+    created (`mkdir -p build/out`, `> out/log.txt`) are not reported."""
     if "/" not in block:
         return  # no word with a slash: nothing to check (most inline code)
     raw = block.split("\n")
+    created: list[str] = []
+    cwd = ""
     for line, start, end in _command_lines(raw, prompts):
-        if "/" not in line:
+        if "/" not in line and "cd" not in line:
             continue
         for segment in _segments(_split_words(line)):
-            for word in _segment_paths(segment):
-                word = _LOCATION_SUFFIX.sub("", word)
-                if word.startswith("./"):
-                    word = word[2:]
+            inputs, outputs = _segment_words(segment)
+            created.extend(_clean_word(word) for word in outputs if word)
+            for word in map(_clean_word, inputs):
                 if "/" in word.strip("/") and not word.startswith("/") and not _UNSAFE.search(word) and "//" not in word:
-                    offset = next((i for i in range(start, end + 1) if word in raw[i]), start)
-                    yield word, offset
+                    if not _under(word, created):
+                        yield word, next((i for i in range(start, end + 1) if word in raw[i]), start), cwd
+            if inputs[:1] == ["cd"]:
+                target = inputs[1] if len(inputs) > 1 else ""
+                unknown = not target or target.startswith(("/", "~", "-", "$"))
+                cwd = "" if unknown else posixpath.normpath(posixpath.join(cwd, _clean_word(target)))
 
 
 # --- the checks --------------------------------------------------------------------------------
@@ -708,8 +725,12 @@ def _anchor_findings(repo: _Repo, document: Document, reference: Reference, targ
 
 def _code_path_findings(repo: _Repo, document: Document) -> Iterator[Finding]:
     doc_dir = posixpath.dirname(document.path)
-    bases = [""] if not doc_dir else ["", doc_dir]
+    document_bases = [""] if not doc_dir else ["", doc_dir]
     for reference in document.code_paths:
+        bases = document_bases
+        if reference.cwd:  # after `cd sub`, a word may also be relative to sub
+            moved = (_resolve(base, reference.cwd) for base in document_bases)
+            bases = [*document_bases, *(base for base in moved if base is not None)]
         word = reference.target.rstrip("/")
         parts = word.split("/")
         leading = next((i for i, part in enumerate(parts) if part not in (".", "..")), len(parts))

@@ -156,16 +156,19 @@ def test_code_paths_in_shell_blocks(scan):
         "python scripts/run.py > src/out.txt\ncd src/pkg && ls\npython -m venv .venv\n"
         "cat <<EOF > scripts/config.ini\nscripts/heredoc-body.py\nEOF\n"
         "python scripts/run.py \\\n  --config scripts/missing.toml\n```\n\n"
-        "```zsh\n$ ./scripts/gone.sh\n```\n"
+        "```zsh\n$ ./scripts/gone.sh\n```\n\n"
+        "```bash\nmkdir -p scripts/new && touch scripts/new/a.py\npython scripts/new/a.py --out=scripts/gen.txt\n"
+        "cat scripts/gen.txt\ncd src && python pkg/mod.py && python scripts/run.py\ncd pkg\ncat mod.py ../pkg/gone.py\n```\n"
     )})
     assert brief(findings) == [
         ("APR203", "README.md", 5),
         ("APR203", "README.md", 9),
         ("APR203", "README.md", 31),
         ("APR203", "README.md", 35),
+        ("APR203", "README.md", 44),
     ]
     assert [f["data"]["target"] for f in findings] == [
-        "scripts/gone.py", "src/pkg/missing_test.py", "scripts/missing.toml", "scripts/gone.sh",
+        "scripts/gone.py", "src/pkg/missing_test.py", "scripts/missing.toml", "scripts/gone.sh", "../pkg/gone.py",
     ]
 
 
