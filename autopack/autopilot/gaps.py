@@ -97,6 +97,11 @@ class ScanContext:
     config_error: str | None = None
     statuses: list[DetectorStatus] = field(default_factory=list)
 
+    @cached_property
+    def excluded(self) -> tuple[str, ...]:
+        """`startswith` prefixes of the run directories (with their trailing `/`)."""
+        return tuple(p.rstrip("/") + "/" for p in self.run_dir_prefixes)
+
     def relative(self, text: str) -> str:
         """Messages name files repo-relative, so reports do not depend on where the repo lives."""
         return text.replace(str(self.root) + os.sep, "")
@@ -106,7 +111,7 @@ class ScanContext:
         excluded = files.compile_globs(self.config.exclude if self.config else [])
         return [
             p for p in files.list_repo_files(self.root)
-            if not excluded(p) and not p.startswith(self.run_dir_prefixes)
+            if not excluded(p) and not p.startswith(self.excluded)
         ]
 
     @property
@@ -198,7 +203,8 @@ def detect_enforcements(context: ScanContext) -> Iterator[Gap]:
             )
             continue
         own = {rule.id for rule in enforcement.rules}
-        yield from _finding_gaps(mapping, [f for f in result.findings if not f.path.startswith(context.run_dir_prefixes)], own)
+        findings = [f for f in result.findings if not f.path.startswith(context.excluded)]
+        yield from _finding_gaps(mapping, findings, own)
 
 
 # --- git state ---------------------------------------------------------------------------------
