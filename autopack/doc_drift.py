@@ -659,6 +659,8 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
             continue
         text = _line_text(document, reference.line)
         column = _column(text, href, raw_path, path)
+        if not repo.exists(target) and path.startswith("/"):
+            target = _site_root_target(repo, document.path, path) or target
         if not repo.exists(target):
             if settings["check-links"] and not _generated_html(repo, target) and not _site_route(repo, path):
                 what = "image" if reference.kind == "image" else "link"
@@ -683,6 +685,18 @@ def _site_route(repo: _Repo, path: str) -> bool:
     if not parts or repo.exists(parts[0]):
         return False
     return "." not in parts[-1]
+
+
+def _site_root_target(repo: _Repo, document_path: str, path: str) -> str | None:
+    """`/img/a.png` in `docs/guide/x.md` of a docs site (MkDocs, Docusaurus) whose root is an
+    ancestor folder of the document: the existing target under the nearest such folder."""
+    folder = posixpath.dirname(document_path)
+    while folder:
+        candidate = posixpath.normpath(posixpath.join(folder, path.lstrip("/")))
+        if repo.exists(candidate):
+            return candidate
+        folder = posixpath.dirname(folder)
+    return None
 
 
 def _did_you_mean(repo: _Repo, target: str) -> str:

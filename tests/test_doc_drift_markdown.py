@@ -59,6 +59,18 @@ def test_links_resolve_from_the_document_folder(scan):
     assert "resolved to docs/sub/guide.md" in findings[0]["message"]
 
 
+def test_root_relative_links_of_a_docs_site(scan):
+    findings = scan({
+        "site/docs/img/logo.png": b"PNG\0",
+        "site/docs/guide/page.md": "# Page\n\n## Setup\n",
+        "site/docs/guide/usage.md": (
+            "![logo](/img/logo.png) [page](/guide/page.md#setup) [route](/guide/page)\n"
+            "![gone](/img/gone.png) [bad anchor](/guide/page.md#nope)\n"
+        ),
+    })
+    assert brief(findings) == [("APR201", "site/docs/guide/usage.md", 2), ("APR202", "site/docs/guide/usage.md", 2)]
+
+
 def test_reference_links_html_and_line_numbers(scan):
     findings = scan({**BASE, "README.md": (
         "# Readme\n\n"
