@@ -1,9 +1,9 @@
 """Benchmark: autopack-parallel-lint over Django's source, side by side with peer tools.
 
-    python bench/parallel_lint_bench.py [--repeat N]
+    bench/.venv/bin/python bench/parallel_lint_bench.py [--rounds N]
 
 Downloads Django's sdist from PyPI into bench/.work (once), makes it a git repository (as a user's
-checkout would be), then times, as whole processes (wall clock, median of N runs):
+checkout would be), then times, as whole processes (wall clock, median of N interleaved rounds):
 
   autopack-parallel-lint --all-files       the hook as pre-commit runs it (defaults)
   ... with APP403 on for every file         raw-pool-paths = ["**"]: more files need a parse
@@ -112,43 +112,61 @@ def ensure_django() -> Path:
     return source
 
 
-def timed(command: list[str], cwd: Path, repeat: int) -> tuple[float | None, str]:
-    """Median wall time of `repeat` runs (one run when the tool is slow), and a note."""
+def time_once(command: list[str], cwd: Path) -> float | str:
+    """Wall seconds of one run, or why there is no figure."""
     if not Path(command[0]).exists():
-        return None, f"not installed ({command[0]})"
-    times = []
-    for attempt in range(repeat):
-        start = time.perf_counter()
-        try:
-            result = run(command, cwd)
-        except subprocess.TimeoutExpired:
-            return None, f"timed out after {TIMEOUT}s"
-        times.append(time.perf_counter() - start)
-        if result.returncode not in (0, 1):
-            return None, f"exit {result.returncode}: {(result.stderr or result.stdout).strip()[-200:]}"
-        if attempt == 0 and times[0] > SLOW_SECONDS:
-            break
-    return statistics.median(times), f"exit {result.returncode}"
+        return f"not installed ({command[0]})"
+    start = time.perf_counter()
+    try:
+        result = run(command, cwd)
+    except subprocess.TimeoutExpired:
+        return f"timed out after {TIMEOUT}s"
+    if result.returncode not in (0, 1):  # 1 means findings
+        return f"exit {result.returncode}: {(result.stderr or result.stdout).strip()[-200:]}"
+    return time.perf_counter() - start
 
 
-def lint_coverage(source: Path) -> tuple[int, int]:
-    """(Python files, files the lint actually parses) with the default settings."""
+def measure(tools: list[tuple[str, list[str]]], cwd: Path, rounds: int) -> dict[str, tuple[float | None, str]]:
+    """Median wall time per tool. Rounds are interleaved (every tool once per round), so a busy
+    machine slows all tools alike; a tool slower than SLOW_SECONDS runs in the first round only."""
+    times: dict[str, list[float]] = {name: [] for name, _ in tools}
+    failures: dict[str, str] = {}
+    for round_number in range(1, rounds + 1):
+        for name, command in tools:
+            if name in failures or (times[name] and times[name][0] > SLOW_SECONDS):
+                continue
+            outcome = time_once(command, cwd)
+            if isinstance(outcome, str):
+                failures[name] = outcome
+            else:
+                times[name].append(outcome)
+            print(f"  round {round_number}: {name}: {outcome if isinstance(outcome, str) else f'{outcome:.3f}s'}", flush=True)
+    return {
+        name: (statistics.median(times[name]), f"{len(times[name])} run(s)") if times[name] else (None, failures[name])
+        for name, _ in tools
+    }
+
+
+def lint_coverage(source: Path) -> tuple[int, int, int]:
+    """(Python files, files the lint parses with the default settings, and with APP403 on)."""
     code = (
         "import sys; from pathlib import Path\n"
         "from autopack.files import SourceFile\n"
         "from autopack.parallel.lint import SETTINGS, Lint\n"
         "lint = Lint({k: s.default for k, s in SETTINGS.items()})\n"
         "files = [p for p in Path(sys.argv[1]).rglob('*.py') if '.git' not in p.parts]\n"
-        "parsed = sum(any(n in p.read_text('utf-8', 'replace') for n in lint.needles) for p in files)\n"
-        "print(len(files), parsed)\n"
+        "texts = [p.read_text('utf-8', 'replace') for p in files]\n"
+        "parsed = sum(any(n in t for n in lint.needles) for t in texts)\n"
+        "with_pools = sum(any(n in t for n in lint.pool_needles) for t in texts)\n"
+        "print(len(files), parsed, with_pools)\n"
     )
     output = run([str(PROJECT_PYTHON), "-c", code, str(source)], REPO).stdout.split()
-    return int(output[0]), int(output[1])
+    return int(output[0]), int(output[1]), int(output[2])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per tool (median is reported)")
+    parser.add_argument("--rounds", type=int, default=5, help="runs per tool (the median is reported)")
     args = parser.parse_args()
     ensure_peers()
     source = ensure_django()
@@ -156,9 +174,12 @@ def main() -> int:
     pool_config.write_text('[parallelism]\nraw-pool-paths = ["**"]\n', encoding="utf-8")
     semgrep_rule = WORK / "parallel.semgrep.yaml"
     semgrep_rule.write_text(SEMGREP_RULE, encoding="utf-8")
-    python_files, parsed = lint_coverage(source)
-    print(f"target: {source.name}, {python_files} Python files; the lint parses {parsed} of them by default")
-    print(f"cpus: {os.cpu_count()}, repeat: {args.repeat} (median wall time; tools over {SLOW_SECONDS:.0f}s run once)\n")
+    python_files, parsed, parsed_with_pools = lint_coverage(source)
+    print(
+        f"target: {source.name}, {python_files} Python files; the lint parses {parsed} of them by default, "
+        f"{parsed_with_pools} with APP403 on everywhere"
+    )
+    print(f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, rounds: {args.rounds} (median wall time; tools over {SLOW_SECONDS:.0f}s run once)\n")
 
     peer = PEERS / "bin"
     tools = [
@@ -172,11 +193,8 @@ def main() -> int:
             [str(peer / "semgrep"), "scan", "--config", str(semgrep_rule), "--metrics=off", "--disable-version-check", "--quiet", "."],
         ),
     ]
-    results = []
-    for name, command in tools:
-        seconds, note = timed(command, source, args.repeat)
-        results.append((name, seconds, note))
-        print(f"  measured {name}: {'-' if seconds is None else f'{seconds:.3f}s'} ({note})", flush=True)
+    measured = measure(tools, source, args.rounds)
+    results = [(name, *measured[name]) for name, _ in tools]
 
     ours = results[0][1]
     ruff = next(seconds for name, seconds, _ in results if name.startswith("ruff"))
