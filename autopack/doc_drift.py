@@ -756,7 +756,7 @@ def _code_path_findings(repo: _Repo, document: Document) -> Iterator[Finding]:
         for base in bases:
             candidate = _resolve(base, word)
             anchor_dir = _resolve(base, anchor_prefix)
-            if candidate is None or anchor_dir is None or anchor_dir == "." or not repo.is_dir(anchor_dir):
+            if candidate is None or anchor_dir is None or anchor_dir == "." or anchor_dir not in repo.dirs:
                 continue
             checkable = True
             if repo.exists(candidate) or repo.names_module(candidate) or repo.ignored(candidate):

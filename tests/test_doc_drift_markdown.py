@@ -193,6 +193,14 @@ def test_switches_globs_and_ignore_targets(scan):
     assert brief(scan({**files, ".autopack.toml": config})) == [("APR202", "README.md", 1)]
 
 
+def test_code_paths_only_under_tracked_directories(make_repo, monkeypatch, capsys):
+    repo = make_repo({".gitignore": "build/\n", "README.md": "Run `build/bin/tool` then `src/app.py`.\n", "src/main.py": ""})
+    (repo / "build" / "lib").mkdir(parents=True)  # a local, ignored build folder: not part of the repo
+    monkeypatch.chdir(repo)
+    assert doc_drift.main(["--format", "json"]) == 1
+    assert [f["data"]["target"] for f in json.loads(capsys.readouterr().out)] == ["src/app.py"]
+
+
 def test_changelogs_name_old_paths_on_purpose(scan):
     history = "# Changelog\n\n- Moved `src/pkg/old.py` to `src/pkg/mod.py`.\n- See [the old guide](docs/old.md).\n"
     findings = scan({**BASE, "CHANGELOG.md": history, "docs/releases/Release-Notes-2.md": history, "docs/notes.md": history})
