@@ -28,7 +28,7 @@ from autopack.debug_guard.scope import (
     names_production,
     production_scope,
 )
-from autopack.debug_guard.verdicts import RULE_DEBUG, RULES, IndexedLines
+from autopack.debug_guard.verdicts import RULE_DEBUG, RULES, IndexedLines, mentions
 from autopack.engine import CheckContext, Enforcement
 from autopack.files import SourceFile
 from autopack.findings import Finding
@@ -119,9 +119,9 @@ READERS: dict[str, Reader] = {
 
 def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
     """Findings of one production file, one per rule, line and message, in line order."""
-    lines = IndexedLines(source.lines)
-    if not lines.mentions():
+    if not mentions(source.text.lower()):
         return []
+    lines = IndexedLines(source.lines)
     hits = READERS[file_format(source.path)](source, lines)
     if not _path_scope(settings)(source.path):  # a CI workflow: only its production jobs count
         tokens = settings["production-tokens"]

@@ -94,7 +94,7 @@ def worth_parsing(lines: IndexedLines) -> bool:
         for line in lines[i : i + WINDOW]
     ):
         return True
-    return lines.mentions_command() or lines.mentions(("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd"))
+    return lines.mentions_command or lines.mentions(("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd"))
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def _place(offset: int, starts: list[int]) -> tuple[int, int]:
 def command_hits(lines: IndexedLines, markers: tuple[str, ...]) -> Iterator[Hit]:
     """Development servers, debuggers and deploy flags on non-comment (logical) lines; only the
     logical lines around a line that mentions a keyword are looked at."""
-    if not lines.mentions_command():
+    if not lines.mentions_command:
         return
     done = -1
     for index in lines.with_words(COMMAND_WORDS):

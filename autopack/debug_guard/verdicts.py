@@ -13,6 +13,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from autopack.findings import Rule, Severity
@@ -56,6 +57,14 @@ DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set",
 COMMAND_WORDS = SERVER_WORDS + DEPLOY_TOOL_WORDS + DEPLOY_FLAG_WORDS  # a line that may be part of a command
 
 
+def mentions(lowered: str, words: tuple[str, ...] = KEYWORDS) -> bool:
+    """Whether lowered text contains one of `words`."""
+    for word in words:  # a plain loop: measurably faster than any() over a generator here
+        if word in lowered:
+            return True
+    return False
+
+
 class IndexedLines(list[str]):
     """A file's lines with its lowered text, computed once per file: keyword gates then cost one
     substring search per word over the whole text instead of a test per line."""
@@ -67,8 +76,9 @@ class IndexedLines(list[str]):
         self._found: dict[tuple[str, ...], list[int]] = {}
 
     def mentions(self, words: tuple[str, ...] = KEYWORDS) -> bool:
-        return any(word in self.lowered for word in words)
+        return mentions(self.lowered, words)
 
+    @cached_property
     def mentions_command(self) -> bool:
         """Whether a development server, debugger or deploy flag may be worth matching."""
         return self.mentions(SERVER_WORDS) or (self.mentions(DEPLOY_TOOL_WORDS) and self.mentions(DEPLOY_FLAG_WORDS))
