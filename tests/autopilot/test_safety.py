@@ -10,7 +10,7 @@ import pytest
 from autopack.autopilot.executor import SafeActionExecutor
 from autopack.autopilot.plan import APPROVAL, AUTO, BLOCKED, Action, Governance, approve, new_action
 from tests.autopilot.conftest import gaps_of, run_dir_of, run_json, tree_fingerprint
-from tests.conftest import git
+from tests.conftest import git, write
 
 PROTECTED = ("docs/", "config/", "src/", "tests/", ".github/")
 
@@ -105,8 +105,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("command", HOSTILE, ids=lambda c: c if isinstance(c, str) else " ".join(c))
-def test_executor_refuses_hostile_commands_marked_auto(make_repo, command):
-    repo = make_repo({"x/keep.txt": "precious\n", "scripts/ro.py": "print('ok')\n"})
+def test_executor_refuses_hostile_commands_marked_auto(tmp_path: Path, command):
+    repo = tmp_path / "repo"
+    write(repo, {"x/keep.txt": "precious\n", "scripts/ro.py": "print('ok')\n"})
     run_dir = repo / ".autopack/runs/run-0"
     run_dir.mkdir(parents=True)
     executor = SafeActionExecutor(repo, run_dir, protected_paths=PROTECTED,
