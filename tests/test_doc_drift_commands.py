@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autopack import commands, doc_drift
 from autopack.config import load_config
@@ -256,3 +258,20 @@ def test_suppression_comment_silences_a_configured_check(make_repo):
         ".autopack.toml": "[doc-drift]\n\n# known failure, tracked in #12: autopack: ignore[APR200]\n[[doc-drift.commands]]\nrun = \"python scripts/check_docs.py\"\n",
     })
     assert json_run(repo) == (0, [])
+
+
+@given(data=st.binary(max_size=6000), cuts=st.lists(st.integers(min_value=0, max_value=6000), max_size=12))
+def test_bounded_capture_is_independent_of_how_output_arrives(data, cuts):
+    """Whatever the pipe's chunking, the sink keeps the same head, tail, size and hash."""
+    import hashlib
+
+    sink = commands._BoundedSink(commands.EXCERPT_BYTES)
+    previous = 0
+    for cut in sorted({min(cut, len(data)) for cut in cuts}) + [len(data)]:
+        sink.feed(data[previous:cut])
+        previous = cut
+    half = commands.EXCERPT_BYTES // 2
+    assert sink.size == len(data) and sink.digest.hexdigest() == hashlib.sha256(data).hexdigest()
+    assert bytes(sink.head) == data[:half]
+    assert bytes(sink.tail) == (data[half:][-half:] if len(data) > half else b"")
+    assert len(sink.excerpt().encode("utf-8")) <= 3 * commands.EXCERPT_BYTES + 64
