@@ -118,7 +118,7 @@ def show(catalog: Sequence[ModelCatalogEntry], fmt: str) -> str:
         import json
 
         return json.dumps([entry.to_json() for entry in catalog], indent=2, sort_keys=True) + "\n"
-    routes = {(select_model(catalog, entry.tier).model_id, entry.tier) for entry in catalog}
+    routes = {(select_model(catalog, tier).model_id, tier) for tier in {entry.tier for entry in catalog}}
     header = ("", "tier", "model", "provider", "input/1k", "output/1k", "max_tokens", "context_chars", "strict-safe")
     rows = [header] + [
         (
