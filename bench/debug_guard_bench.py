@@ -156,14 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     tree = generate_tree(args.services)
     files = sum(1 for p in tree.rglob("*") if p.is_file() and ".git" not in p.parts)
     python = str(PROJECT_BIN / "python")
-    one_file = tree / "svc0000" / "config" / "production.yaml"
+    bad_file = tree / "svc0000" / "config" / "production.yaml"  # `debug: true`: parsed, yaml imported
+    clean_file = tree / "svc0001" / "config" / "production.yaml"  # `debug: false`: decided without parsing
     one = table(
-        f"(a) one hook call on one file ({one_file.relative_to(tree)})",
+        "(a) one hook call on one file (svc000N/config/production.yaml; check-yaml on the same file)",
         [
             ("python -c pass", [python, "-c", "pass"], tree),
             ('python -c "import yaml"', [python, "-c", "import yaml"], tree),
-            ("check-yaml (pre-commit-hooks)", [str(peers / "check-yaml"), str(one_file)], tree),
-            ("autopack-debug-guard FILE", [str(PROJECT_BIN / "autopack-debug-guard"), str(one_file)], tree),
+            ("check-yaml (pre-commit-hooks)", [str(peers / "check-yaml"), str(bad_file)], tree),
+            ("autopack-debug-guard FILE", [str(PROJECT_BIN / "autopack-debug-guard"), str(bad_file)], tree),
+            ("autopack-debug-guard CLEAN-FILE", [str(PROJECT_BIN / "autopack-debug-guard"), str(clean_file)], tree),
         ],
         "python -c pass",
         args.repeat * 2,
@@ -182,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.repeat,
     )
     print("\nsummary")
-    print(f"  hook call / python -c pass        x{one['autopack-debug-guard FILE'] / one['python -c pass']:.2f}  (goal <= 3)")
+    print(f"  hook call / python -c pass        x{one['autopack-debug-guard FILE'] / one['python -c pass']:.2f}  (goal <= 3; file with a finding)")
+    print(f"  hook call / python -c pass        x{one['autopack-debug-guard CLEAN-FILE'] / one['python -c pass']:.2f}  (clean file)")
     print(f"  tree scan / bare python loop      x{scan['autopack-debug-guard --all-files'] / scan['bare python read+regex loop']:.2f}  (goal <= 2)")
     print(f"  tree scan / grep                  x{scan['autopack-debug-guard --all-files'] / scan['grep -rniE debug assignments']:.2f}")
     print(f"  tree scan / bandit                x{scan['autopack-debug-guard --all-files'] / scan['bandit -r']:.2f}")
