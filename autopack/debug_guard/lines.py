@@ -94,7 +94,7 @@ def worth_parsing(lines: IndexedLines) -> bool:
         for line in lines[i : i + WINDOW]
     ):
         return True
-    return lines.mentions_command or lines.mentions(("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd"))
+    return lines.mentions_command or lines.mentions(("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd", "devtools"))
 
 
 # --- commands ----------------------------------------------------------------------------------

@@ -92,6 +92,8 @@ def file_format(path: str) -> str:
         return "shell"
     if name.startswith("php.ini"):
         return "ini"
+    if name == ".htaccess":
+        return "php"
     if name.startswith(".env") or ".env." in name:
         return "dotenv"
     stem, dot, extension = name.rpartition(".")
