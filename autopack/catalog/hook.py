@@ -13,8 +13,10 @@ from pathlib import Path
 
 from autopack import engine
 from autopack.catalog.model import ESCALATION_ORDER
-from autopack.catalog.validate import FILE_UNUSABLE, RULES, CatalogFile, validate_catalog
+from autopack.catalog.validate import FILE_UNUSABLE, RULES, CatalogFile, TextReader, validate_catalog
+from autopack.catalog.yamlnodes import YamlProblem, checked_text
 from autopack.config import Setting
+from autopack.files import Skipped
 from autopack.findings import Finding
 
 SETTINGS: dict[str, Setting] = {
@@ -68,8 +70,26 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
         pricing,
         required_tiers=context.settings["required-tiers"],
         max_size=context.config.values["max-file-size"],
+        reader=_runner_reader(context),
     )
     return result.findings
+
+
+def _runner_reader(context: engine.CheckContext) -> TextReader | None:
+    """Read through the runner, so `--staged` checks what the commit records (the index)."""
+    if context.reader is None:
+        return None
+    read_source = context.reader
+
+    def read(file: CatalogFile) -> str:
+        if not os.path.lexists(file.path):
+            raise YamlProblem("file not found", kind="missing")
+        result = read_source(file.display)
+        if isinstance(result, Skipped):
+            raise YamlProblem(result.reason, kind="unreadable")
+        return checked_text(result.text, result.decode_errors)
+
+    return read
 
 
 ENFORCEMENT = engine.Enforcement(

@@ -13,7 +13,7 @@ import gc
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -109,6 +109,9 @@ class CatalogFile:
     path: Path
     display: str
     schema: str  # "models" or "pricing"
+
+
+TextReader = Callable[[CatalogFile], str]  # the file's text, or raises YamlProblem
 
 
 @dataclass
@@ -488,9 +491,9 @@ def _positive_int(value: Any, default: int) -> int:
 # --- the whole validation -------------------------------------------------------------------
 
 
-def _load(file: CatalogFile, max_size: int, findings: list[Finding], unusable: dict[str, str]) -> YamlDocument | None:
+def _load(file: CatalogFile, reader: TextReader, findings: list[Finding], unusable: dict[str, str]) -> YamlDocument | None:
     try:
-        document = parse(read_text(file.path, max_size))
+        document = parse(reader(file))
     except YamlProblem as problem:
         unusable[file.display] = problem.kind
         position = problem.position or Position(1, 1)
@@ -528,10 +531,12 @@ def validate_catalog(
     *,
     required_tiers: Sequence[str] = ESCALATION_ORDER,
     max_size: int = DEFAULT_MAX_SIZE,
+    reader: TextReader | None = None,
 ) -> Validation:
-    """Validate both files and build the catalog entries from what they say."""
+    """Validate both files and build the catalog entries from what they say. `reader` replaces
+    reading the files from disk (the hook reads through the runner, which can read the index)."""
     with _collector_paused():
-        return _validate(models, pricing, required_tiers, max_size)
+        return _validate(models, pricing, required_tiers, reader or (lambda file: read_text(file.path, max_size)))
 
 
 @contextlib.contextmanager
@@ -547,13 +552,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _validate(models: CatalogFile, pricing: CatalogFile, required_tiers: Sequence[str], max_size: int) -> Validation:
+def _validate(models: CatalogFile, pricing: CatalogFile, required_tiers: Sequence[str], reader: TextReader) -> Validation:
     findings: list[Finding] = []
     unusable: dict[str, str] = {}
     # A file whose top level is not a mapping was reported by the schema; reading it for the
     # cross-file rules would only repeat that error as missing tiers and unnamed prices.
-    models_doc = _mapping_document(_load(models, max_size, findings, unusable))
-    pricing_doc = _mapping_document(_load(pricing, max_size, findings, unusable))
+    models_doc = _mapping_document(_load(models, reader, findings, unusable))
+    pricing_doc = _mapping_document(_load(pricing, reader, findings, unusable))
     catalog = read_models(models_doc) if models_doc else Catalog()
     if pricing_doc:
         catalog.prices = read_prices(pricing_doc)

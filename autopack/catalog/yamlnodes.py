@@ -203,6 +203,21 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
+def checked_text(text: str, decode_errors: bool) -> str:
+    """Text another reader decoded with replacement (the runner's, which can read the index):
+    the same refusals as `decode`, at character positions."""
+    if decode_errors and "\ufffd" in text:
+        raise YamlProblem("not UTF-8 text; save the file as UTF-8", _text_position(text, text.index("\ufffd")))
+    if "\0" in text:
+        raise YamlProblem("contains a NUL byte: a binary file, not YAML", _text_position(text, text.index("\0")))
+    return text
+
+
+def _text_position(text: str, offset: int) -> Position:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
 def _byte_position(raw: bytes, offset: int) -> Position:
     line_start = raw.rfind(b"\n", 0, offset) + 1
     return Position(raw.count(b"\n", 0, offset) + 1, offset - line_start + 1)
@@ -227,9 +242,7 @@ def parse(text: str) -> YamlDocument:
         offset = exc.position
         if loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, Python's reader characters
             offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-        offset = min(max(offset, 0), len(text))
-        line_start = text.rfind("\n", 0, offset) + 1
-        position = Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+        position = _text_position(text, min(max(offset, 0), len(text)))
         raise YamlProblem(f"invalid YAML: {exc.reason} (character {exc.character!r})", position) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}") from None

@@ -229,3 +229,16 @@ def test_console_script_gives_the_same_exit_code(catalog_repo):
     assert result.returncode == 1
     assert result.stdout.startswith("config/models.yaml:1:1: APC301 $: expected a mapping, got a list")
     assert "Traceback" not in result.stderr
+
+
+def test_staged_checks_the_index_not_the_working_tree(catalog_repo, run_hook):
+    from tests.conftest import git
+
+    repo = catalog_repo()
+    models = repo / "config" / "models.yaml"
+    models.write_text(GOOD_MODELS.replace("max_tokens: 32000", "max_tokens: many"), encoding="utf-8")
+    git(repo, "add", "config/models.yaml")
+    models.write_text(GOOD_MODELS, encoding="utf-8")  # fixed on disk, broken in the index
+    assert run_hook(repo).findings == []
+    staged = run_hook(repo, "--staged")
+    assert staged.code == 1 and staged.only("APC301")["line"] == 9
