@@ -8,22 +8,23 @@ the same as one JSON document. Exit codes: 0 clean, 1 a gap blocks the autopilot
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from autopack import files
-from autopack.autopilot.settings import RISKS
-from autopack.findings import ConfigError
+if TYPE_CHECKING:  # `autopack digest` runs on every call of a hook-like script: import only what it needs
+    import argparse
 
 SHOWN_PER_SECTION = 40  # the artifacts hold everything; the terminal gets the first ones
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from autopack.autopilot.settings import RISKS
+
     parser = argparse.ArgumentParser(
         prog="autopack autopilot",
         description="Read-only autopilot: scan for gaps, propose a plan, run only safe actions, write JSON artifacts.",
@@ -42,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("GIT_OPTIONAL_LOCKS", "0")  # looking must never lock or rewrite the index
+    from autopack import files
     from autopack.autopilot.session import AutopilotDisabled, run_session
+    from autopack.findings import ConfigError
 
     root = files.find_root(Path.cwd())
     run_dir = args.run_dir if args.run_dir is None or args.run_dir.is_absolute() else Path.cwd() / args.run_dir
@@ -55,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("autopack autopilot: disabled (`enabled = false` in the autopilot configuration); nothing done")
         return 0
     if args.format == "json":
+        import json
+
         sys.stdout.write(json.dumps(_summary_json(outcome), indent=2, sort_keys=True) + "\n")
     else:
         sys.stdout.write(render_text(outcome))
@@ -81,6 +86,8 @@ def _capped(lines: list[str], what: str, artifact: str) -> list[str]:
 
 def render_text(outcome: Any) -> str:
     """The human summary: gaps by risk, the plan, what ran, what waits, where the artifacts are."""
+    from autopack.autopilot.settings import RISKS
+
     report = outcome.documents["gap_report_v1.json"]
     session = outcome.session
     counts = report["summary"]["by_risk"]
@@ -124,27 +131,43 @@ def render_text(outcome: Any) -> str:
     return "\n".join(out) + "\n"
 
 
+DIGEST_USAGE = (
+    "usage: autopack digest [DIR]\n\n"
+    "Print the deterministic workspace digest (sha256) of the repository containing DIR (default: .).\n"
+)
+
+
 def digest_main(argv: Sequence[str] | None = None) -> int:
-    """`autopack digest [DIR]`: print the workspace digest (sha256 hex) of the repository."""
-    parser = argparse.ArgumentParser(prog="autopack digest", description="Print the deterministic workspace digest.")
-    parser.add_argument("directory", nargs="?", type=Path, default=Path.cwd(), help="a directory in the repository (default: .)")
-    args = parser.parse_args(argv)
+    """`autopack digest [DIR]`: print the workspace digest (sha256 hex) of the repository.
+    Arguments are parsed by hand: the command is meant to be called often and cheaply."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["-h"], ["--help"]):
+        sys.stdout.write(DIGEST_USAGE)
+        return 0
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        sys.stderr.write(DIGEST_USAGE + f"autopack digest: error: unexpected arguments: {' '.join(args)}\n")
+        return 2
+    directory = Path(args[0]) if args else Path.cwd()
+    if not directory.is_dir():
+        print(f"autopack digest: error: {directory}: not a directory", file=sys.stderr)
+        return 2
+    from autopack import files
     from autopack.autopilot.digest import workspace_digest
 
-    if not args.directory.is_dir():
-        print(f"autopack digest: error: {args.directory}: not a directory", file=sys.stderr)
-        return 2
-    root = files.find_root(args.directory)
+    root = files.find_root(directory)
     print(workspace_digest(root, (_runs_dir(root),)))
     return 0
 
 
 def _runs_dir(root: Path) -> str:
     """The configured runs directory (excluded from the digest, as in a session)."""
-    from autopack.autopilot.settings import SETTINGS
-    from autopack.config import load_config
+    from autopack.autopilot.digest import DEFAULT_RUNS_DIR
+    from autopack.config import find_config_file, load_config
+    from autopack.findings import ConfigError
 
-    default = SETTINGS["runs-dir"].default
+    default = DEFAULT_RUNS_DIR
+    if find_config_file(root) is None:
+        return default
     try:
         value = load_config(root).raw_sections.get("autopilot", {}).get("runs-dir", default)
     except ConfigError:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from autopack.autopilot.gitstate import WorkingTree, read_working_tree
 
+DEFAULT_RUNS_DIR = ".autopack/runs"  # where run directories go by default: never part of the digest
 SENTINEL = "unknown|git_unavailable"
 SENTINEL_DIGEST = hashlib.sha256(SENTINEL.encode("ascii")).hexdigest()
 CHUNK = 1 << 20

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autopack.autopilot.digest import DEFAULT_RUNS_DIR
 from autopack.config import Config, Setting
 from autopack.findings import ConfigError
 
@@ -78,7 +79,7 @@ ROOT_ALLOW_WITH_MANIFEST = {"go.mod": ("*.go",)}
 
 SETTINGS: dict[str, Setting] = {
     "runs-dir": Setting(
-        ".autopack/runs", "str", "Directory (repo-relative) under which each run gets `<run_id>/`; `--run-dir` overrides."
+        DEFAULT_RUNS_DIR, "str", "Directory (repo-relative) under which each run gets `<run_id>/`; `--run-dir` overrides."
     ),
     "fail-on": Setting("high", "str", "Lowest gap risk that makes the autopilot exit 1.", choices=RISKS),
     "protected-paths": Setting(
