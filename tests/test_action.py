@@ -28,11 +28,6 @@ REFERENCE = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
 BAD_ENV = "DEBUG=1\nSECRET_KEY=from-vault\n"
 GOOD_ENV = "DEBUG=0\nSECRET_KEY=from-vault\n"
 
-needs_autopilot = pytest.mark.skipif(
-    not (REPO_ROOT / "autopack" / "autopilot" / "cli.py").exists(), reason="the autopilot has not landed yet"
-)
-
-
 def load_action() -> dict[str, Any]:
     return yaml.safe_load(ACTION_FILE.read_text(encoding="utf-8"))
 
@@ -235,7 +230,6 @@ def test_clean_repository_passes(make_repo, tmp_path: Path) -> None:  # type: ig
     assert "No findings." in run.summary
 
 
-@needs_autopilot
 def test_read_only_autopilot_leaves_its_run_directory_and_summary(workspace: Path, tmp_path: Path) -> None:
     before = git(workspace, "status", "--porcelain", "--ignored").stdout
     run = run_action(workspace, tmp_path / "runner", FAST)
@@ -254,7 +248,6 @@ def test_read_only_autopilot_leaves_its_run_directory_and_summary(workspace: Pat
     assert len(run.summary.encode("utf-8")) < 1024 * 1024
 
 
-@needs_autopilot
 def test_many_findings_stay_within_the_annotation_and_summary_limits(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     repo = make_repo({f"services/svc{i:03}/.env.production": BAD_ENV for i in range(260)})
     run = run_action(repo, tmp_path / "runner", FAST)
@@ -268,7 +261,6 @@ def test_many_findings_stay_within_the_annotation_and_summary_limits(make_repo, 
     assert len(json.loads(Path(run.outputs["sarif-file"]).read_text(encoding="utf-8"))["runs"][0]["results"]) == 260
 
 
-@needs_autopilot
 def test_autopilot_blocking_gaps_fail_the_action_unless_told_to_report_only(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     repo = make_repo({"README.md": "# demo\n"})
     (repo / ".git" / "index.lock").touch()  # a crashed git: the checks are clean, the autopilot is blocked
@@ -342,7 +334,6 @@ def test_pull_request_mode_checks_only_changed_files(workspace: Path, tmp_path: 
     assert run.returncode == 1 and int(run.outputs["findings"]) == 2
 
 
-@needs_autopilot
 def test_shards_split_the_files_and_the_autopilot_runs_once(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     repo = make_repo({f"svc{i}/.env.production": BAD_ENV for i in range(8)})
     totals = 0
@@ -362,6 +353,14 @@ def test_bad_boolean_inputs_are_usage_errors(workspace: Path, tmp_path: Path) ->
     assert run.returncode == 2 and 'install must be "true" or "false"' in run.log
     run = run_action(workspace, tmp_path / "three", {"install": "false", "python": "no-such-python-here"})
     assert run.returncode == 2 and "interpreter was not found" in run.log
+
+
+def test_a_folder_named_autopack_in_the_workspace_does_not_shadow_the_package(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo({"autopack/__init__.py": "raise SystemExit('the workspace copy was imported')\n", ".env.prod": BAD_ENV})
+    run = run_action(repo, tmp_path / "runner", FAST)
+    assert "the workspace copy was imported" not in run.log
+    assert run.returncode == 1 and run.outputs["findings"] == "1", run.log
+    assert Path(run.outputs["run-dir"], "gap_report_v1.json").is_file()
 
 
 def test_config_error_fails_even_when_findings_do_not(workspace: Path, tmp_path: Path) -> None:
