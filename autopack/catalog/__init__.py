@@ -21,7 +21,17 @@ _EXPORTS = {
     "load_catalog_or_seed": "autopack.catalog.loader",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "CatalogError",
+    "ESCALATION_ORDER",
+    "ModelCatalogEntry",
+    "NoCandidateError",
+    "SEED_CATALOG",
+    "load_catalog_or_seed",
+    "load_model_catalog",
+    "routing_snapshot",
+    "select_model",
+]
 
 
 def __getattr__(name: str) -> Any:

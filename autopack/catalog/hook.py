@@ -13,10 +13,11 @@ from pathlib import Path
 
 from autopack import engine
 from autopack.catalog.model import ESCALATION_ORDER
-from autopack.catalog.validate import FILE_UNUSABLE, RULES, CatalogFile, TextReader, validate_catalog
+from autopack.catalog.validate import RULES, CatalogFile, TextReader, validate_catalog
 from autopack.catalog.yamlnodes import YamlProblem, checked_text
 from autopack.config import Setting
 from autopack.files import Skipped
+from autopack.files import read_source as read_repo_file
 from autopack.findings import Finding
 
 SETTINGS: dict[str, Setting] = {
@@ -55,16 +56,6 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
     configured = any(key in context.config.raw_sections.get("catalog", {}) for key in PATH_KEYS)
     if not configured and not (os.path.lexists(models.path) or os.path.lexists(pricing.path)):
         return []
-    outside = [f for f in (models, pricing) if os.path.lexists(f.path) and _escapes(context.root, f.path)]
-    if outside:
-        return [
-            FILE_UNUSABLE.finding(
-                f.display,
-                "leads outside the repository" + (" (a symlink)" if f.path.is_symlink() else "") + "; not followed",
-                fix="Keep the catalog files inside the repository.",
-            )
-            for f in outside
-        ]
     result = validate_catalog(
         models,
         pricing,
@@ -75,15 +66,18 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
     return result.findings
 
 
-def _runner_reader(context: engine.CheckContext) -> TextReader | None:
-    """Read through the runner, so `--staged` checks what the commit records (the index)."""
-    if context.reader is None:
-        return None
-    read_source = context.reader
+def _runner_reader(context: engine.CheckContext) -> TextReader:
+    """Read through the runner, so `--staged` checks what the commit records (the index); never
+    follow a path out of the repository."""
+    max_size = context.config.values["max-file-size"]
+    read_source = context.reader or (lambda path: read_repo_file(context.root, path, max_size))
 
     def read(file: CatalogFile) -> str:
         if not os.path.lexists(file.path):
             raise YamlProblem("file not found", kind="missing")
+        if _escapes(context.root, file.path):
+            symlink = " (a symlink)" if file.path.is_symlink() else ""
+            raise YamlProblem(f"leads outside the repository{symlink}; not followed", kind="unreadable")
         result = read_source(file.display)
         if isinstance(result, Skipped):
             raise YamlProblem(result.reason, kind="unreadable")
