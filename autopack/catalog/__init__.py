@@ -22,11 +22,11 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "CatalogError",
     "ESCALATION_ORDER",
+    "SEED_CATALOG",
+    "CatalogError",
     "ModelCatalogEntry",
     "NoCandidateError",
-    "SEED_CATALOG",
     "load_catalog_or_seed",
     "load_model_catalog",
     "routing_snapshot",
