@@ -34,6 +34,8 @@ PEERS = BENCH / ".venv"
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
 LINT = REPO / ".venv" / "bin" / "autopack-parallel-lint"
 PEER_PACKAGES = ("ruff", "bandit", "semgrep")
+RUFF = "ruff check --select S --no-cache"
+SEMGREP_OFFLINE = ("--metrics=off", "--disable-version-check")
 SLOW_SECONDS = 10.0  # a tool slower than this on its first run is timed once
 TIMEOUT = 1800
 
@@ -126,9 +128,13 @@ def time_once(command: list[str], cwd: Path) -> float | str:
     return time.perf_counter() - start
 
 
-def measure(tools: list[tuple[str, list[str]]], cwd: Path, rounds: int) -> dict[str, tuple[float | None, str]]:
-    """Median wall time per tool. Rounds are interleaved (every tool once per round), so a busy
-    machine slows all tools alike; a tool slower than SLOW_SECONDS runs in the first round only."""
+Tools = list[tuple[str, list[str]]]
+
+
+def measure(tools: Tools, cwd: Path, rounds: int) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Wall times per tool, round by round, and why a tool has none. Rounds are interleaved (every
+    tool once per round), so a busy machine slows all tools alike; a tool slower than SLOW_SECONDS
+    runs in the first round only."""
     times: dict[str, list[float]] = {name: [] for name, _ in tools}
     failures: dict[str, str] = {}
     for round_number in range(1, rounds + 1):
@@ -140,11 +146,9 @@ def measure(tools: list[tuple[str, list[str]]], cwd: Path, rounds: int) -> dict[
                 failures[name] = outcome
             else:
                 times[name].append(outcome)
-            print(f"  round {round_number}: {name}: {outcome if isinstance(outcome, str) else f'{outcome:.3f}s'}", flush=True)
-    return {
-        name: (statistics.median(times[name]), f"{len(times[name])} run(s)") if times[name] else (None, failures[name])
-        for name, _ in tools
-    }
+            shown = outcome if isinstance(outcome, str) else f"{outcome:.3f}s"
+            print(f"  round {round_number}: {name}: {shown}", flush=True)
+    return times, failures
 
 
 def lint_coverage(source: Path) -> tuple[int, int, int]:
@@ -179,25 +183,33 @@ def main() -> int:
         f"target: {source.name}, {python_files} Python files; the lint parses {parsed} of them by default, "
         f"{parsed_with_pools} with APP403 on everywhere"
     )
-    print(f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, rounds: {args.rounds} (median wall time; tools over {SLOW_SECONDS:.0f}s run once)\n")
+    print(
+        f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, rounds: {args.rounds} "
+        f"(median wall time; tools over {SLOW_SECONDS:.0f}s run once)\n"
+    )
 
     peer = PEERS / "bin"
-    tools = [
+    tools: Tools = [
         ("autopack-parallel-lint --all-files", [str(LINT), "--all-files"]),
         ("autopack-parallel-lint, APP403 on everywhere", [str(LINT), "--all-files", "--config", str(pool_config)]),
         ("python: ast.parse every file", [str(PROJECT_PYTHON), "-c", PARSE_ALL, str(source)]),
-        ("ruff check --select S --no-cache", [str(peer / "ruff"), "check", "--select", "S", "--no-cache", "--quiet", "."]),
+        (RUFF, [str(peer / "ruff"), "check", "--select", "S", "--no-cache", "--quiet", "."]),
         ("bandit -r", [str(peer / "bandit"), "-r", ".", "-q", "-f", "json", "-o", os.devnull]),
         (
             "semgrep (local rule, offline)",
-            [str(peer / "semgrep"), "scan", "--config", str(semgrep_rule), "--metrics=off", "--disable-version-check", "--quiet", "."],
+            [str(peer / "semgrep"), "scan", "--config", str(semgrep_rule), *SEMGREP_OFFLINE, "--quiet", "."],
         ),
     ]
-    measured = measure(tools, source, args.rounds)
-    results = [(name, *measured[name]) for name, _ in tools]
+    times, failures = measure(tools, source, args.rounds)
+    results = [
+        (name, statistics.median(times[name]), f"{len(times[name])} run(s)")
+        if times[name]
+        else (name, None, failures[name])
+        for name, _ in tools
+    ]
 
     ours = results[0][1]
-    ruff = next(seconds for name, seconds, _ in results if name.startswith("ruff"))
+    ruff = next(seconds for name, seconds, _ in results if name == RUFF)
     print(f"\n{'tool':<46} {'wall s':>8} {'÷ ruff':>8} {'÷ ours':>8}  note")
     for name, seconds, note in results:
         shown = f"{seconds:8.3f}" if seconds is not None else f"{'-':>8}"
@@ -207,6 +219,9 @@ def main() -> int:
     if ours and ruff:
         verdict = "meets" if ours <= ruff else "misses"
         print(f"\ngoal (no slower than ruff's wall time): {verdict} ({ours:.3f}s vs {ruff:.3f}s)")
+        paired = sorted(a / b for a, b in zip(times[tools[0][0]], times[RUFF], strict=False))
+        middle = statistics.median(paired)
+        print(f"ours ÷ ruff within each round: median {middle:.2f}, range {paired[0]:.2f}-{paired[-1]:.2f}")
     if shutil.which("git") is None:
         print("note: git not found; the lint walked the directory instead of `git ls-files`")
     return 0

@@ -31,7 +31,16 @@ _EXPORTS = {
     "execute_parallel_runs": "executor",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "DEFAULT_ANCHOR_PATH",
+    "Anchor",
+    "AnchorError",
+    "ParallelismPolicyError",
+    "TaskResult",
+    "execute_parallel",
+    "execute_parallel_runs",
+    "load_anchor",
+]
 
 
 def __getattr__(name: str) -> Any:

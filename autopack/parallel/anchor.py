@@ -155,7 +155,8 @@ class _NodeReader:
         self.seen.add(id(node))
         self.marks["value"][path] = node.start_mark
         if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_COLLECTION_TAGS:
-            raise AnchorError(f"{_at(self.location, node.start_mark)}: the YAML tag {node.tag!r} is not allowed in an anchor file")
+            where = _at(self.location, node.start_mark)
+            raise AnchorError(f"{where}: the YAML tag {node.tag!r} is not allowed in an anchor file")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

@@ -141,7 +141,10 @@ def _enforce_policy(api: str, workers: int, anchor: Anchor | None) -> None:
         return
     if anchor is None:
         raise ParallelismPolicyError(_missing_anchor_message(f"{api}(workers={workers})", workers))
-    refused = f"{api}(workers={workers}) is refused: the anchor {anchor.where} (id {anchor.id!r}, owner {anchor.owner!r})"
+    refused = (
+        f"{api}(workers={workers}) is refused: the anchor {anchor.where} "
+        f"(id {anchor.id!r}, owner {anchor.owner!r})"
+    )
     if not anchor.allowed:
         raise ParallelismPolicyError(
             f"{refused} sets parallelism.allowed: false.\n"

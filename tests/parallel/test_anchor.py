@@ -90,7 +90,9 @@ def test_invalid_anchor_names_file_line_and_column(tmp_path, text, expected):
 
 def test_every_schema_problem_is_listed_in_line_order(tmp_path):
     path = write_anchor(tmp_path, "id: 1\nowner: 2\nparallelism: {allowed: maybe, max_workers: -1}\n")
-    message = str(pytest.raises(AnchorError, load_anchor, path).value)
+    with pytest.raises(AnchorError) as caught:
+        load_anchor(path)
+    message = str(caught.value)
     lines = message.splitlines()
     assert lines[0].startswith(f"{path}:1:5: `id` must be a string")
     assert lines[1].startswith(f"{path}:2:8: `owner` must be a string")

@@ -33,13 +33,14 @@ def lines_of(findings, rule: str) -> list[int | None]:
     return [line for found_rule, _path, line in findings if found_rule == rule]
 
 
+EP = "from autopack.parallel import execute_parallel\n"
 APP401_POSITIVE = {
-    "literal workers": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=4)\n",
-    "variable workers": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=n)\n",
-    "expression that is 1 but not a literal": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=2 - 1)\n",
-    "True is not the literal 1": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=True)\n",
-    "anchor=None": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=4, anchor=None)\n",
-    "max_workers keyword": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, max_workers=8)\n",
+    "literal workers": EP + "execute_parallel(tasks, workers=4)\n",
+    "variable workers": EP + "execute_parallel(tasks, workers=n)\n",
+    "expression that is 1 but not a literal": EP + "execute_parallel(tasks, workers=2 - 1)\n",
+    "True is not the literal 1": EP + "execute_parallel(tasks, workers=True)\n",
+    "anchor=None": EP + "execute_parallel(tasks, workers=4, anchor=None)\n",
+    "max_workers keyword": EP + "execute_parallel(tasks, max_workers=8)\n",
     "from-import alias": "from autopack.parallel import execute_parallel as ep\nep(tasks, workers=4)\n",
     "module alias attribute": "import autopack.parallel as par\npar.execute_parallel(tasks, workers=4)\n",
     "full module path": "import autopack.parallel.executor\nautopack.parallel.executor.execute_parallel(tasks, workers=4)\n",
@@ -55,7 +56,7 @@ APP401_POSITIVE = {
     "annotated alias": "import autopack.parallel as par\nrun: object = par.execute_parallel\nrun(tasks, workers=2)\n",
     "getattr": "import autopack.parallel as par\ngetattr(par, 'execute_parallel')(tasks, workers=2)\n",
     "inside a method": "class Job:\n    def run(self, tasks):\n        from autopack.parallel import execute_parallel\n        return execute_parallel(tasks, workers=self.n)\n",
-    "inside a lambda": "from autopack.parallel import execute_parallel\nrun = lambda tasks: execute_parallel(tasks, workers=8)\n",
+    "inside a lambda": EP + "run = lambda tasks: execute_parallel(tasks, workers=8)\n",
 }
 
 
@@ -67,13 +68,13 @@ def test_app401_flags_parallel_calls_without_an_anchor(lint, source):
 
 
 APP401_NEGATIVE = {
-    "default workers": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks)\n",
-    "workers=1": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=1)\n",
-    "workers=(1)": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=(1))\n",
-    "workers=0x1": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=0x1)\n",
-    "anchor variable": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=n, anchor=anchor)\n",
+    "default workers": EP + "execute_parallel(tasks)\n",
+    "workers=1": EP + "execute_parallel(tasks, workers=1)\n",
+    "workers=(1)": EP + "execute_parallel(tasks, workers=(1))\n",
+    "workers=0x1": EP + "execute_parallel(tasks, workers=0x1)\n",
+    "anchor variable": EP + "execute_parallel(tasks, workers=n, anchor=anchor)\n",
     "anchor loaded inline": "from autopack.parallel import execute_parallel, load_anchor\nexecute_parallel(tasks, workers=8, anchor=load_anchor('.autopack/anchor.yaml'))\n",
-    "kwargs forwarding": "from autopack.parallel import execute_parallel\ndef go(tasks, **options):\n    return execute_parallel(tasks, workers=4, **options)\n",
+    "kwargs forwarding": EP + "def go(tasks, **options):\n    return execute_parallel(tasks, workers=4, **options)\n",
     "runs with anchor": "from autopack.parallel import execute_parallel_runs\nexecute_parallel_runs(runs, anchor=a)\n",
     "partial with anchor, call adds workers": "from functools import partial\nfrom autopack.parallel import execute_parallel\nrun = partial(execute_parallel, anchor=a)\nrun(tasks, workers=8)\n",
     "partial without workers is serial": "from functools import partial\nfrom autopack.parallel import execute_parallel\nrun = partial(execute_parallel)\nrun(tasks)\n",
@@ -81,7 +82,7 @@ APP401_NEGATIVE = {
     "a definition is not a call": "def execute_parallel(tasks, *, workers=4, anchor=None):\n    return []\n",
     "a shadowing import": "from other import helper as execute_parallel\nexecute_parallel(tasks, workers=4)\n",
     "similar names": "execute_parallel_x(tasks, workers=4)\nparallel(tasks, workers=4)\nobj.execute(tasks, workers=4)\n",
-    "positional arguments only": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks)\nexecute_parallel(*args)\n",
+    "positional arguments only": EP + "execute_parallel(tasks)\nexecute_parallel(*args)\n",
 }
 
 
@@ -238,7 +239,7 @@ def test_app403_spares_the_owner_package(lint):
 
 
 def test_app400_a_file_that_mentions_the_api_and_does_not_parse(lint):
-    broken = "from autopack.parallel import execute_parallel\nprint 'python 2'\n"
+    broken = EP + "print 'python 2'\n"
     unrelated_broken = "def oops(:\n    pass\n"
     findings = lint({"old.py": broken, "other.py": unrelated_broken, "fine.py": "x = 1\n"})
     assert findings == [("APP400", "old.py", 2)]
@@ -278,8 +279,8 @@ def test_suppression_comment_silences_one_finding(lint):
 def test_console_script_exit_codes_and_json(make_repo):
     root = make_repo(
         {
-            "bad.py": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=4)\n",
-            "good.py": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks)\n",
+            "bad.py": EP + "execute_parallel(tasks, workers=4)\n",
+            "good.py": EP + "execute_parallel(tasks)\n",
         }
     )
     assert run_script("autopack-parallel-lint", "good.py", cwd=root).returncode == 0
