@@ -88,6 +88,11 @@ POSITIVES = {
     "aspnetcore env": ("k8s/prod/deploy.yaml", "env:\n  - name: ASPNETCORE_ENVIRONMENT\n    value: Development\n", [("APD102", 3)]),
     "app_env local": (".env.prod", "APP_ENV=local\n", [("APD102", 1)]),
     "app_env dev": (".env.prod", "APP_ENV=dev\n", [("APD102", 1)]),
+    "generic environment": (".env.production", "ENVIRONMENT=development\nENV=dev\n", [("APD102", 1), ("APD102", 2)]),
+    "generic environment yaml": ("config/production.yaml", "env: local\n", [("APD102", 1)]),
+    "spring profile": ("application-prod.yml", "spring:\n  profiles:\n    active: dev\n", [("APD102", 3)]),
+    "spring profile env": ("k8s/prod/web.yaml", "env:\n  - name: SPRING_PROFILES_ACTIVE\n    value: local\n", [("APD102", 3)]),
+    "uvicorn reload env": (".env.production", "UVICORN_RELOAD=true\n", [("APD103", 1)]),
     # APD102: error detail switches
     "rails requests local": ("config/environments/production.rb", "Rails.application.configure do\n  config.consider_all_requests_local = true\nend\n", [("APD102", 2)]),
     "aspnet detailed errors": ("appsettings.Production.json", '{\n  "DetailedErrors": true\n}\n', [("APD102", 2)]),
@@ -182,6 +187,7 @@ NEGATIVES = {
     "ruby log level": ("config/environments/production.rb", "config.log_level = :debug\nconfig.consider_all_requests_local = false\n"),
     "no keyword at all": ("config/production.yaml", "replicas: 3\nimage: app:1.2\n"),
     "dotenv value with words": (".env.production", "DEBUG=1 enables verbose output\n"),
+    "ci job targets another environment": ("deploy/prod/pipeline.yml", "jobs:\n  smoke:\n    environment: development\n"),
     "deploy flags with safe values": ("deploy/prod/deploy.sh", "helm upgrade app chart --set debug=false --set env.LOG_LEVEL=debug\n"),
 }
 

@@ -158,7 +158,7 @@ def dotenv_hits(lines: IndexedLines) -> Iterator[Hit]:
         number, line = index + 1, lines[index]
         match = _DOTENV.match(code_part(line, HASH))
         if match:
-            hit = setting_hit([match["key"]], scan_value(match["value"]), number, match.start("key") + 1)
+            hit = setting_hit(match["key"].split("."), scan_value(match["value"]), number, match.start("key") + 1)
             if hit:
                 yield hit
 

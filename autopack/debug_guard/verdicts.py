@@ -50,7 +50,7 @@ RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
 # of these words (lower case), so a file or line without any has nothing to find. Substring
 # tests on lowered text are several times faster than one case-insensitive regex.
 _SERVE = ("ng serve", "artisan serve", "webpack serve", "webpack-dev", '"serve"', "php -s")
-KEYWORDS = ("debug", "_env", "environment", "devtools", "develop", " dev", '"dev"', ":dev", "errors", "requests_local", "profiler", "stacktrace", "reload", "inspect", "jdwp", "runserver", "nodemon", "dlv", "pdb", *_SERVE)
+KEYWORDS = ("debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", " dev", '"dev"', ":dev", "=dev", "=local", ": local", "errors", "requests_local", "profiler", "stacktrace", "reload", "inspect", "jdwp", "runserver", "nodemon", "dlv", "pdb", *_SERVE)
 SERVER_WORDS = ("--reload", "--debug", "--inspect", "debugpy", "ptvsd", "jdwp", "xdebug", "dlv", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE)
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
@@ -112,8 +112,15 @@ ENVIRONMENT_KEYS = frozenset(
         "rack_env",
         "symfony_env",
         "mix_env",
+        "django_env",
+        "app_environment",
     }
 )
+# Generic names count only as a whole setting (an env var or a top-level key), not nested deeper
+# (a CI job's `environment: development` names a deploy target, not the app's mode).
+GENERIC_ENVIRONMENT_KEYS = frozenset({"env", "environment"})
+# Settings that turn on a development server's auto-reloader.
+RELOADER_KEYS = frozenset({"uvicorn_reload", "flask_run_reload"})
 # A `_DEBUG` key with one of these prefixes turns debug *off* when true (NO_DEBUG=1).
 NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppress_")
 # Framework debug flags whose name does not end in `_DEBUG`.
@@ -201,12 +208,19 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
                 f"Set `{key}` to `false` (or remove it) for production; enable it only in development configuration.",
             )
         return None
-    if name in ENVIRONMENT_KEYS and lowered in DEVELOPMENT_ENVIRONMENTS:
+    if lowered in DEVELOPMENT_ENVIRONMENTS and (
+        name in ENVIRONMENT_KEYS
+        or (name in GENERIC_ENVIRONMENT_KEYS and len(path) == 1)
+        or relaxed.endswith("spring.profiles.active")
+    ):
+        shown_key = ".".join(path) if relaxed.endswith("spring.profiles.active") else key
         return Verdict(
             RULE_FRAMEWORK,
-            f"{shown}: a development environment is selected in a production file",
-            f"Set `{key}` to `production` (or remove it so the production default applies).",
+            f"`{shown_key}` is set to `{value}`: a development environment is selected in a production file",
+            f"Set `{shown_key}` to `production` (or remove it so the production default applies).",
         )
+    if name in RELOADER_KEYS and lowered in ENABLING:
+        return dev_server(f"{key}={value}", f"Remove `{key}` (or set it to `false`); the auto-reloader belongs in development only.")
     safe = _error_detail(name, relaxed, lowered)
     if safe is not None:
         return Verdict(
@@ -252,7 +266,7 @@ def dev_server(what: str, fix: str) -> Verdict:
 
 # --- commands ----------------------------------------------------------------------------------
 
-_SERVERS = r"gunicorn|uvicorn|hypercorn|granian|daphne|pserve|flask|adev|GUNICORN_CMD_ARGS|UVICORN_RELOAD"
+_SERVERS = r"gunicorn|uvicorn|hypercorn|granian|daphne|pserve|flask|adev|GUNICORN_CMD_ARGS"
 _NO_RELOADER = "Drop `{flag}` from production commands; the auto-reloader belongs in development only."
 _NO_DEBUGGER = "Remove the debugger from production entry points; attach debuggers only in development."
 _USE_PRODUCTION_SERVER = "Run a production server (e.g. gunicorn, `next start`, a built bundle) instead of the development server."
