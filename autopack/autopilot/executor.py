@@ -34,6 +34,7 @@ class ActionResult:
     status: str  # passed | failed | timeout | not-found | refused
     exit_code: int | None
     stdout_sha256: str | None
+    stdout_excerpt: str
     stderr_excerpt: str
     stderr_excerpt_sha256: str | None
     detail: str = ""
@@ -49,6 +50,7 @@ class ActionResult:
             "status": self.status,
             "exit_code": self.exit_code,
             "stdout_sha256": self.stdout_sha256,
+            "stdout_excerpt": self.stdout_excerpt,
             "stderr_excerpt": self.stderr_excerpt,
             "stderr_excerpt_sha256": self.stderr_excerpt_sha256,
             "detail": self.detail,
@@ -107,14 +109,14 @@ class SafeActionExecutor(ActionExecutor):
         argv = _argv(action.command)
         reason = self.refusal(action)
         if reason is not None:
-            return ActionResult(action.action_id, tuple(argv), REFUSED, None, None, "", None, reason)
+            return ActionResult(action.action_id, tuple(argv), REFUSED, None, None, "", "", None, reason)
         from autopack.commands import run_command
 
         env = {**git_env(), "NO_COLOR": "1"}
         evidence = run_command(self._resolve(argv), self.root, self.timeout, cwd_label=".", env=env)
         return ActionResult(
             action.action_id, tuple(argv), evidence.status, evidence.exit_code, evidence.stdout_sha256,
-            evidence.stderr_excerpt, evidence.stderr_excerpt_sha256, evidence.detail,
+            evidence.stdout_excerpt, evidence.stderr_excerpt, evidence.stderr_excerpt_sha256, evidence.detail,
         )
 
     @staticmethod

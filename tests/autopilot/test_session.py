@@ -53,6 +53,8 @@ def test_session_writes_valid_artifacts_and_is_byte_identical_across_runs(make_r
     assert session["workspace_digest"] == report["workspace_digest"]
     assert session["proof_metrics"] == {"files_changed": 1, "changed_files": ["src/app.py"], "metrics_placeholder": False}
     assert session["executed_action_ids"], "the read-only re-checks ran"
+    checks = [r for r in session["results"] if r["argv"] == ["autopack-debug-guard", "--all-files"]]
+    assert checks[0]["exit_code"] == 1 and "APD101" in checks[0]["stdout_excerpt"]
     assert session["status"] == "blocked_approval_required"
     pending = {a["action_id"] for a in documents["pending_approvals.json"]["approvals"]}
     assert pending == {a["action_id"] for a in session["approval_requests"]} and pending
