@@ -300,7 +300,7 @@ class Document:
     """What the checks need from one Markdown file: its anchors, links and code paths."""
 
     path: str
-    lines: list[str]
+    source: files.SourceFile  # its `lines` are split only when a finding needs one
     anchors: set[str] = field(default_factory=set)
     links: list[Reference] = field(default_factory=list)
     code_paths: list[Reference] = field(default_factory=list)
@@ -399,7 +399,7 @@ def _blank_front_matter(text: str) -> str:
 
 def parse_document(parser: Any, source: files.SourceFile) -> Document:
     """One pass over markdown-it's tokens; line numbers come from the tokens' source maps."""
-    document = Document(source.path, source.lines)
+    document = Document(source.path, source)
     slugger = Slugger()
     env: dict[str, Any] = {}
     tokens = parser.parse(_blank_front_matter(source.text), env)
@@ -640,7 +640,8 @@ def _column(line_text: str, *needles: str) -> int | None:
 
 
 def _line_text(document: Document, line: int) -> str:
-    return document.lines[line - 1] if 0 < line <= len(document.lines) else ""
+    lines = document.source.lines
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) -> Iterator[Finding]:

@@ -9,9 +9,11 @@ Two trees:
   anchors, duplicate and unicode headings, reference links, images) and traps that must not be
   flagged (links in code, HTML comments, external URLs, directories).
 
-Each tool runs `--repeat` times per tree; the table shows the median wall time and the median CPU
-time (user + sys of the tool's processes; steadier than wall time on a busy machine), and what
-each tool found (on the generated tree: hits, misses and false alarms against the known truth).
+The tools run in turns (`--repeat` rounds of A, B, C) so that each sees the same machine load;
+the table shows the best and the median wall time, the best CPU time (user + sys of the tool's
+processes; steadier than wall time on a busy machine), both as a ratio to remark-validate-links,
+and what each tool found (on the generated tree: hits, misses and false alarms against the known
+truth).
 
 Setup (once; everything lands in bench/.work, which git ignores):
     python bench/doc_drift_bench.py            # installs the npm tools and fetches npm@10 if missing
@@ -33,6 +35,7 @@ import sys
 import tarfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,26 +192,24 @@ def generated_tree(seed: int = 7) -> tuple[Path, Truth]:
 
 @dataclass
 class Found:
-    """One tool's result on one tree: findings as (file, line or None, target, kind)."""
+    """One tool's result on one tree: best and median wall time, best CPU time, and findings as
+    (file, line or None, target, kind)."""
 
     tool: str
     wall: float
+    wall_median: float
     cpu: float
     findings: list[tuple[str, int | None, str, str]]
 
 
-def timed(argv: list[str], cwd: Path, repeat: int, merge: bool = False) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    walls, cpus = [], []
-    result = None
-    for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        result = run(argv, cwd, merge=merge)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    assert result is not None
-    return statistics.median(walls), statistics.median(cpus), result
+@dataclass(frozen=True)
+class Tool:
+    """How to run one tool on a tree and read its findings from the output."""
+
+    name: str
+    argv: Callable[[Path], list[str]]
+    parse: Callable[[subprocess.CompletedProcess[str]], list[tuple[str, int | None, str, str]]]
+    merge_output: bool = False
 
 
 def markdown_files(root: Path) -> list[str]:
@@ -216,9 +217,11 @@ def markdown_files(root: Path) -> list[str]:
     return sorted(listed)
 
 
-def run_autopack(root: Path, repeat: int) -> Found:
-    script = Path(sys.executable).parent / "autopack-doc-drift"
-    wall, cpu, result = timed([str(script), "--all-files", "--format", "json"], root, repeat)
+def autopack_argv(root: Path) -> list[str]:
+    return [str(Path(sys.executable).parent / "autopack-doc-drift"), "--all-files", "--format", "json"]
+
+
+def autopack_findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int | None, str, str]]:
     kinds = {"APR201": "file", "APR202": "anchor", "APR203": "code-path"}
     findings = []
     for item in json.loads(result.stdout):
@@ -228,13 +231,15 @@ def run_autopack(root: Path, repeat: int) -> Found:
         if kind == "file" and item["message"].startswith("image"):
             kind = "image"
         findings.append((item["path"], item["line"], target, kind))
-    return Found("autopack", wall, cpu, findings)
+    return findings
 
 
-def run_remark(root: Path, repeat: int) -> Found:
-    argv = [str(NODE_BIN / "remark"), "--no-config", "--use", "remark-validate-links=repository:false",
+def remark_argv(root: Path) -> list[str]:
+    return [str(NODE_BIN / "remark"), "--no-config", "--use", "remark-validate-links=repository:false",
             "--quiet", "--report", "json", "--ext", "md", "."]
-    wall, cpu, result = timed(argv, root, repeat)
+
+
+def remark_findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int | None, str, str]]:
     findings = []
     for report in json.loads(result.stderr or "[]"):
         for message in report["messages"]:
@@ -245,14 +250,16 @@ def run_remark(root: Path, repeat: int) -> Found:
             in_file = rule == "missing-heading-in-file" and len(quoted) > 1
             target = (quoted[1] + quoted[0] if in_file else quoted[0]) if quoted else reason
             findings.append((report["path"], message.get("line"), target, kind))
-    return Found("remark-validate-links", wall, cpu, findings)
+    return findings
 
 
-def run_markdown_link_check(root: Path, repeat: int) -> Found:
+def mlc_argv(root: Path) -> list[str]:
     config = WORK / "mlc-offline.json"
     config.write_text(json.dumps(MLC_OFFLINE), encoding="utf-8")
-    argv = [str(NODE_BIN / "markdown-link-check"), "-q", "-c", str(config), *markdown_files(root)]
-    wall, cpu, result = timed(argv, root, repeat, merge=True)
+    return [str(NODE_BIN / "markdown-link-check"), "-q", "-c", str(config), *markdown_files(root)]
+
+
+def mlc_findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int | None, str, str]]:
     findings, current = [], ""
     for line in result.stdout.splitlines():
         header = re.search(r"dead links? found in (.+?) !", line)
@@ -261,11 +268,36 @@ def run_markdown_link_check(root: Path, repeat: int) -> Found:
         dead = re.search(r"\[✖\] (\S+)", line)
         if dead:
             target = dead.group(1)
-            findings.append((current, None, target, "anchor" if target.startswith("#") or "#" in target else "file"))
-    return Found("markdown-link-check", wall, cpu, findings)
+            findings.append((current, None, target, "anchor" if "#" in target else "file"))
+    return findings
 
 
-TOOLS = (run_autopack, run_remark, run_markdown_link_check)
+TOOLS = (
+    Tool("autopack", autopack_argv, autopack_findings),
+    Tool("remark-validate-links", remark_argv, remark_findings),
+    Tool("markdown-link-check", mlc_argv, mlc_findings, merge_output=True),
+)
+
+
+def measure(root: Path, repeat: int) -> list[Found]:
+    """Run the tools in turns (A, B, C, A, B, C, ...) so that each sees the same machine load."""
+    walls: dict[str, list[float]] = {tool.name: [] for tool in TOOLS}
+    cpus: dict[str, list[float]] = {tool.name: [] for tool in TOOLS}
+    last: dict[str, subprocess.CompletedProcess[str]] = {}
+    for _ in range(repeat):
+        for tool in TOOLS:
+            argv = tool.argv(root)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            last[tool.name] = run(argv, root, merge=tool.merge_output)
+            walls[tool.name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[tool.name].append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return [
+        Found(tool.name, min(walls[tool.name]), statistics.median(walls[tool.name]), min(cpus[tool.name]),
+              tool.parse(last[tool.name]))
+        for tool in TOOLS
+    ]
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -291,13 +323,13 @@ def score(found: Found, truth: Truth) -> tuple[int, int, int]:
 def print_table(title: str, results: list[Found], files: int, truth: Truth | None) -> None:
     reference = next(r for r in results if r.tool == "remark-validate-links")
     print(f"\n{title} ({files} Markdown files)")
-    header = f"{'tool':<24}{'wall s':>8}{'cpu s':>8}{'x remark':>10}{'findings':>10}"
+    header = f"{'tool':<24}{'best s':>8}{'median s':>9}{'cpu s':>8}{'x remark':>10}{'cpu x':>7}{'findings':>10}"
     if truth:
         header += f"{'hits':>6}{'missed':>8}{'false':>7}"
     print(header)
     for result in results:
-        line = (f"{result.tool:<24}{result.wall:>8.3f}{result.cpu:>8.3f}"
-                f"{result.wall / reference.wall:>10.2f}{len(result.findings):>10}")
+        line = (f"{result.tool:<24}{result.wall:>8.3f}{result.wall_median:>9.3f}{result.cpu:>8.3f}"
+                f"{result.wall / reference.wall:>10.2f}{result.cpu / reference.cpu:>7.2f}{len(result.findings):>10}")
         if truth:
             hits, missed, false = score(result, truth)
             line += f"{hits:>6}{missed:>8}{false:>7}"
@@ -339,7 +371,7 @@ def main() -> int:
     real = real_tree()
     generated, truth = generated_tree()
     for title, root, known in (("real: npm@10 docs", real, None), ("generated tree", generated, truth)):
-        results = [tool(root, args.repeat) for tool in TOOLS]
+        results = measure(root, args.repeat)
         print_table(title, results, len(markdown_files(root)), known)
         print_differences(results, args.show)
     kinds = Counter(kind for _path, _line, kind, _target in truth.items)
