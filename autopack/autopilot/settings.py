@@ -25,13 +25,16 @@ DEFAULT_ROOT_ALLOW = [
     "code_of_conduct*", "code-of-conduct*", "security*", "support*", "governance*", "codeowners",
     "citation*", "funding*", "patents*", "third_party_notices*", "thirdpartynotices*", "version", "version.txt",
     "agents.md", "claude.md", "llms.txt", "roadmap.md", "upgrading*", "install*", "faq*", "todo.md",
+    "architecture*", "development*", "hacking*", "migration*", "building*", "styleguide*", "codemeta.json",
     # version control and editors
     ".gitignore", ".gitattributes", ".gitmodules", ".gitkeep", ".mailmap", ".git-blame-ignore-revs",
     ".editorconfig", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".autopack.toml",
     ".dockerignore", ".*ignore", ".*rc", ".*rc.json", ".*rc.js", ".*rc.cjs", ".*rc.mjs", ".*rc.yml",
     ".*rc.yaml", ".*rc.toml", ".env", ".env.*", ".envrc",
     ".tool-versions", ".python-version", ".node-version", ".nvmrc", ".ruby-version", ".go-version",
-    ".java-version", ".terraform-version", ".sdkmanrc", ".devcontainer.json",
+    ".java-version", ".terraform-version", ".sdkmanrc", ".devcontainer.json", "devcontainer.json", "devbox.json",
+    # hidden tool configuration (.golangci.yml, .eslintrc.json, .bumpversion.cfg, ...); not .DS_Store or *.swp
+    ".*.yml", ".*.yaml", ".*.json", ".*.toml", ".*.cfg", ".*.ini", ".*.js", ".*.cjs", ".*.mjs",
     # Python
     "pyproject.toml", "setup.py", "setup.cfg", "manifest.in", "requirements*.txt", "requirements*.in",
     "constraints*.txt", "pipfile", "pipfile.lock", "poetry.lock", "pdm.lock", "uv.lock", "pixi.toml",
@@ -69,6 +72,8 @@ DEFAULT_ROOT_ALLOW = [
     "sgconfig.yml", ".markdownlint*", ".yamllint*", ".shellcheckrc", ".clang-format", ".clang-tidy",
     "cspell.json", ".cspell.json", "typos.toml", "_typos.toml", ".typos.toml", "lefthook.yml",
     "gruntfile.*", "gulpfile.*", "*.conf.js", "pkg-info", "wrangler.toml", "firebase.json", "now.json",
+    "*.lock", "runtime.txt", "doxyfile", "autogen.sh", "bootstrap.sh", "makefile.in", "build.rs", "book.toml",
+    "cliff.toml", "release.toml",
     # static sites and entry points that live at the root by convention
     "cname", "_config.yml", "robots.txt", "favicon.ico", "404.html", "main.py", "app.py", "wsgi.py",
     "asgi.py", "__main__.py", "index.js", "index.mjs", "index.cjs", "index.ts", "server.js", "server.ts",

@@ -180,15 +180,16 @@ TIDY_ROOT = {
     "docker-compose.yml": "services: {}\n", ".pre-commit-config.yaml": "repos: []\n", "setup.cfg": "\n",
     "requirements-dev.txt": "\n", "manage.py": "\n", "tsconfig.json": "{}\n", "vite.config.ts": "\n",
     ".env.example": "A=1\n", "CODEOWNERS": "* @x\n", "go.mod": "module x\n", "src/notes.txt": "nested\n",
+    ".golangci.yml": "run: {}\n", ".bumpversion.cfg": "[bumpversion]\n", "Cargo.lock": "\n", "ARCHITECTURE.md": "# a\n",
 }
 
 
 def test_root_clutter_flags_unexpected_root_files_only(make_repo):
-    repo = make_repo({**TIDY_ROOT, "notes.txt": "n\n", "temp_fix.py": "\n", "output.csv": "a,b\n"})
+    repo = make_repo({**TIDY_ROOT, "notes.txt": "n\n", "temp_fix.py": "\n", "output.csv": "a,b\n", ".DS_Store": b"\0\0\0\1Bud1"})
     (repo / "debug.log").write_text("ignored by .gitignore\n", encoding="utf-8")
     (repo / "scratch.md").write_text("untracked\n", encoding="utf-8")
     found = {g.paths[0]: g for g in of_type(scan(repo), "root_clutter")}
-    assert sorted(found) == ["notes.txt", "output.csv", "scratch.md", "temp_fix.py"]
+    assert sorted(found) == [".DS_Store", "notes.txt", "output.csv", "scratch.md", "temp_fix.py"]
     assert found["scratch.md"].evidence["untracked"] and not found["notes.txt"].evidence["untracked"]
     expected_id = "root_clutter-" + hashlib.sha256(b"notes.txt").hexdigest()[:12]
     assert found["notes.txt"].gap_id == expected_id and found["notes.txt"].risk == "low"
