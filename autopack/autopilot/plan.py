@@ -76,14 +76,15 @@ def new_action(action_type: str, gaps: Sequence[Gap], description: str, *, paths
                   tuple(command) if command is not None else None, description)
 
 
-def _check_actions(gaps: Sequence[Gap], git_works: bool) -> list[Action]:
-    """Read-only commands that confirm gaps: one per enforcement, git inspections, detectors."""
+def _check_actions(gaps: Sequence[Gap], git_works: bool, check_args: Sequence[str]) -> list[Action]:
+    """Read-only commands that confirm gaps: one per enforcement (with `check_args`, e.g. the
+    `--config` the session used), git inspections, detectors."""
     actions: list[Action] = []
     for mapping in ENFORCEMENT_GAPS:
         matching = [g for g in gaps if g.gap_type == mapping.gap_type]
         if matching:
             actions.append(new_action("run_check", matching, f"Re-run {mapping.section} to confirm its findings.",
-                                      command=(mapping.script, "--all-files")))
+                                      command=(mapping.script, "--all-files", *check_args)))
     if git_works:
         git_gaps = [g for g in gaps if g.gap_type == "git_state_corruption"]
         if git_gaps:
@@ -145,11 +146,11 @@ def approve(action: Action, governance: Governance) -> tuple[str, str]:
     return AUTO, reason
 
 
-def propose(gaps: Sequence[Gap], governance: Governance, git_works: bool) -> list[Action]:
+def propose(gaps: Sequence[Gap], governance: Governance, git_works: bool, check_args: Sequence[str] = ()) -> list[Action]:
     """Every action for the gaps, approved under `governance`, sorted by action id."""
     blockers = [g for g in gaps if g.blocks_autopilot]
     actions: dict[str, Action] = {}
-    for action in [*_check_actions(gaps, git_works), *(_remedy(g) for g in gaps)]:
+    for action in [*_check_actions(gaps, git_works, check_args), *(_remedy(g) for g in gaps)]:
         approval, reason = approve(action, governance)
         if approval == AUTO and blockers:
             approval, reason = BLOCKED, f"the autopilot is blocked by {blockers[0].gap_id} ({blockers[0].title})"

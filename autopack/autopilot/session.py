@@ -103,6 +103,15 @@ def scan_workspace(workspace: Workspace) -> tuple[list[Gap], ScanContext]:
     return scan(context), context
 
 
+def _config_args(root: Path, config_path: Path | None) -> tuple[str, ...]:
+    """`--config FILE` for the re-checks when the session was given one inside the repository (a
+    path outside it would be refused by the allowlist; the re-checks then find the default)."""
+    if config_path is None:
+        return ()
+    absolute = Path(os.path.normpath(config_path if config_path.is_absolute() else Path.cwd() / config_path))
+    return ("--config", absolute.relative_to(root).as_posix()) if absolute.is_relative_to(root) else ()
+
+
 class AutopilotDisabled(Exception):
     """`enabled = false` in the autopilot section: nothing to do."""
 
@@ -137,7 +146,7 @@ def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | 
     gaps, context = scan_workspace(workspace)
     readonly = frozenset(tuple(d["run"]) for d in settings["detectors"] if d["read-only"])
     governance = Governance(root, real_run_dir, label, tuple(settings["protected-paths"]), readonly)
-    actions = propose(gaps, governance, git_works=workspace.tree.ok)
+    actions = propose(gaps, governance, git_works=workspace.tree.ok, check_args=_config_args(root, config_path))
 
     documents: dict[str, dict[str, Any]] = {}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from autopack.autopilot import artifacts
-from tests.autopilot.conftest import ARTIFACTS, ISO_DATE, autopilot, load_artifacts, run_dir_of, run_json
+from tests.autopilot.conftest import ARTIFACTS, ISO_DATE, autopilot, gaps_of, load_artifacts, run_dir_of, run_json
 from tests.conftest import git, run_script
 
 MESSY = {
@@ -174,3 +174,14 @@ def test_edge_repositories_never_crash(make_repo, tmp_path: Path):
     assert unborn_summary["session"]["proof_metrics"]["metrics_placeholder"] is True
     assert {g["paths"][0] for g in unborn_summary["gap_report"]["gaps"] if g["gap_type"] == "protected_path_violation"} == {
         "src/ünï côde.py"}
+
+
+def test_explicit_config_reaches_the_re_checks(make_repo):
+    repo = make_repo({"README.md": "# x\n", ".env.live": "DEBUG=1\n",
+                      "ci/autopack.toml": '[debug-guard]\nproduction-tokens = ["live"]\n'})
+    assert not gaps_of(run_json(repo)[1], "production_debug_config")
+    code, summary = run_json(repo, "--config", "ci/autopack.toml")
+    assert [g["paths"] for g in gaps_of(summary, "production_debug_config")] == [[".env.live"]]
+    check = next(r for r in summary["session"]["results"] if r["argv"][0] == "autopack-debug-guard")
+    assert check["argv"] == ["autopack-debug-guard", "--all-files", "--config", "ci/autopack.toml"]
+    assert check["exit_code"] == 1 and ".env.live" in check["stdout_excerpt"]
