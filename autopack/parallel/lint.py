@@ -128,18 +128,6 @@ def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
-def _dotted(node: ast.expr) -> str | None:
-    """`a.b.c` for a chain of names, else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 @dataclass(frozen=True)
 class Bound:
     """What a `functools.partial` alias already carries."""
@@ -176,22 +164,25 @@ class FileScan:
 
     # -- reporting ------------------------------------------------------------------------------
 
-    def report(self, rule: Rule, node: ast.AST, message: str, data: dict[str, Any] | None = None) -> None:
-        line = getattr(node, "lineno", 1)
+    def report(self, rule: Rule, node: ast.expr | ast.alias, message: str, data: dict[str, Any] | None = None) -> None:
         lines = self.source.lines
+        text = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        column = len(text.encode("utf-8", "surrogatepass")[: node.col_offset].decode("utf-8", "replace")) + 1
         self.findings.append(
-            rule.finding(
-                self.source.path,
-                message,
-                line=line,
-                column=getattr(node, "col_offset", 0) + 1,
-                line_text=lines[line - 1] if 0 < line <= len(lines) else "",
-                data=data,
-            )
+            rule.finding(self.source.path, message, line=node.lineno, column=column, line_text=text, data=data)
         )
 
-    def shown(self, node: ast.AST) -> str:
-        text = ast.unparse(node)
+    def shown(self, node: ast.expr) -> str:
+        """The expression as the user wrote it, from its source positions (no recursion, so any
+        depth is fine; ast offsets count UTF-8 bytes), whitespace collapsed, cut to a readable length."""
+        lines = self.source.lines
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        if not 0 <= first <= last < len(lines) or node.end_col_offset is None:
+            return "this expression"  # positions that do not map onto our lines (a lone CR)
+        pieces = [line.encode("utf-8", "surrogatepass") for line in lines[first : last + 1]]
+        pieces[-1] = pieces[-1][: node.end_col_offset]
+        pieces[0] = pieces[0][node.col_offset :]
+        text = " ".join(b" ".join(pieces).decode("utf-8", "replace").split())
         return text if len(text) <= SHOWN_SOURCE_CHARS else text[: SHOWN_SOURCE_CHARS - 3] + "..."
 
     # -- the walk -------------------------------------------------------------------------------
@@ -321,13 +312,9 @@ class FileScan:
     def is_mp_rooted(self, node: ast.expr) -> bool:
         """A multiprocessing module, submodule or context (`mp`, `multiprocessing.pool`, `ctx`,
         `mp.get_context("spawn")`)."""
-        if isinstance(node, ast.Name):
-            return node.id in self.scope.mp_roots
-        if isinstance(node, ast.Attribute):
-            return self.is_mp_rooted(node.value)
-        if isinstance(node, ast.Call):
-            return self.is_mp_rooted(node.func)
-        return False
+        while isinstance(node, (ast.Attribute, ast.Call)):
+            node = node.value if isinstance(node, ast.Attribute) else node.func
+        return isinstance(node, ast.Name) and node.id in self.scope.mp_roots
 
     # -- judging calls --------------------------------------------------------------------------
 
@@ -468,7 +455,10 @@ class Lint:
             return [self.unparsable(source, exc.msg, exc.lineno, exc.offset)]
         except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
             return [self.unparsable(source, str(exc) or type(exc).__name__, None, None)]
-        return FileScan(self, source, tree, owned, pools and not owned).run()
+        try:
+            return FileScan(self, source, tree, owned, pools and not owned).run()
+        except RecursionError:  # an expression nested deeper than Python's own tools can walk
+            return [self.unparsable(source, "nested too deeply to check", None, None)]
 
     def unparsable(self, source: SourceFile, problem: str, line: int | None, column: int | None) -> Finding:
         lines = source.lines

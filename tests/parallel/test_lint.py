@@ -266,6 +266,23 @@ def test_hostile_python_files_never_crash_the_lint(lint):
     assert not any(path in {"empty.py", "stub.pyi"} for _, path, _ in findings)
 
 
+def test_deep_expressions_and_long_attribute_chains_are_checked_not_crashed(make_repo):
+    source = (
+        "execute_parallel(tasks, workers=" + "+".join(["1"] * 1200) + ")\n"
+        + "x." * 1200 + "execute_parallel(tasks, workers=4)\n"
+    )
+    root = make_repo({"deep.py": source})
+    findings = collect([ENFORCEMENT], root, load_config(root), None).findings
+    assert [(f.rule_id, f.line) for f in findings] == [("APP401", 1), ("APP401", 2)]
+    assert findings[0].message.endswith("... and no anchor") and len(findings[0].message) < 160
+
+
+def test_columns_count_characters_not_utf8_bytes(make_repo):
+    root = make_repo({"job.py": EP + "résumé = execute_parallel(tasks, workers=4)\n"})
+    (finding,) = collect([ENFORCEMENT], root, load_config(root), None).findings
+    assert (finding.line, finding.column) == (2, 10)
+
+
 def test_suppression_comment_silences_one_finding(lint):
     source = """\
         from autopack.parallel import execute_parallel
