@@ -263,6 +263,14 @@ def test_deep_nesting_does_not_crash() -> None:
     assert found("config/production.json", "[" * 5000 + "]" * 5000) == []
 
 
+def test_parser_crashes_and_warnings_fall_back_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    # configparser raises AttributeError on a continuation line after a key without value
+    assert found("production.ini", "[app]\nflag\n  x = 1\ndebug = true\n") == [("APD101", 4)]
+    # ast.parse warns about `1if`; the hook's output must stay clean
+    assert found("settings/prod.py", "X = 1if True else 2\nDEBUG = True\n") == [("APD101", 2)]
+    assert capfd.readouterr().err == ""
+
+
 def test_message_names_key_and_value_and_fix_says_what_to_do() -> None:
     source = decode_text(".env.production", b"DEBUG=1\nNODE_ENV=development\n")
     first, second = scan(source, DEFAULTS)
@@ -281,7 +289,12 @@ env_lines = st.lists(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(env_lines, st.sampled_from([".env.production", "config/production.yaml", "app.prod.json", "prod.toml", "Dockerfile.prod"]))
+@given(
+    env_lines,
+    st.sampled_from(
+        [".env.production", "config/production.yaml", "app.prod.json", "prod.toml", "Dockerfile.prod", "production.ini", "settings/prod.py", "Web.Production.config"]
+    ),
+)
 def test_random_text_never_crashes(lines: list[str], path: str) -> None:
     for finding in scan(decode_text(path, "\n".join(lines).encode("utf-8", "surrogatepass")), DEFAULTS):
         assert finding.line is not None and finding.line >= 1 and finding.fix

@@ -9,6 +9,7 @@ so an alias bomb is never expanded; the walk visits each node once within a budg
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -169,7 +170,7 @@ def ini_hits(text: str, lines: Sequence[str]) -> Iterator[Hit]:
         parser.optionxform = str  # type: ignore[assignment,method-assign]
         try:
             parser.read_string(text)
-        except (configparser.Error, ValueError):
+        except Exception:  # configparser has crash bugs on odd input (AttributeError): not parsed
             parser = None
     for path, hit in ini_line_hits(lines):
         if parser is None or path is None or len(path) < 2 or _ini_has(parser, path):
@@ -195,7 +196,9 @@ def python_hits(text: str, path: str) -> list[Hit] | None:
     import ast
 
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():  # SyntaxWarnings of odd code must not reach the hook's output
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     gunicorn_config = "gunicorn" in path.lower() or bool(_GUNICORN_SETTING.search(text))
