@@ -195,6 +195,21 @@ def test_workflows_pin_third_party_actions_by_full_commit_sha() -> None:
         assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", reference), reference
 
 
+def test_ci_workflow_tests_three_pythons_with_least_privilege_and_uses_the_action_on_itself() -> None:
+    workflow = yaml.safe_load((WORKFLOWS / "ci.yml").read_text(encoding="utf-8"))
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["tests"]["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    for job in jobs.values():
+        assert job["permissions"] == {"contents": "read"}
+        for step in job["steps"]:
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+    assert any(step.get("uses") == "./" for step in jobs["autopack"]["steps"])
+    linted = " ".join(step.get("run", "") for step in jobs["workflow-lint"]["steps"])
+    assert "actionlint" in linted and "zizmor --offline" in linted
+
+
 # --- the action, run ---------------------------------------------------------------------------
 
 
@@ -211,6 +226,15 @@ def test_findings_fail_the_action_with_annotations_summary_sarif_and_outputs(wor
     assert "## autopack" in run.summary and "APD101" in run.summary and ".env.production" in run.summary
     assert run.outputs["run-dir"] == ""
     assert "autopilot" not in run.summary
+
+
+def test_reports_are_byte_identical_across_runs(workspace: Path, tmp_path: Path) -> None:
+    first = run_action(workspace, tmp_path / "one", {**FAST, "autopilot": "false"})
+    second = run_action(workspace, tmp_path / "two", {**FAST, "autopilot": "false"})
+    for output in (Path(first.outputs["sarif-file"]), Path(first.outputs["sarif-file"]).with_name("findings.json")):
+        twin = Path(second.outputs["sarif-file"]).with_name(output.name)
+        assert output.read_bytes() == twin.read_bytes(), output.name
+    assert first.summary == second.summary
 
 
 def test_fail_on_findings_false_reports_without_failing(workspace: Path, tmp_path: Path) -> None:
