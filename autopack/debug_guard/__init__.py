@@ -19,7 +19,14 @@ from autopack import engine
 from autopack.config import Setting
 from autopack.debug_guard import lines as line_readers
 from autopack.debug_guard import parsed
-from autopack.debug_guard.lines import HASH, HASH_OR_SLASH, INI_COMMENTS, SLASH, Hit, command_hits
+from autopack.debug_guard.lines import (
+    HASH,
+    HASH_OR_SLASH,
+    INI_COMMENTS,
+    SLASH,
+    Hit,
+    command_hits,
+)
 from autopack.debug_guard.scope import (
     DEFAULT_GLOBS,
     DEFAULT_TOKENS,
@@ -54,6 +61,7 @@ SETTINGS: dict[str, Setting] = {
         False, "bool", "Also check templates (`*.example`, `*.sample`, `*.template`, `*.dist`, `*.tmpl`, `*.tpl`)."
     ),
 }
+
 
 def _path_scope(settings: dict[str, Any]) -> Callable[[str], bool]:
     return production_scope(

@@ -16,12 +16,12 @@ from autopack.debug_guard.verdicts import (
     COMMAND_WORDS,
     RULE_FRAMEWORK,
     TOOLBAR_MODULES,
+    IndexedLines,
     Verdict,
     classify_command,
     classify_setting,
     deploy_flag_spans,
     lazy,
-    IndexedLines,
     toolbar_module,
     unquote,
 )

@@ -14,7 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from autopack.debug_guard.lines import Hit, ini_line_hits, setting_hit, toml_line_hits
-from autopack.debug_guard.verdicts import TOOLBAR_MODULES, classify_command, dev_server, lazy, toolbar_module
+from autopack.debug_guard.verdicts import (
+    TOOLBAR_MODULES,
+    classify_command,
+    dev_server,
+    lazy,
+    toolbar_module,
+)
 
 NODE_BUDGET = 250_000
 # `- KEY=value` items under these keys are environment entries (compose, kustomize literals).
@@ -264,7 +270,7 @@ def _python_node_hits(node: Any, gunicorn_config: bool) -> Iterator[Hit]:
         for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
             yield from setting(_target_key(target), node.value, target)
     elif isinstance(node, ast.Dict):
-        for key, value in zip(node.keys, node.values):
+        for key, value in zip(node.keys, node.values, strict=True):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 yield from setting(key.value, value, key)
     elif isinstance(node, ast.Call):
