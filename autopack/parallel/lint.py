@@ -446,6 +446,8 @@ class Lint:
         text = source.text
         if not any(needle in text for needle in (self.pool_needles if pools else self.needles)):
             return []
+        if not _is_python(source):
+            return []
         owned = self.is_owned(source.path)
         try:
             with warnings.catch_warnings():
@@ -478,7 +480,15 @@ def check(context: CheckContext) -> Iterable[Finding]:
 
 
 def wants(path: str, _settings: dict[str, Any]) -> bool:
-    return path.endswith(PYTHON_SUFFIXES)
+    """Python files by suffix, and extensionless scripts (kept only with a python shebang)."""
+    return path.endswith(PYTHON_SUFFIXES) or "." not in path.rpartition("/")[2]
+
+
+def _is_python(source: SourceFile) -> bool:
+    if source.path.endswith(PYTHON_SUFFIXES):
+        return True
+    first_line = source.text[:200].partition("\n")[0]
+    return first_line.startswith("#!") and "python" in first_line
 
 
 ENFORCEMENT = Enforcement(

@@ -283,6 +283,17 @@ def test_columns_count_characters_not_utf8_bytes(make_repo):
     assert (finding.line, finding.column) == (2, 10)
 
 
+def test_extensionless_scripts_count_only_with_a_python_shebang(lint):
+    call = "execute_parallel(tasks, workers=4)\n"
+    files = {
+        "bin/reindex": "#!/usr/bin/env python3\n" + call,
+        "bin/deploy": "#!/bin/sh\n" + call,
+        "NOTES": call,
+        "Makefile": "run:\n\tpython -c 'execute_parallel(x, workers=4)'\n",
+    }
+    assert lint(files) == [("APP401", "bin/reindex", 2)]
+
+
 def test_suppression_comment_silences_one_finding(lint):
     source = """\
         from autopack.parallel import execute_parallel
