@@ -207,9 +207,14 @@ def run_configured(root: Path, config: Config, settings: dict[str, Any]) -> list
     return [(spec, run_spec(root, spec)) for spec in command_specs(root, config, settings)]
 
 
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _last_line(evidence: commands.CommandEvidence) -> str:
+    """The command's last words for the message (stderr first), without colours or control
+    characters; the evidence keeps the output as it was."""
     for text in (evidence.stderr_excerpt, evidence.stdout_excerpt):
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        lines = [clean for line in text.splitlines() if (clean := _TERMINAL_CODES.sub("", line).strip())]
         if lines:
             return lines[-1][:200]
     return ""

@@ -173,12 +173,13 @@ def test_output_of_50_mb_keeps_memory_bounded(make_repo):
 
 
 def test_non_utf8_output_is_evidence_not_a_crash(make_repo):
-    script = "import sys\nsys.stderr.buffer.write(b'bad \\xff\\xfe bytes \\x80\\n')\nsys.stdout.buffer.write(b'\\xc3')\nsys.exit(2)\n"
+    script = "import sys\nsys.stderr.buffer.write(b'bad \\xff\\xfe bytes \\x80\\n\\x1b[31mred\\x1b[0m\\n')\nsys.stdout.buffer.write(b'\\xc3')\nsys.exit(2)\n"
     repo = make_repo({"scripts/latin.py": script, ".autopack.toml": config_with('run = "python scripts/latin.py"')})
     code, findings = json_run(repo)
     [evidence] = evidence_of(findings)
     assert code == 1 and evidence["exit_code"] == 2
-    assert evidence["stderr_excerpt"] == "bad \ufffd\ufffd bytes \ufffd\n"
+    assert evidence["stderr_excerpt"] == "bad \ufffd\ufffd bytes \ufffd\n\x1b[31mred\x1b[0m\n"
+    assert findings[0]["message"].endswith("exit code 2: red")
     import hashlib
 
     assert evidence["stdout_sha256"] == hashlib.sha256(b"\xc3").hexdigest()
