@@ -35,15 +35,25 @@ class _OverBudget(Exception):
     """The document has more nodes than a configuration file plausibly has."""
 
 
-def yaml_hits(text: str) -> list[Hit] | None:
-    """Settings and commands of every YAML document (JSON too: it is YAML); None if it does not parse."""
+def compose_documents(text: str) -> list[Any] | None:
+    """The node trees of every YAML document (JSON too: it is YAML), None if the text does not parse."""
     import yaml
 
     loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # no tag resolution: values are read raw
     try:
-        documents = list(yaml.compose_all(text, Loader=loader))
-        return list(_walk([d for d in documents if d is not None]))
-    except (yaml.YAMLError, RecursionError, _OverBudget, ValueError):
+        return [document for document in yaml.compose_all(text, Loader=loader) if document is not None]
+    except (yaml.YAMLError, RecursionError, ValueError, MemoryError):
+        return None
+
+
+def yaml_hits(text: str) -> list[Hit] | None:
+    """Settings and commands of every YAML document; None if it does not parse (or is an alias bomb)."""
+    documents = compose_documents(text)
+    if documents is None:
+        return None
+    try:
+        return list(_walk(documents))
+    except _OverBudget:
         return None
 
 
@@ -96,14 +106,11 @@ def _walk(documents: list[Any]) -> Iterator[Hit]:
 def production_job_lines(text: str, is_production: Callable[[str], bool]) -> list[tuple[int, int]]:
     """Line ranges of CI jobs whose `environment:` (a name, or a mapping with `name:`) is a
     production one; empty when the workflow does not parse (then nothing is reported)."""
-    import yaml
+    documents = compose_documents(text)
+    if documents is None:
+        return []
     from yaml.nodes import MappingNode, ScalarNode
 
-    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # no tag resolution: values are read raw
-    try:
-        documents = [d for d in yaml.compose_all(text, Loader=loader) if d is not None]
-    except (yaml.YAMLError, RecursionError, ValueError):
-        return []
     ranges = []
     stack = list(documents)
     seen: set[int] = set()
