@@ -133,14 +133,6 @@ def select_model(
     return found[0]
 
 
-def escalation_path(catalog: Sequence[ModelCatalogEntry], start: str = ESCALATION_ORDER[0]) -> list[str]:
-    """Tiers to try from `start` upwards (haiku → sonnet → opus) that have a model."""
-    if start not in ESCALATION_ORDER:
-        raise ValueError(f"unknown tier {start!r}; escalation tiers are {', '.join(ESCALATION_ORDER)}")
-    present = {entry.tier for entry in catalog}
-    return [tier for tier in ESCALATION_ORDER[ESCALATION_ORDER.index(start):] if tier in present]
-
-
 def routing_snapshot(entries: Iterable[ModelCatalogEntry]) -> str:
     """Canonical JSON of the catalog and each tier's route under both profiles: sorted keys,
     fixed separators, ASCII only, prices as decimal strings, no timestamps. The same catalog
