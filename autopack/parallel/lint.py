@@ -427,6 +427,13 @@ def _last_components(names: Iterable[str]) -> frozenset[str]:
     return frozenset(name.strip().rpartition(".")[2] for name in names if name.strip())
 
 
+def _shortest_needles(names: Iterable[str]) -> tuple[str, ...]:
+    """The substrings that prove a file may matter: a name containing another needs no test of
+    its own (`execute_parallel` covers `execute_parallel_runs` and `_execute_parallel_internal`)."""
+    unique = set(names)
+    return tuple(sorted(n for n in unique if not any(other != n and other in n for other in unique)))
+
+
 class Lint:
     """The settings, compiled once per run."""
 
@@ -438,8 +445,8 @@ class Lint:
         self.owner = f"`{settings['owner']}`"
         self.is_owned = owner_matcher(settings["owner"])
         self.in_pool_paths = compile_globs(settings["raw-pool-paths"])
-        self.needles = tuple(sorted(self.names))
-        self.pool_needles = (*self.needles, "Pool")
+        self.needles = _shortest_needles(self.names)
+        self.pool_needles = _shortest_needles({*self.names, "Pool"})
 
     def scan(self, source: SourceFile) -> list[Finding]:
         pools = self.in_pool_paths(source.path)
