@@ -25,7 +25,6 @@ from typing import Any
 
 EXCERPT_BYTES = 2048
 READ_CHUNK = 65536
-DEFAULT_TIMEOUT = 300.0
 SCRIPT_NOT_FOUND = "script not found"
 
 PASSED, FAILED, TIMEOUT, NOT_FOUND, SKIPPED = "passed", "failed", "timeout", "not-found", "skipped"
@@ -204,7 +203,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 def run_command(
     argv: list[str],
     cwd: Path,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float,
     *,
     cwd_label: str | None = None,
     env: dict[str, str] | None = None,

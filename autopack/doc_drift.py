@@ -25,13 +25,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
+from typing import TYPE_CHECKING, Any
 
-from autopack import commands, engine, files
+from autopack import engine, files
 from autopack.config import Config, Setting
 from autopack.engine import CheckContext, Enforcement
 from autopack.findings import ConfigError, Finding, Rule, Severity
+
+if TYPE_CHECKING:  # the command runner is imported only when commands are configured
+    from autopack.commands import CommandEvidence
 
 DOC = "doc-drift.md"
 
@@ -86,7 +88,8 @@ DOC_CHECK_NOT_FOUND = Rule(
     doc=DOC,
 )
 RULES = (DOC_CHECK_FAILED, BROKEN_LINK, BROKEN_ANCHOR, MISSING_CODE_PATH, DOC_CHECK_TIMEOUT, DOC_CHECK_NOT_FOUND)
-_RULE_BY_STATUS = {commands.FAILED: DOC_CHECK_FAILED, commands.TIMEOUT: DOC_CHECK_TIMEOUT, commands.NOT_FOUND: DOC_CHECK_NOT_FOUND}
+_RULE_BY_STATUS = {"failed": DOC_CHECK_FAILED, "timeout": DOC_CHECK_TIMEOUT, "not-found": DOC_CHECK_NOT_FOUND}
+DEFAULT_TIMEOUT = 300.0  # seconds
 
 # --- settings ----------------------------------------------------------------------------------
 
@@ -104,7 +107,7 @@ COMMAND_ITEM: dict[str, Setting] = {
     "run": Setting(None, "argv", "The command: a list of arguments, or a string split like a shell would (never run by a shell)."),
     "name": Setting("", "str", "A label for the command (default: the command line)."),
     "if-exists": Setting("", "str", "Repo-relative path: skip the command when it is absent."),
-    "timeout": Setting(commands.DEFAULT_TIMEOUT, "number", "Seconds before the command's process group is killed."),
+    "timeout": Setting(DEFAULT_TIMEOUT, "number", "Seconds before the command's process group is killed."),
     "cwd": Setting(".", "str", "Working directory, relative to the repository root (must stay inside it)."),
 }
 
@@ -158,6 +161,8 @@ def _declaration_lines(text: str, key: str) -> tuple[list[int], int | None]:
 
 def command_specs(root: Path, config: Config, settings: dict[str, Any]) -> list[CommandSpec]:
     """The preset's commands then the configured ones, validated (ConfigError names the key)."""
+    from autopack.commands import parse_argv
+
     headers, commands_line = _declaration_lines(config.text, "commands")
     _, preset_line = _declaration_lines(config.text, "preset")
     where = f"{config.source}" if config.source else "configuration"
@@ -176,12 +181,12 @@ def command_specs(root: Path, config: Config, settings: dict[str, Any]) -> list[
         if run is None:
             raise fail("run", "is required: the command to run, e.g. run = [\"python\", \"scripts/check_docs.py\"]")
         try:
-            argv = commands.parse_argv(run)
+            argv = parse_argv(run)
         except ValueError as exc:
             raise fail("run", f"cannot be split into arguments ({exc}); check its quotes") from None
         if not argv or not argv[0]:
             raise fail("run", "is empty; give the program and its arguments")
-        timeout = item.get("timeout", commands.DEFAULT_TIMEOUT)
+        timeout = item.get("timeout", DEFAULT_TIMEOUT)
         if timeout <= 0:
             raise fail("timeout", f"must be a positive number of seconds, not {timeout!r}")
         cwd = item.get("cwd") or "."
@@ -195,14 +200,16 @@ def command_specs(root: Path, config: Config, settings: dict[str, Any]) -> list[
     return specs
 
 
-def run_spec(root: Path, spec: CommandSpec) -> commands.CommandEvidence:
+def run_spec(root: Path, spec: CommandSpec) -> CommandEvidence:
     """Run one validated command (or skip it when its `if-exists` path is absent)."""
+    from autopack import commands
+
     if spec.if_exists and not (root / spec.if_exists).exists():
         return commands.not_run(list(spec.argv), spec.cwd, commands.SKIPPED, f"skipped: {spec.if_exists} is absent")
     return commands.run_command(list(spec.argv), root / spec.cwd, spec.timeout, cwd_label=spec.cwd)
 
 
-def run_configured(root: Path, config: Config, settings: dict[str, Any]) -> list[tuple[CommandSpec, commands.CommandEvidence]]:
+def run_configured(root: Path, config: Config, settings: dict[str, Any]) -> list[tuple[CommandSpec, CommandEvidence]]:
     """Every configured doc check with its evidence, in configuration order (for the autopilot)."""
     return [(spec, run_spec(root, spec)) for spec in command_specs(root, config, settings)]
 
@@ -210,7 +217,7 @@ def run_configured(root: Path, config: Config, settings: dict[str, Any]) -> list
 _TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _last_line(evidence: commands.CommandEvidence) -> str:
+def _last_line(evidence: CommandEvidence) -> str:
     """The command's last words for the message (stderr first), without colours or control
     characters; the evidence keeps the output as it was."""
     for text in (evidence.stderr_excerpt, evidence.stdout_excerpt):
@@ -232,18 +239,20 @@ def _config_path(context: CheckContext) -> str:
 
 
 def _command_findings(context: CheckContext) -> Iterator[Finding]:
+    if context.settings["preset"] == "none" and not context.settings["commands"]:
+        return
     config_path = _config_path(context)
     for spec, evidence in run_configured(context.root, context.config, context.settings):
         rule = _RULE_BY_STATUS.get(evidence.status)
         if rule is None:
             continue
-        if evidence.status == commands.FAILED and evidence.exit_code is not None and evidence.exit_code >= 0:
+        if evidence.status == "failed" and evidence.exit_code is not None and evidence.exit_code >= 0:
             message = f"doc check `{evidence.command}` failed with exit code {evidence.exit_code}"
-        elif evidence.status == commands.FAILED:
+        elif evidence.status == "failed":
             message = f"doc check `{evidence.command}` failed: {evidence.detail}"
         else:
             message = f"doc check `{evidence.command}`: {evidence.detail}"
-        last = _last_line(evidence) if evidence.status != commands.NOT_FOUND else ""
+        last = _last_line(evidence) if evidence.status != "not-found" else ""
         if last:
             message += f": {last}"
         yield rule.finding(
@@ -650,6 +659,8 @@ def _line_text(document: Document, line: int) -> str:
 
 
 def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) -> Iterator[Finding]:
+    from urllib.parse import unquote
+
     base_dir = posixpath.dirname(document.path)
     for reference in document.links:
         href = reference.target.strip()

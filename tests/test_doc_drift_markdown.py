@@ -257,3 +257,12 @@ def test_pre_commit_try_repo(make_repo, try_repo):
     Path(repo / "README.md").write_text("# Readme\n\nSee [the guide](docs/guide.md#set-up).\n", encoding="utf-8")
     result = try_repo(repo, "doc-drift", "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_hook_module_imports_its_parser_and_runner_only_when_needed():
+    import subprocess
+    import sys
+
+    code = "import sys, autopack.doc_drift; print(' '.join(sorted(sys.modules)))"
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    assert not {"markdown_it", "autopack.commands", "yaml", "jsonschema"} & loaded
