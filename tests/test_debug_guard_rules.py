@@ -111,6 +111,9 @@ POSITIVES = {
     "spring devtools env": (".env.production", "SPRING_DEVTOOLS_RESTART_ENABLED=true\n", [("APD102", 1)]),
     "spring devtools remote secret": ("application-prod.properties", "spring.devtools.remote.secret=s3cret\nspring.devtools.remote.secret=${SECRET}\n", [("APD102", 1)]),
     "flask debug toolbar": ("config/production.py", "DEBUG_TB_ENABLED = True\ntoolbar = DebugToolbarExtension(app)\n", [("APD102", 1), ("APD102", 2)]),
+    "gin mode": (".env.production", "GIN_MODE=debug\nGIN_MODE=release\n", [("APD102", 1)]),
+    "fastapi debug": ("app/main_prod.py", "from fastapi import FastAPI\napp = FastAPI(title='x', debug=True)\n", [("APD102", 2)]),
+    "django settings.configure": ("scripts/prod_shell.py", "settings.configure(DEBUG=True)\n", [("APD101", 1)]),
     "laravel debugbar": (".env.production", "DEBUGBAR_ENABLED=true\n", [("APD102", 1)]),
     "htaccess display_errors": ("deploy/prod/.htaccess", "php_flag display_errors on\n", [("APD102", 1)]),
     "iis detailed errors": ("web.Production.config", '<httpErrors errorMode="Detailed" />\n', [("APD102", 1)]),
@@ -135,6 +138,8 @@ POSITIVES = {
     "node inspect": ("Dockerfile.prod", 'FROM node\nCMD ["node", "--inspect=0.0.0.0:9229", "server.js"]\n', [("APD103", 2)]),
     "java jdwp": (".env.production", 'JAVA_TOOL_OPTIONS="-agentlib:jdwp=transport=dt_socket,server=y"\n', [("APD103", 1)]),
     "npm run dev": ("Dockerfile.prod", "FROM node\nCMD npm run dev\n", [("APD103", 2)]),
+    "xdebug in php.ini": ("php.ini-production", "[xdebug]\nzend_extension=xdebug\nxdebug.mode=debug,develop\nxdebug.mode=off\n", [("APD103", 3)]),
+    "xdebug env": ("docker-compose.prod.yml", "services:\n  php:\n    environment:\n      XDEBUG_MODE: debug\n", [("APD103", 4)]),
     "run_simple debugger": ("app/wsgi_prod.py", "run_simple('0.0.0.0', 80, app, use_debugger=True)\n", [("APD103", 1)]),
     "deploy commands": (
         "deploy/prod/deploy.sh",

@@ -80,6 +80,8 @@ _DECIDING_VALUE = lazy(
     r"""(?:^|[\s:=>,(\[{"'])["']?(?:true|1|yes|on|development|dev|local|stdout|stderr|always)["']?(?=[\s,;)}\]#]|$)""",
     re.IGNORECASE,
 )
+# Words that make a file worth parsing even without a deciding value (modules, word values, secrets).
+ALWAYS_PARSE = ("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd", "devtools", "xdebug", "gin_mode", "(debug=")
 WINDOW = 4  # a nested key (`spring:` / `devtools:` / `restart:` / `enabled: true`) or `name:` then `value:`
 
 
@@ -94,7 +96,7 @@ def worth_parsing(lines: IndexedLines) -> bool:
         for line in lines[i : i + WINDOW]
     ):
         return True
-    return lines.mentions_command or lines.mentions(("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd", "devtools"))
+    return lines.mentions_command or lines.mentions(ALWAYS_PARSE)
 
 
 # --- commands ----------------------------------------------------------------------------------

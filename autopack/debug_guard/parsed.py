@@ -15,7 +15,9 @@ from typing import Any
 
 from autopack.debug_guard.lines import Hit, ini_line_hits, setting_hit, toml_line_hits
 from autopack.debug_guard.verdicts import (
+    RULE_FRAMEWORK,
     TOOLBAR_MODULES,
+    Verdict,
     classify_command,
     dev_server,
     lazy,
@@ -201,6 +203,8 @@ def _ini_has(parser: Any, path: Sequence[str]) -> bool:
 
 _DEV_CLASS = lazy(r"(?i)^(?:dev|development|local|test|testing)(?:config|settings)?$|^(?:Dev|Development|Local|Test|Testing)[A-Z_]")
 _GUNICORN_SETTING = lazy(r"^(?:bind|workers|worker_class|wsgi_app|timeout)\s*=", re.MULTILINE)
+# Application classes that take `debug=` (FastAPI(debug=True) serves tracebacks).
+APP_CLASSES = frozenset({"FastAPI", "Starlette", "Sanic", "Litestar", "Quart", "Bottle"})
 _RUN_FLAGS = {"debug": "debug", "use_debugger": "debug", "reload": "reload", "use_reloader": "reload"}
 
 
@@ -292,9 +296,14 @@ def _python_node_hits(node: Any, gunicorn_config: bool) -> Iterator[Hit]:
             yield at(node, dev_server(f"{function}(...)", "Remove the debugger from production code paths; attach it only in development."))
         elif last == "DebugToolbarExtension":
             yield at(node, toolbar_module("flask_debugtoolbar"))
-        elif last in ("update", "dict"):
+        elif last in ("update", "dict", "configure"):  # app.config.update(DEBUG=True), settings.configure(...)
             for keyword in node.keywords:
                 yield from setting(keyword.arg, keyword.value, keyword.value)
+        elif last in APP_CLASSES:
+            for keyword in node.keywords:
+                if keyword.arg == "debug" and _literal(keyword.value) == "true":
+                    fix = f"Remove `debug=True` from `{function}(...)` (or read it from the environment) for production."
+                    yield at(node, Verdict(RULE_FRAMEWORK, f"`{function}(debug=True)`: the framework runs in debug mode in production", fix))
         if last in ("include", "append", "insert", "extend"):
             yield from _toolbar_strings(node.args)
     elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):

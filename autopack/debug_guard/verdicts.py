@@ -129,6 +129,8 @@ TOOLBAR_KEYS = frozenset({"debug_tb_enabled", "debugbar_enabled"})
 TOOLBAR_MODULES = ("debug_toolbar", "pyramid_debugtoolbar")
 # Values worth a closer look; any other value decides nothing (except a DevTools remote secret).
 _INTERESTING_VALUES = ENABLING | DEVELOPMENT_ENVIRONMENTS | {"stdout", "stderr", "always"}
+# Keys whose deciding values are words of their own (`GIN_MODE=debug`, `xdebug.mode=debug`, a secret).
+_VALUE_KEYS = ("devtools", "xdebug", "gin_mode")
 
 
 class LazyPattern:
@@ -186,7 +188,7 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
     """Decide one setting: `path` is its key path (last item the key), `raw_value` as written."""
     value = unquote(raw_value)
     lowered = value.lower()
-    if lowered not in _INTERESTING_VALUES and not (value and "devtools" in "".join(path).lower()):
+    if lowered not in _INTERESTING_VALUES and not (value and mentions("".join(path).lower(), _VALUE_KEYS)):
         return None
     key = path[-1].strip().strip("\"'")
     name = key.lower().replace("-", "_")
@@ -228,6 +230,17 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
             f"{shown}: detailed error pages are shown to users in production",
             f"Set `{key}` to `{safe}` in production configuration; show error details only in development.",
         )
+    if name == "gin_mode" and lowered == "debug":
+        return Verdict(
+            RULE_FRAMEWORK,
+            f"{shown}: the framework runs in debug mode in a production file",
+            f"Set `{key}` to `release` in production.",
+        )
+    if re.search(r"(?:^|\.)xdebug\.", relaxed) and (
+        (relaxed.endswith(".mode") and re.search(r"debug|develop|profile|trace", lowered))
+        or (relaxed.endswith((".remote.enable", ".remote.autostart", ".profiler.enable")) and lowered in ENABLING)
+    ):
+        return dev_server(f"{key}={value}", f"Turn Xdebug off in production (`{key}` to `off`, or do not load the extension).")
     dotted = ".".join(part.strip("\"'") for part in path)
     shown_path = f"`{dotted}` is set to `{value}`"
     if lowered in ENABLING and (
