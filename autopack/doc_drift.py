@@ -437,14 +437,29 @@ def parse_document(parser: Any, source: files.SourceFile) -> Document:
     return document
 
 
+_FOOTNOTE = re.compile(r"\^[^\s\]]+")
+
+
+def _is_footnote(children: Sequence[Any], index: int) -> bool:
+    """`[^1]` with a `[^1]: Note.` definition is a GFM footnote, which CommonMark reads as a
+    reference link to the file `Note.`: never a link to check."""
+    following = children[index + 1 : index + 3]
+    return (
+        len(following) == 2
+        and following[0].type == "text"
+        and following[1].type == "link_close"
+        and _FOOTNOTE.fullmatch(following[0].content) is not None
+    )
+
+
 def _scan_inline(document: Document, children: Sequence[Any], line: int) -> None:
     link_depth = 0
-    for token in children:
+    for index, token in enumerate(children):
         if token.type in ("softbreak", "hardbreak"):
             line += 1
         elif token.type == "link_open":
             link_depth += 1
-            if token.markup != "autolink":
+            if token.markup != "autolink" and not _is_footnote(children, index):
                 document.links.append(Reference(str(token.attrs.get("href", "")), line, "link"))
         elif token.type == "link_close":
             link_depth -= 1

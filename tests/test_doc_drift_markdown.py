@@ -101,6 +101,7 @@ def test_never_flagged_code_external_comments_directories(scan):
         "[web](https://example.com/gone.md) <https://example.com/x> [mail](mailto:a@example.com)\n"
         "[proto](//cdn.example.com/x.js) [ftp](ftp://example.com/x) [tel](tel:+123)\n"
         "[dir](docs/) [dir](src/pkg) [top](#readme) [jekyll]({{ site.baseurl }}/x.md)\n"
+        "A footnote[^1] and another[^note].\n\n[^1]: Note.\n[^note]: docs.md\n"
     )})
     assert findings == []
 
