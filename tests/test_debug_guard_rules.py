@@ -188,6 +188,7 @@ NEGATIVES = {
     "development section of a mixed file": ("config/prod/settings.yaml", "development:\n  debug: true\nproduction:\n  debug: false\n"),
     "dev class in python": ("config/prod_config.py", "class DevelopmentConfig:\n    DEBUG = True\n\nclass ProductionConfig:\n    DEBUG = False\n"),
     "toolbar removed": ("settings/prod.py", "INSTALLED_APPS.remove('debug_toolbar')\n"),
+    "toolbar only when debug": ("settings/prod.py", "DEBUG = False\nif DEBUG:\n    INSTALLED_APPS += ['debug_toolbar']\n"),
     "web.config comment": ("Web.Production.config", '<!--\n  <compilation debug="true" />\n-->\n<compilation debug="false" />\n'),
     "ruby log level": ("config/environments/production.rb", "config.log_level = :debug\nconfig.consider_all_requests_local = false\n"),
     "no keyword at all": ("config/production.yaml", "replicas: 3\nimage: app:1.2\n"),

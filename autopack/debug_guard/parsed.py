@@ -225,9 +225,22 @@ def python_hits(text: str, path: str) -> list[Hit] | None:
         node = stack.pop()
         if isinstance(node, ast.ClassDef) and _DEV_CLASS.search(node.name):
             continue
+        if isinstance(node, ast.If) and _tests_debug(node.test):  # `if DEBUG:` code runs only in debug
+            stack.extend(node.orelse)
+            continue
         stack.extend(ast.iter_child_nodes(node))
         hits.extend(_python_node_hits(node, gunicorn_config))
     return hits
+
+
+def _tests_debug(test: Any) -> bool:
+    """Whether an `if` condition reads a debug switch (`DEBUG`, `settings.DEBUG`, `app.debug`)."""
+    import ast
+
+    return any(
+        isinstance(part, (ast.Name, ast.Attribute)) and _dotted(part).rpartition(".")[2].lower() == "debug"
+        for part in ast.walk(test)
+    )
 
 
 def _literal(node: Any) -> str | None:
