@@ -219,6 +219,11 @@ jobs:
 """
 
 
+def test_folded_command_in_production_job() -> None:
+    workflow = "jobs:\n  ship:\n    environment:\n      name: prod\n    steps:\n      - run: >-\n          helm upgrade app ./chart\n          --set-string env.FLASK_DEBUG=1\n"
+    assert found(".github/workflows/release.yml", workflow) == [("APD103", 8)]
+
+
 def test_ci_workflow_only_production_jobs() -> None:
     assert found(".github/workflows/deploy.yml", WORKFLOW) == [("APD101", 12), ("APD103", 14)]
     gitlab = "deploy_prod:\n  environment: production\n  script:\n    - helm upgrade app chart --set-string DEBUG=1\ntest:\n  variables:\n    DEBUG: 'true'\n"

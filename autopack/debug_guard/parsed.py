@@ -54,12 +54,12 @@ def yaml_hits(text: str) -> list[Hit] | None:
     if documents is None:
         return None
     try:
-        return list(_walk(documents))
+        return list(_walk(documents, text.split("\n")))
     except _OverBudget:
         return None
 
 
-def _walk(documents: list[Any]) -> Iterator[Hit]:
+def _walk(documents: list[Any], lines: Sequence[str]) -> Iterator[Hit]:
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     seen: set[int] = set()
@@ -91,6 +91,8 @@ def _walk(documents: list[Any]) -> Iterator[Hit]:
                     hit = setting_hit([*path, key], value_node.value, mark.line + 1, mark.column + 1)
                     if hit:
                         yield hit
+                    if value_node.style != "|" and value_node.end_mark.line > value_node.start_mark.line:
+                        yield from _folded_command(value_node, lines)
                 else:
                     stack.append((value_node, (*path, key)))
         elif isinstance(node, SequenceNode):
@@ -129,6 +131,16 @@ def production_job_lines(text: str, is_production: Callable[[str], bool]) -> lis
                     ranges.append((node.start_mark.line + 1, node.end_mark.line + 1))
             stack.append(value)
     return ranges
+
+
+def _folded_command(node: Any, lines: Sequence[str]) -> Iterator[Hit]:
+    """A command folded over several lines (`run: >-` or a plain multi-line scalar) is one line
+    for the shell; a hit points at the first source line holding the matched word."""
+    first, last = node.start_mark.line, min(node.end_mark.line, len(lines) - 1)
+    for offset, verdict in classify_command(node.value):
+        word = (node.value[offset:].split(None, 1) or [""])[0]
+        number = next((n for n in range(first, last + 1) if word in lines[n]), first)
+        yield Hit(number + 1, lines[number].find(word) + 1 or 1, verdict)
 
 
 def _command_sequence(sequences: list[Any]) -> Iterator[Hit]:
