@@ -75,6 +75,9 @@ class Enforcement:
     settings: Mapping[str, Setting]
     check: Callable[[CheckContext], Iterable[Finding]]
     wants: Callable[[str, dict[str, Any]], bool] | None = None
+    # For a fixed-set enforcement: when files are named (a commit, a pull request), it runs only
+    # if one of them can affect its result. None, or no files named, means it always runs.
+    triggers: Callable[[str, dict[str, Any]], bool] | None = None
 
 
 # Enforcements by configuration section; resolved lazily so a hook imports only its own module.
@@ -207,8 +210,11 @@ def write_atomic(path: Path, text: str) -> None:
     """Write through a temp file in the same directory and rename: never a half-written file."""
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -318,6 +324,9 @@ def collect(
         settings = config.section(enforcement.name, enforcement.settings)
         if not settings["enabled"]:
             continue
+        if enforcement.triggers is not None and paths:
+            if not any(enforcement.triggers(path, settings) for path in paths):
+                continue
         rules.extend(enforcement.rules)
         sources: list[files.SourceFile] = []
         if enforcement.wants is not None:
@@ -393,15 +402,44 @@ def select_paths(args: argparse.Namespace, root: Path, default_all: bool) -> lis
     return paths
 
 
-def run(names: Sequence[str], argv: Sequence[str] | None, prog: str, description: str, default_all: bool = False) -> int:
-    """Parse the common flags, run the named enforcements, report, and return the exit code."""
+HOOK_ALIASES = {"parallel-lint": "parallelism"}  # hook ids that differ from their section name
+
+
+def selected(names: Sequence[str], choice: str | None) -> list[str]:
+    """`--select debug-guard,catalog`: hook ids or section names, validated."""
+    if choice is None:
+        return list(names)
+    picked = set()
+    for item in filter(None, (part.strip() for part in choice.split(","))):
+        name = HOOK_ALIASES.get(item, item)
+        if name not in names:
+            known = ", ".join(sorted({*names, *HOOK_ALIASES}))
+            raise ConfigError(f"--select {item!r}: unknown check; choose from {known}")
+        picked.add(name)
+    return [name for name in names if name in picked]
+
+
+def run(
+    names: Sequence[str],
+    argv: Sequence[str] | None,
+    prog: str,
+    description: str,
+    default_all: bool = False,
+) -> int:
+    """Parse the common flags, run the named enforcements, report, and return the exit code.
+    With several enforcements (`autopack check`), `--select` narrows them."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
     add_common_arguments(parser)
+    if len(names) > 1:
+        parser.add_argument("--select", metavar="CHECKS", help="comma-separated checks to run (default: every enabled one)")
     args = parser.parse_args(argv)
     try:
-        return _run(names, args, default_all)
+        return _run(selected(names, getattr(args, "select", None)), args, default_all)
     except ConfigError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an output that cannot be written
+        print(f"{prog}: error: cannot write {exc.filename or 'the report'}: {exc.strerror or exc}", file=sys.stderr)
         return 2
 
 
@@ -423,17 +461,18 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     if args.write_baseline:
         write_baseline(args.write_baseline, findings)
         print(f"wrote {len(findings)} finding(s) to the baseline {args.write_baseline}", file=sys.stderr)
-        return 0
-    if args.baseline:
+    elif args.baseline:
         findings, stale = apply_baseline(findings, read_baseline(args.baseline))
         if args.show_stale:
             for entry in stale:
                 print(f"stale baseline entry: {entry.get('path')}: {entry.get('rule')} {entry['fingerprint'][:12]}", file=sys.stderr)
+    for fmt, target in outputs:
+        write_atomic(target, render(fmt, findings, result.rules))
+    if args.write_baseline:
+        return 0
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
-    for fmt, target in outputs:
-        write_atomic(target, render(fmt, findings, result.rules))
     text = render(args.format, findings, result.rules, color=color)
     if args.output:
         write_atomic(args.output, text)

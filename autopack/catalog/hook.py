@@ -86,6 +86,14 @@ def _runner_reader(context: engine.CheckContext) -> TextReader:
     return read
 
 
+CONFIG_FILES = ("pyproject.toml", ".autopack.toml")
+
+
+def triggered_by(path: str, settings: dict[str, object]) -> bool:
+    """A change to either catalog file, or to the configuration that names them."""
+    return path in CONFIG_FILES or any(path == os.path.normpath(str(settings[key])) for key in PATH_KEYS)
+
+
 ENFORCEMENT = engine.Enforcement(
     name="catalog",
     hook_id="catalog",
@@ -93,6 +101,7 @@ ENFORCEMENT = engine.Enforcement(
     settings=SETTINGS,
     check=check,
     wants=None,
+    triggers=triggered_by,
 )
 
 
