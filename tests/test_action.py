@@ -306,7 +306,7 @@ def test_checks_input_selects_enforcements_and_rejects_unknown_names(workspace: 
     assert run.returncode == 1, run.log
     run = run_action(workspace, tmp_path / "three", {**FAST, "autopilot": "false", "checks": "debug-guard nonsense"})
     assert run.returncode == 2
-    assert "::error title=autopack::checks: unknown nonsense; available: all, " in run.log
+    assert "--select 'nonsense': unknown check" in run.log
 
 
 def test_args_are_split_like_a_shell_and_bad_args_are_a_usage_error(workspace: Path, tmp_path: Path) -> None:
@@ -319,7 +319,7 @@ def test_args_are_split_like_a_shell_and_bad_args_are_a_usage_error(workspace: P
     assert run.outputs["findings"] == "0"
     run = run_action(workspace, tmp_path / "three", {**FAST, "autopilot": "false", "args": "--baseline 'unbalanced"})
     assert run.returncode == 2
-    assert "::error title=autopack::args: No closing quotation" in run.log
+    assert "::error title=autopack::args: xargs: unmatched single quote" in run.log
     run = run_action(workspace, tmp_path / "four", {**FAST, "autopilot": "false", "args": "--no-such-flag"})
     assert run.returncode == 2
     assert "unrecognized arguments: --no-such-flag" in run.log
