@@ -346,6 +346,8 @@ def collect(
             context._repo_files = candidates
         try:
             produced = list(enforcement.check(context))
+        except ConfigError:
+            raise  # a check may reject its own settings: exit 2 with the check's message
         except Exception as exc:  # a bug must still end with a clear message, not a traceback
             if os.environ.get("AUTOPACK_DEBUG"):
                 raise

@@ -6,19 +6,18 @@ jsonschema are imported only when files are actually validated.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from autopack.lazy import lazy_exports
 
 _EXPORTS = {
-    "ESCALATION_ORDER": "autopack.catalog.model",
-    "SEED_CATALOG": "autopack.catalog.model",
-    "ModelCatalogEntry": "autopack.catalog.model",
-    "NoCandidateError": "autopack.catalog.model",
-    "select_model": "autopack.catalog.model",
-    "routing_snapshot": "autopack.catalog.model",
-    "CatalogError": "autopack.catalog.loader",
-    "load_model_catalog": "autopack.catalog.loader",
-    "load_catalog_or_seed": "autopack.catalog.loader",
+    "ESCALATION_ORDER": "model",
+    "SEED_CATALOG": "model",
+    "ModelCatalogEntry": "model",
+    "NoCandidateError": "model",
+    "select_model": "model",
+    "routing_snapshot": "model",
+    "CatalogError": "loader",
+    "load_model_catalog": "loader",
+    "load_catalog_or_seed": "loader",
 }
 
 __all__ = [
@@ -34,11 +33,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'autopack.catalog' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 def __dir__() -> list[str]:

@@ -8,8 +8,9 @@ Names load on first use (PEP 562), so `import autopack.parallel.lint` (the hook)
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from autopack.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from autopack.parallel.anchor import DEFAULT_ANCHOR_PATH, Anchor, AnchorError, load_anchor
@@ -43,11 +44,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 def __dir__() -> list[str]:
