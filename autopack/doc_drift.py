@@ -608,6 +608,19 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
+_SUBMODULE_PATH = re.compile(r"^[ \t]*path[ \t]*=[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+
+
+def _submodule_paths(root: Path) -> tuple[str, ...]:
+    """Paths of git submodules (from `.gitmodules`): their content may not be checked out (CI),
+    so whatever lies below them counts as existing."""
+    try:
+        text = (root / ".gitmodules").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ()
+    return tuple(sorted({path.strip("/") for path in _SUBMODULE_PATH.findall(text)}))
+
+
 class _Repo:
     """The repository as the checks see it: which paths exist, and each Markdown file's anchors."""
 
@@ -624,6 +637,7 @@ class _Repo:
         self.ignored = files.compile_globs(context.settings["ignore-targets"])
         self._lowercase: dict[str, str] | None = None
         self._stems: set[str] | None = None
+        self.submodules = _submodule_paths(context.root)
 
     def by_lowercase(self) -> dict[str, str]:
         """Every file and directory by its lowercased path (the first in sorted order wins)."""
@@ -640,7 +654,12 @@ class _Repo:
         return "." not in posixpath.basename(path) and path in self._stems
 
     def exists(self, path: str) -> bool:
-        return path in self.files or path in self.dirs or os.path.exists(self.context.root / path)
+        return (
+            path in self.files
+            or path in self.dirs
+            or os.path.exists(self.context.root / path)
+            or any(path.startswith(submodule + "/") for submodule in self.submodules)
+        )
 
     def is_dir(self, path: str) -> bool:
         return path in self.dirs or os.path.isdir(self.context.root / path)

@@ -202,6 +202,15 @@ def test_code_paths_only_under_tracked_directories(make_repo, monkeypatch, capsy
     assert [f["data"]["target"] for f in json.loads(capsys.readouterr().out)] == ["src/app.py"]
 
 
+def test_paths_into_submodules_are_not_judged(scan):
+    gitmodules = '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = https://example.com/lib.git\n'
+    findings = scan({
+        ".gitmodules": gitmodules,
+        "vendor/README.md": "[lib docs](lib/docs/index.md) `vendor/lib/src/x.c` [gone](other/x.md)\n",
+    })
+    assert [f["data"]["target"] for f in findings] == ["vendor/other/x.md"]
+
+
 def test_changelogs_name_old_paths_on_purpose(scan):
     history = "# Changelog\n\n- Moved `src/pkg/old.py` to `src/pkg/mod.py`.\n- See [the old guide](docs/old.md).\n"
     findings = scan({**BASE, "CHANGELOG.md": history, "docs/releases/Release-Notes-2.md": history, "docs/notes.md": history})
