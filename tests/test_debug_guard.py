@@ -54,6 +54,8 @@ OUT_OF_SCOPE = [
     "app.prod.dist.json",
     "docs/production.md",
     "deploy/production-notes.txt",
+    "docs/deploy/production.yaml",
+    "examples/prod/.env",
     "tests/fixtures/.env.production",
     "tests/test_prod_settings.py",
     "k8s/non-prod/deployment.yaml",
@@ -75,6 +77,7 @@ def test_other_paths_are_out_of_scope(path: str) -> None:
 
 def test_scope_settings() -> None:
     assert wants(".env.production.example", {**DEFAULTS, "include-templates": True})
+    assert wants("examples/prod/.env", {**DEFAULTS, "include-templates": True})
     assert wants("live/.env", {**DEFAULTS, "production-tokens": ["live"]})
     assert not wants(".env.production", {**DEFAULTS, "production-tokens": ["live"]})
     assert wants("ops/release.env", {**DEFAULTS, "production-globs": ["ops/*.env"]})
@@ -93,7 +96,7 @@ def test_manifest_filters_agree_with_scope() -> None:
 
     for path in SPEC_EXAMPLES + ALSO_IN_SCOPE:
         assert handed(path), path
-    for path in OUT_OF_SCOPE[:12]:
+    for path in OUT_OF_SCOPE[:14]:
         assert not handed(path), path
 
 

@@ -21,6 +21,8 @@ PROSE_EXTENSIONS = frozenset(
 )
 TEMPLATE_PARTS = frozenset({"example", "sample", "template", "dist", "tmpl", "tpl"})
 TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "fixtures", "__fixtures__"})
+DOC_DIRECTORIES = frozenset({"docs", "doc"})  # prose and illustrative snippets
+EXAMPLE_DIRECTORIES = frozenset({"example", "examples", "sample", "samples"})  # templates, like *.example
 _TEST_FILE = re.compile(r"^(?:test_.*\.py|.*_test\.\w+|.*\.(?:test|spec)\.\w+|conftest\.py)$")
 # A file name naming another environment wins over a production directory above it.
 OTHER_ENVIRONMENTS = frozenset({"dev", "development", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"})
@@ -133,10 +135,11 @@ def production_scope(tokens: tuple[str, ...], globs: tuple[str, ...], include_te
         stem, dot, extension = name.rpartition(".")
         if (dot and stem and extension in PROSE_EXTENSIONS) or _PARTS.split(name, 1)[0] in PROSE_NAMES:
             return False
-        if _TEST_FILE.match(name) or not TEST_DIRECTORIES.isdisjoint(directories.split("/")):
+        folders = directories.split("/")
+        if _TEST_FILE.match(name) or not (TEST_DIRECTORIES.isdisjoint(folders) and DOC_DIRECTORIES.isdisjoint(folders)):
             return False
         in_directory, in_name, parts = _token_places(path, token_set)
-        if not include_templates and not TEMPLATE_PARTS.isdisjoint(parts):
+        if not include_templates and not (TEMPLATE_PARTS.isdisjoint(parts) and EXAMPLE_DIRECTORIES.isdisjoint(folders)):
             return False
         return in_name or (in_directory and OTHER_ENVIRONMENTS.isdisjoint(parts))
 
