@@ -230,6 +230,9 @@ def test_ci_workflow_only_production_jobs() -> None:
     assert found(".gitlab-ci.yml", gitlab) == [("APD103", 4)]
     assert found(".github/workflows/deploy.yml", WORKFLOW.replace("production", "review")) == []
     assert found(".github/workflows/broken.yml", "jobs: [\n  environment: production\n  DEBUG: 1\n") == []
+    inherited = "env:\n  DEBUG: 'true'\njobs:\n  deploy:\n    environment: production\n    steps: []\n"
+    assert found(".github/workflows/deploy.yml", inherited) == [("APD101", 2)]
+    assert found(".github/workflows/ci.yml", inherited.replace("production", "preview")) == []
 
 
 @pytest.mark.parametrize("path, text", NEGATIVES.values(), ids=NEGATIVES.keys())

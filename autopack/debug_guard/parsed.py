@@ -109,11 +109,15 @@ def _walk(documents: list[Any], lines: Sequence[str]) -> Iterator[Hit]:
 
 def production_job_lines(text: str, is_production: Callable[[str], bool]) -> list[tuple[int, int]]:
     """Line ranges of CI jobs whose `environment:` (a name, or a mapping with `name:`) is a
-    production one; empty when the workflow does not parse (then nothing is reported)."""
+    production one, plus the workflow-wide `env:`/`variables:` those jobs inherit; empty when
+    the workflow does not parse (then nothing is reported)."""
     documents = compose_documents(text)
     if documents is None:
         return []
     from yaml.nodes import MappingNode, ScalarNode
+
+    def span(node: Any) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.end_mark.line + 1
 
     ranges = []
     stack = list(documents)
@@ -125,11 +129,16 @@ def production_job_lines(text: str, is_production: Callable[[str], bool]) -> lis
         seen.add(id(node))
         for key, value in node.value:
             if isinstance(key, ScalarNode) and key.value == "environment":
+                name = value
                 if isinstance(value, MappingNode):
-                    value = next((v for k, v in value.value if isinstance(k, ScalarNode) and k.value == "name"), None)
-                if isinstance(value, ScalarNode) and is_production(value.value):
-                    ranges.append((node.start_mark.line + 1, node.end_mark.line + 1))
+                    name = next((v for k, v in value.value if isinstance(k, ScalarNode) and k.value == "name"), None)
+                if isinstance(name, ScalarNode) and is_production(name.value):
+                    ranges.append(span(node))
             stack.append(value)
+    if ranges:
+        for document in documents:
+            if isinstance(document, MappingNode):
+                ranges.extend(span(v) for k, v in document.value if isinstance(k, ScalarNode) and k.value in ("env", "variables"))
     return ranges
 
 
