@@ -12,10 +12,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # `autopack digest` runs on every call of a hook-like script: import only what it needs
+# `autopack digest` is meant to be called often: this module imports only what it needs (not
+# argparse, not typing) at the top; the autopilot's imports happen inside `main`.
+TYPE_CHECKING = False  # the stdlib idiom that spares importing typing; type checkers read it as True
+if TYPE_CHECKING:
     import argparse
+
+    from autopack.autopilot.session import Outcome
 
 SHOWN_PER_SECTION = 40  # the artifacts hold everything; the terminal gets the first ones
 
@@ -66,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return outcome.exit_code
 
 
-def _summary_json(outcome: Any) -> dict[str, Any]:
+def _summary_json(outcome: Outcome) -> dict[str, object]:
     return {
         "run_id": outcome.run_id,
         "run_dir": outcome.run_dir_label,
@@ -84,7 +88,7 @@ def _capped(lines: list[str], what: str, artifact: str) -> list[str]:
     return [*lines[:SHOWN_PER_SECTION], f"    ... and {len(lines) - SHOWN_PER_SECTION} more {what} (see {artifact})"]
 
 
-def render_text(outcome: Any) -> str:
+def render_text(outcome: Outcome) -> str:
     """The human summary: gaps by risk, the plan, what ran, what waits, where the artifacts are."""
     from autopack.autopilot.settings import RISKS
 

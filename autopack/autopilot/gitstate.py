@@ -8,7 +8,6 @@ index: the autopilot leaves `.git` exactly as it found it.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +32,6 @@ class GitAnswer:
 
 
 def git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> GitAnswer:
-    if shutil.which("git") is None:
-        return GitAnswer(False, b"", "git is not on PATH", missing=True)
     try:
         completed = subprocess.run(
             ["git", *args], cwd=root, env=git_env(), capture_output=True, timeout=timeout, check=False
