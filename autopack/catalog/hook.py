@@ -14,11 +14,11 @@ from pathlib import Path
 from autopack import engine
 from autopack.catalog.model import ESCALATION_ORDER
 from autopack.catalog.validate import RULES, CatalogFile, TextReader, validate_catalog
-from autopack.catalog.yamlnodes import YamlProblem, checked_text
 from autopack.config import Setting
 from autopack.files import Skipped
 from autopack.files import read_source as read_repo_file
 from autopack.findings import Finding
+from autopack.yamldoc import YamlProblem, checked_text
 
 SETTINGS: dict[str, Setting] = {
     "models-path": Setting("config/models.yaml", "str", "The models file (aliases, tiers, specs), relative to the repository root."),

@@ -27,8 +27,8 @@ from autopack.catalog.model import (
     infer_provider,
     sort_catalog,
 )
-from autopack.catalog.yamlnodes import JsonPath, Position, YamlDocument, YamlProblem, parse, read_text
 from autopack.findings import Finding, Rule, Severity
+from autopack.yamldoc import JsonPath, Position, YamlDocument, YamlProblem, parse, read_text
 
 DOC = "catalog.md"
 DEFAULT_MAX_SIZE = 2 * 1024 * 1024

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.catalog.conftest import GOOD_MODELS, GOOD_PRICING
-from tests.catalog.test_yamlnodes import billion_laughs
+from tests.test_yamldoc import billion_laughs
 from tests.conftest import REPO_ROOT, run_script
 
 HANG_BOUND_SECONDS = 5

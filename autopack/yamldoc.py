@@ -1,10 +1,11 @@
-"""Position-aware YAML loading for the catalog files.
+"""Position-aware YAML loading, shared by every module that reads a YAML file it must explain.
 
-The files are composed into PyYAML nodes (libyaml's C parser when it is available) and turned
-into plain JSON-like values without ever expanding aliases; documents that would expand beyond a
-budget (alias bombs), contain themselves (recursive aliases) or nest too deeply are refused. Every container remembers the nodes of its
-children, so any JSON path can be traced back to `line:col` in the file and any number to the
-exact text it was written as (prices are compared as decimals, never as binary floats).
+A file is composed into PyYAML nodes (libyaml's C parser when it is available) and turned into
+plain JSON-like values without ever expanding aliases; documents that would expand beyond a
+budget (alias bombs), contain themselves (recursive aliases) or nest too deeply are refused.
+Every container remembers the nodes of its children, so any JSON path can be traced back to
+`line:col` in the file and any number to the exact text it was written as (prices are compared
+as decimals, never as binary floats).
 
 Values follow YAML 1.1 (PyYAML's resolver) with one exception: YAML 1.2 float spellings such
 as `1e-4` or `5E+3`, which YAML 1.1 reads as strings, count as numbers when written plain.

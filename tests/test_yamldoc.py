@@ -1,4 +1,4 @@
-"""Position-aware YAML loading: positions, YAML 1.1 + 1.2 floats, exact decimals, merges,
+"""autopack.yamldoc: positions, YAML 1.1 + 1.2 floats, exact decimals, merges,
 duplicate keys, and refusal of hostile documents (alias bombs, recursion, deep nesting, bad bytes)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autopack.catalog.yamlnodes import MAX_EXPANDED_NODES, Position, YamlProblem, decode, parse, read_text
+from autopack.yamldoc import MAX_EXPANDED_NODES, Position, YamlProblem, decode, parse, read_text
 
 
 def billion_laughs(levels: int = 9) -> str:
