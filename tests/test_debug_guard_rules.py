@@ -140,6 +140,10 @@ POSITIVES = {
     "npm run dev": ("Dockerfile.prod", "FROM node\nCMD npm run dev\n", [("APD103", 2)]),
     "xdebug in php.ini": ("php.ini-production", "[xdebug]\nzend_extension=xdebug\nxdebug.mode=debug,develop\nxdebug.mode=off\n", [("APD103", 3)]),
     "xdebug env": ("docker-compose.prod.yml", "services:\n  php:\n    environment:\n      XDEBUG_MODE: debug\n", [("APD103", 4)]),
+    "phoenix prod.exs": ("config/prod.exs", "config :app, AppWeb.Endpoint,\n  debug_errors: true,\n  code_reloader: true,\n  check_origin: false\n", [("APD102", 2), ("APD103", 3)]),
+    "uvicorn debug flag": ("Procfile", "web: uvicorn app:app --debug\n", [("APD103", 1)]),
+    "rails server development": ("Dockerfile.prod", 'FROM ruby\nCMD ["rails", "server", "-e", "development"]\n', [("APD103", 2)]),
+    "jvm spring profile": ("Dockerfile.prod", 'FROM eclipse-temurin\nENTRYPOINT ["java", "-Dspring.profiles.active=dev", "-jar", "app.jar"]\n', [("APD102", 2)]),
     "run_simple debugger": ("app/wsgi_prod.py", "run_simple('0.0.0.0', 80, app, use_debugger=True)\n", [("APD103", 1)]),
     "deploy commands": (
         "deploy/prod/deploy.sh",

@@ -118,6 +118,7 @@ READERS: dict[str, Reader] = {
     "hcl": _plus_commands(_lines(lambda lines: (hit for _, hit in line_readers.toml_line_hits(lines, HASH_OR_SLASH))), HASH_OR_SLASH),
     "python": _parsed(lambda s: parsed.python_hits(s.text, s.path), line_readers.python_line_hits),
     "ruby": _lines(line_readers.ruby_hits),
+    "elixir": _lines(line_readers.elixir_hits),
     "php": _lines(line_readers.php_hits),
     "xml": _lines(line_readers.xml_hits),
     "js": _lines(line_readers.js_hits),

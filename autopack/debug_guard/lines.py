@@ -414,6 +414,7 @@ PHP_PATTERNS = (
     lazy(r"[\"'](?P<key>[\w.]+)[\"']\s*=>\s*" + _LITERAL + r"\s*[,\]\)]?\s*$"),
     lazy(r"^\s*php_(?:flag|value)\s+(?P<key>[\w.]+)\s+(?P<value>\w+)", re.IGNORECASE),
 )
+ELIXIR_PATTERNS = (lazy(r"(?:^|[\s,\[(])(?P<key>[a-z_]\w*):\s+(?P<value>true)\b"),)
 JS_PATTERNS = (
     lazy(r"^\s*(?:(?:export\s+)?(?:const|let|var)\s+)?[\"']?(?P<key>[A-Za-z_$][\w$]*)[\"']?\s*[:=]\s*" + _LITERAL + r"\s*[,;]?\s*$"),
     lazy(r"process\.env(?:\.|\[\s*[\"'])(?P<key>\w+)(?:[\"']\s*\])?\s*=\s*" + _LITERAL),
@@ -443,6 +444,11 @@ def ruby_hits(lines: IndexedLines) -> Iterator[Hit]:
 def php_hits(lines: IndexedLines) -> Iterator[Hit]:
     """`define('WP_DEBUG', true)`, `ini_set('display_errors', '1')`, `'debug' => true`."""
     return _pattern_hits(lines, HASH_OR_SLASH, PHP_PATTERNS)
+
+
+def elixir_hits(lines: IndexedLines) -> Iterator[Hit]:
+    """Phoenix `config/prod.exs`: `debug_errors: true`, `code_reloader: true`."""
+    return _pattern_hits(lines, HASH, ELIXIR_PATTERNS)
 
 
 def js_hits(lines: IndexedLines) -> Iterator[Hit]:

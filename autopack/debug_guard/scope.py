@@ -58,6 +58,8 @@ EXTENSION_FORMATS = {
     "service": "ini",
     "py": "python",
     "rb": "ruby",
+    "exs": "elixir",
+    "ex": "elixir",
     "php": "php",
     "xml": "xml",
     "config": "xml",
@@ -82,7 +84,7 @@ WRAPPER_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".
 
 def file_format(path: str) -> str:
     """The reader for a file, from its name: dotenv, dockerfile, yaml, json, toml, ini, python,
-    ruby, php, xml, js, hcl, shell or generic."""
+    ruby, elixir, php, xml, js, hcl, shell or generic."""
     name = path.rpartition("/")[2].lower()
     for suffix in WRAPPER_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):

@@ -51,7 +51,7 @@ RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
 # tests on lowered text are several times faster than one case-insensitive regex.
 _SERVE = ("ng serve", "artisan serve", "webpack serve", "webpack-dev", '"serve"', "php -s")
 KEYWORDS = ("debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", " dev", '"dev"', ":dev", "=dev", "=local", ": local", "errors", "requests_local", "profiler", "stacktrace", "reload", "inspect", "jdwp", "runserver", "nodemon", "dlv", "pdb", *_SERVE)
-SERVER_WORDS = ("--reload", "--debug", "--inspect", "debugpy", "ptvsd", "jdwp", "xdebug", "dlv", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE)
+SERVER_WORDS = ("-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy", "ptvsd", "jdwp", "xdebug", "dlv", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE)
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
 COMMAND_WORDS = SERVER_WORDS + DEPLOY_TOOL_WORDS + DEPLOY_FLAG_WORDS  # a line that may be part of a command
@@ -120,7 +120,7 @@ ENVIRONMENT_KEYS = frozenset(
 # (a CI job's `environment: development` names a deploy target, not the app's mode).
 GENERIC_ENVIRONMENT_KEYS = frozenset({"env", "environment"})
 # Settings that turn on a development server's auto-reloader.
-RELOADER_KEYS = frozenset({"uvicorn_reload", "flask_run_reload"})
+RELOADER_KEYS = frozenset({"uvicorn_reload", "flask_run_reload", "code_reloader"})
 # A `_DEBUG` key with one of these prefixes turns debug *off* when true (NO_DEBUG=1).
 NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppress_")
 # Framework debug flags whose name does not end in `_DEBUG`.
@@ -177,7 +177,7 @@ def _error_detail(name: str, relaxed: str, lowered: str) -> str | None:
     """The production value of an error-detail switch that is on, else None."""
     if name in ("display_errors", "display_startup_errors") and lowered in ENABLING | {"stdout", "stderr"}:
         return "Off"
-    if name in ("consider_all_requests_local", "detailederrors", "aspnetcore_detailederrors") and lowered in ENABLING:
+    if name in ("consider_all_requests_local", "detailederrors", "aspnetcore_detailederrors", "debug_errors") and lowered in ENABLING:
         return "false"
     if relaxed.endswith("include.stacktrace") and lowered == "always":
         return "never"
@@ -291,7 +291,8 @@ COMMAND_PATTERNS: tuple[tuple[Any, str, str], ...] = tuple(
     (lazy(pattern.replace("{S}", _S)), shown, fix)
     for pattern, shown, fix in (
         (rf"\b(?P<tool>{_SERVERS})\b[^\n]*?(?<![\w-])(?P<flag>--reload)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
-        (r"\b(?P<tool>flask)\b[^\n]*?(?<![\w-])(?P<flag>--debug(?:ger)?)(?![\w-])", "{tool} {flag}", "Drop `{flag}` from production commands and serve the app with a production WSGI server."),
+        (r"\b(?P<tool>flask|uvicorn|hypercorn|sanic)\b[^\n]*?(?<![\w-])(?P<flag>--debug(?:ger)?|--dev)(?![\w-])", "{tool} {flag}", "Drop `{flag}` from production commands and serve the app with a production server."),
+        (r"\b(?P<tool>rails){S}(?:s|server)\b[^\n]*?(?P<flag>(?:-e|--environment)[=\"',\s]+development)\b", "{tool} server {flag}", _USE_PRODUCTION_SERVER),
         (r"\b(?P<tool>debugpy|ptvsd)\b[^\n]*?(?P<flag>--listen|--host|--wait-for-client)\b", "{tool} {flag}", _NO_DEBUGGER),
         (r"\b(?P<tool>node(?:js)?|NODE_OPTIONS|nodemon|ts-node)\b[^\n]*?(?<![\w-])(?P<flag>--inspect(?:-brk)?)(?![\w-])", "{tool} {flag}", _NO_DEBUGGER),
         (r"(?<![\w-])(?P<flag>-agentlib:jdwp|-Xrunjdwp|-Xdebug)\b", "{flag}", _NO_DEBUGGER),
@@ -310,6 +311,7 @@ _DEPLOY_FLAG = lazy(
     r"(?P<flag>--set(?:-string)?|--set-env-vars|--update-env-vars|--env|-e|--settings|config:set|set\s+env\s+\S+)"
     r"(?:=|\s+)(?P<pairs>(?:[\"']?[\w.\[\]-]+=[^\s,\"']*[\"']?,?)+)"
 )
+_JVM_PROPERTY = lazy(r"(?<![\w.-])(?:-D|--)(?P<key>(?:spring|server|debug|xdebug)[\w.-]*)=(?P<value>[^\s\"',]+)")
 _PAIR = lazy(r"[\"']?(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
 
 
@@ -329,6 +331,10 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
             if groups.get("tool") == "nodemon" and _INSTALLING.search(text):
                 continue
             yield match.start(), dev_server(shown.format(**groups), fix.format(**groups))
+    for prop in _JVM_PROPERTY.finditer(text):  # `-Dspring.profiles.active=dev`, `--spring.devtools...=true`
+        verdict = classify_setting(prop["key"].split("."), prop["value"])
+        if verdict is not None:
+            yield prop.start(), verdict
     if _DEPLOY_TOOL.search(text):
         for flag in _DEPLOY_FLAG.finditer(text):
             for pair in _PAIR.finditer(flag.group("pairs")):
