@@ -9,7 +9,10 @@ side (wall clock, median of N whole-process runs):
 
   python -c pass                         the interpreter floor
   git status --porcelain=v2 -z           the goal: `autopack digest` within 2x of this
-  autopack digest                        clean tree, then with 200 files modified
+  autopack digest                        clean tree, then with 200 files modified; from the
+                                         project's editable install and from a regular install
+                                         (bench/.work/autopilot/venv: the editable finder costs
+                                         every interpreter start ~15 ms)
   autopack-autopilot (read-only)         a whole session: scan, plan, checks, artifacts;
                                          time and peak RSS (resource.getrusage of children)
 
@@ -33,6 +36,7 @@ WORK = BENCH / ".work"
 PEERS = BENCH / ".venv"
 BIN = BENCH.parent / ".venv" / "bin"
 REPO = WORK / "autopilot" / "django"
+REGULAR = WORK / "autopilot" / "venv"  # autopack installed as users get it (not editable)
 MODIFIED = 200
 TIMEOUT = 1800
 GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
@@ -80,6 +84,18 @@ def ensure_repo() -> Path:
     return REPO
 
 
+def regular_install() -> Path | None:
+    """bin/ of a venv with autopack installed from this checkout as a regular (non-editable) package."""
+    script = REGULAR / "bin" / "autopack"
+    if not script.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(REGULAR)], check=True, timeout=300)
+        result = run([str(REGULAR / "bin" / "pip"), "install", "-q", str(BENCH.parent)], BENCH)
+        if result.returncode != 0:
+            print(f"note: no regular install: {result.stderr.decode()[-300:]}")
+            return None
+    return script.parent
+
+
 def median_time(command: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
     """(median, fastest) wall time of `repeat` runs: the fastest shows the cost on a quiet machine."""
     times = []
@@ -125,6 +141,8 @@ def main() -> int:
     floor = median_time([sys.executable, "-c", "pass"], repo, args.repeat)
     status = median_time(["git", "status", "--porcelain=v2", "-z"], repo, args.repeat)
     digest = median_time([str(BIN / "autopack"), "digest"], repo, args.repeat)
+    regular = regular_install()
+    digest_regular = median_time([str(regular / "autopack"), "digest"], repo, args.repeat) if regular else None
     modify(repo, MODIFIED)
     status_dirty = median_time(["git", "status", "--porcelain=v2", "-z"], repo, args.repeat)
     digest_dirty = median_time([str(BIN / "autopack"), "digest"], repo, args.repeat)
@@ -133,6 +151,9 @@ def main() -> int:
         ("python -c pass", floor, ""),
         ("git status --porcelain=v2 -z (clean)", status, ""),
         ("autopack digest (clean)", digest, f"{digest[0] / status[0]:.2f}x git status (fastest: {digest[1] / status[1]:.2f}x)"),
+        *([("autopack digest (clean, regular install)", digest_regular,
+            f"{digest_regular[0] / status[0]:.2f}x git status (fastest: {digest_regular[1] / status[1]:.2f}x)")]
+          if digest_regular else []),
         (f"git status --porcelain=v2 -z ({MODIFIED} modified)", status_dirty, ""),
         (f"autopack digest ({MODIFIED} modified)", digest_dirty,
          f"{digest_dirty[0] / status_dirty[0]:.2f}x git status (fastest: {digest_dirty[1] / status_dirty[1]:.2f}x)"),

@@ -77,6 +77,12 @@ DEFAULT_ROOT_ALLOW = [
     # static sites and entry points that live at the root by convention
     "cname", "_config.yml", "robots.txt", "favicon.ico", "404.html", "main.py", "app.py", "wsgi.py",
     "asgi.py", "__main__.py", "index.js", "index.mjs", "index.cjs", "index.ts", "server.js", "server.ts",
+    "app.js", "app.ts", "middleware.ts", "middleware.js", "index.rst", "index.md", "gunicorn*.py", "dodo.py",
+    "aptfile", "helmfile.yaml", "*.tfvars", "terragrunt.hcl", "ansible.cfg", "requirements.yml", "site.yml",
+    "playbook*.yml", "copyright*", "unlicense*", "credits*", "thanks*", "acknowledg*",
+    # .NET, PHP and Ruby projects keep their entry points and manifests at the root
+    "*.csproj", "*.fsproj", "*.vbproj", "appsettings*.json", "program.cs", "startup.cs", "web.config",
+    "index.php", "wp-*.php", "xmlrpc.php", "artisan", "server.php", ".htaccess", ".rspec",
 ]
 # Root manifests whose language keeps its sources at the root: with the manifest present, these
 # files are expected too (a Go module's package files sit next to go.mod).
