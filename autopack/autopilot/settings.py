@@ -73,7 +73,7 @@ DEFAULT_ROOT_ALLOW = [
     "cspell.json", ".cspell.json", "typos.toml", "_typos.toml", ".typos.toml", "lefthook.yml",
     "gruntfile.*", "gulpfile.*", "*.conf.js", "pkg-info", "wrangler.toml", "firebase.json", "now.json",
     "*.lock", "runtime.txt", "doxyfile", "autogen.sh", "bootstrap.sh", "makefile.in", "build.rs", "book.toml",
-    "cliff.toml", "release.toml",
+    "cliff.toml", "release.toml", "hatch_build.py",
     # static sites and entry points that live at the root by convention
     "cname", "_config.yml", "robots.txt", "favicon.ico", "404.html", "main.py", "app.py", "wsgi.py",
     "asgi.py", "__main__.py", "index.js", "index.mjs", "index.cjs", "index.ts", "server.js", "server.ts",

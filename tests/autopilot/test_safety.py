@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from autopack.autopilot.allowlist import check_command
 from autopack.autopilot.executor import SafeActionExecutor
 from autopack.autopilot.plan import APPROVAL, AUTO, BLOCKED, Action, Governance, approve, new_action
 from tests.autopilot.conftest import gaps_of, run_dir_of, run_json, tree_fingerprint
@@ -146,3 +149,36 @@ def test_executor_refuses_what_the_plan_did_not_auto_approve(make_repo):
         assert executor.execute(action).status == "refused"
     allowed = executor.execute(Action("action-000000000004", "check", (), (), ("git", "status"), "", AUTO, ""))
     assert allowed.status == "passed" and allowed.exit_code == 0
+
+
+def test_executor_runs_a_run_local_write(make_repo):
+    repo = make_repo({"README.md": "# x\n", ".env.production": "DEBUG=1\n"})
+    run_dir = repo / ".autopack/runs/run-0"
+    run_dir.mkdir(parents=True)
+    executor = SafeActionExecutor(repo, run_dir, protected_paths=PROTECTED)
+    command = ("autopack", "check", "--all-files", "--format", "json", "--output", ".autopack/runs/run-0/checks.json")
+    result = executor.execute(Action("action-000000000005", "record_checks", (), (), command, "", AUTO, ""))
+    assert result.status == "failed" and result.exit_code == 1, result  # the check ran and found APD101
+    assert "APD101" in (run_dir / "checks.json").read_text(encoding="utf-8")
+
+
+SHELL_CHARACTERS = ";&|`$<>\n"
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=0, max_size=4), st.sampled_from(SHELL_CHARACTERS),
+       st.text(max_size=6), st.text(max_size=6))
+def test_any_shell_syntax_anywhere_is_hostile(args, character, before, after):
+    argv = ["git", "status", *args, before + character + after]
+    verdict = check_command(argv, readonly_commands={tuple(argv)})
+    assert verdict.hostile and not verdict.allowed
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z0-9_.-]{1,8}", fullmatch=True), min_size=0, max_size=3),
+       st.lists(st.from_regex(r"[A-Za-z0-9_.-]{1,8}", fullmatch=True), min_size=0, max_size=3),
+       st.sampled_from(["/", "\\\\"]), st.booleans())
+def test_parent_and_absolute_paths_are_hostile(head, tail, separator, absolute):
+    path = separator.join([*head, "..", *tail])
+    if absolute:
+        path = "/" + "/".join([*head, *tail, "x"])
+    assert check_command(["git", "diff", "--", path]).hostile
+    assert check_command(["git", "diff", f"--relative={path}"]).hostile
