@@ -20,8 +20,9 @@ import os
 import posixpath
 import re
 import shlex
+import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -381,6 +382,7 @@ def _add_heading(document: Document, slugger: Slugger, text: str) -> None:
 SHELL_FENCES = frozenset({"sh", "bash", "shell", "console", "zsh"})
 
 
+@cache
 def _markdown_parser() -> Any:
     """CommonMark plus GFM tables. The core `inline` rule is off: `parse_document` parses inline
     content itself, and only where a link, image, code span or HTML can be (or in a heading)."""
@@ -664,11 +666,62 @@ class _Repo:
     def is_dir(self, path: str) -> bool:
         return path in self.dirs or os.path.isdir(self.context.root / path)
 
+    def preload(self, paths: list[str]) -> None:
+        """Parse many documents at once, on several cores where that pays (see `_parse_parallel`);
+        otherwise `document` parses each on first use."""
+        for path, parsed in zip(paths, _parse_parallel(self.context, paths) or ()):
+            if isinstance(parsed, files.Skipped):
+                self.context.skipped.append(parsed)
+                self.documents[path] = None
+            else:
+                self.documents[path] = parsed
+
     def document(self, path: str) -> Document | None:
         if path not in self.documents:
             source = self.context.read(path)
             self.documents[path] = parse_document(self.parser, source) if source else None
         return self.documents[path]
+
+
+PARALLEL_MIN_DOCUMENTS = 64
+_worker_reader: Callable[[str], files.SourceFile | files.Skipped] | None = None  # set before forking
+
+
+def _parse_in_worker(path: str) -> Document | files.Skipped:
+    assert _worker_reader is not None
+    source = _worker_reader(path)
+    return source if isinstance(source, files.Skipped) else parse_document(_markdown_parser(), source)
+
+
+def _has_threads() -> bool:
+    """Forking a process that runs other threads can deadlock the child: then stay serial."""
+    threading = sys.modules.get("threading")
+    return threading is not None and threading.active_count() > 1
+
+
+def _parse_parallel(context: CheckContext, paths: list[str]) -> list[Document | files.Skipped] | None:
+    """Read and parse `paths` in forked worker processes, results in input order (about 1.4x
+    faster from a few hundred documents on two cores). None (parse serially) for small sets, one
+    CPU, other threads, not Linux (where forking is reliable), or a platform that refuses a
+    process pool."""
+    global _worker_reader
+    if len(paths) < PARALLEL_MIN_DOCUMENTS or not sys.platform.startswith("linux") or _has_threads():
+        return None
+    workers = min(len(os.sched_getaffinity(0)), 4)
+    if workers < 2:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    max_size = context.config.values["max-file-size"]
+    _worker_reader = context.reader or (lambda path: files.read_source(context.root, path, max_size))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_parse_in_worker, paths, chunksize=max(1, len(paths) // (workers * 4))))
+    except (OSError, RuntimeError):  # no semaphores, fork refused, a worker killed: parse serially
+        return None
+    finally:
+        _worker_reader = None
 
 
 def _resolve(base_dir: str, path: str) -> str | None:
@@ -833,6 +886,7 @@ def _builtin_findings(context: CheckContext) -> Iterator[Finding]:
         return
     history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
     repo = _Repo(context, _markdown_parser())
+    repo.preload(paths)
     for path in paths:
         document = repo.document(path)
         if document is None:

@@ -276,3 +276,18 @@ def test_the_hook_module_imports_its_parser_and_runner_only_when_needed():
     code = "import sys, autopack.doc_drift; print(' '.join(sorted(sys.modules)))"
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
     assert not {"markdown_it", "autopack.commands", "yaml", "jsonschema"} & loaded
+
+
+def test_many_documents_parsed_in_parallel_give_the_serial_findings(make_repo, monkeypatch, capsys):
+    pages = {f"docs/p{i:03d}.md": f"# Page {i}\n\n[next](p{i + 1:03d}.md#page-{i + 1}) `src/m{i}.py`\n" for i in range(80)}
+    repo = make_repo({**pages, "src/m1.py": ""})
+    monkeypatch.chdir(repo)
+    outputs = []
+    for threshold in (doc_drift.PARALLEL_MIN_DOCUMENTS, 10**9):
+        monkeypatch.setattr(doc_drift, "PARALLEL_MIN_DOCUMENTS", threshold)
+        assert doc_drift.main(["--format", "json"]) == 1
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    findings = json.loads(outputs[0])
+    assert [f["data"]["target"] for f in findings if f["rule"] == "APR201"] == ["docs/p080.md"]
+    assert len([f for f in findings if f["rule"] == "APR203"]) == 79
