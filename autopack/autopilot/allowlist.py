@@ -19,6 +19,7 @@ from pathlib import Path
 # git subcommands that only read the repository.
 READ_ONLY_GIT = frozenset({"status", "diff", "log", "show", "rev-parse", "ls-files", "blame", "describe", "shortlog"})
 # git options that write files or run other programs, refused even with a read-only subcommand.
+# (Global options such as `-c` and `-C` cannot appear: the subcommand must come first.)
 GIT_DENIED_OPTIONS = ("--output", "--ext-diff", "--exec", "--upload-pack", "--receive-pack", "--open-files-in-pager")
 
 # autopack commands that only read (their write flags are checked separately).
@@ -50,6 +51,7 @@ PACKAGE_MANAGERS = frozenset({
     "gem", "bundle", "bundler", "cargo", "go", "composer", "apt", "apt-get", "dnf", "yum", "apk", "brew",
     "choco", "winget", "nuget", "dotnet", "easy_install", "ensurepip", "corepack",
 })
+VERSIONED_FAMILIES = SHELLS | INTERPRETERS | PACKAGE_MANAGERS  # python3.12 → python, pip3 → pip
 MUTATING_VERBS = frozenset({
     "install", "uninstall", "add", "remove", "rm", "update", "upgrade", "i", "ci", "publish", "sync", "link",
     "unlink", "get", "lock", "upload", "push", "clean", "self",
@@ -70,7 +72,7 @@ def program_name(program: str) -> str:
     name = re.split(r"[\\/]", program)[-1].lower()
     name = name.removesuffix(".exe")
     stem = name.rstrip("0123456789.")
-    return stem if stem and stem in (SHELLS | INTERPRETERS | PACKAGE_MANAGERS | {"pip"}) else name
+    return stem if stem in VERSIONED_FAMILIES else name
 
 
 def path_escapes(value: str) -> bool:
@@ -106,7 +108,7 @@ def _denied_program(argv: Sequence[str]) -> str | None:
         subcommand = args[0] if args else ""
         if subcommand not in READ_ONLY_GIT:
             return f"`git {subcommand}` is not a read-only git command" if subcommand else "`git` without a subcommand"
-        denied = next((a for a in args if a.startswith(GIT_DENIED_OPTIONS) or a in ("-c", "-C")), None)
+        denied = next((a for a in args if a.startswith(GIT_DENIED_OPTIONS)), None)
         if denied is not None:
             return f"git option `{denied}` writes files or runs other programs"
     return None

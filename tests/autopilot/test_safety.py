@@ -182,3 +182,9 @@ def test_parent_and_absolute_paths_are_hostile(head, tail, separator, absolute):
         path = "/" + "/".join([*head, *tail, "x"])
     assert check_command(["git", "diff", "--", path]).hostile
     assert check_command(["git", "diff", f"--relative={path}"]).hostile
+
+
+def test_global_git_options_are_refused_and_subcommand_options_are_not():
+    assert check_command(["git", "-c", "core.pager=evil", "log"]).hostile
+    assert check_command(["git", "-C", "elsewhere", "status"]).hostile
+    assert check_command(["git", "log", "-C", "--stat"]).allowed  # -C here: find copies
