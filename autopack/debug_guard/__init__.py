@@ -132,7 +132,7 @@ def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
         return []
     lines = IndexedLines(source.lines)
     hits = READERS[file_format(source.path)](source, lines)
-    if not _path_scope(settings)(source.path):  # a CI workflow: only its production jobs count
+    if is_ci_workflow(source.path) and not _path_scope(settings)(source.path):  # only production jobs count
         tokens = settings["production-tokens"]
         jobs = parsed.production_job_lines(source.text, lambda name: names_production(name, tokens))
         hits = [hit for hit in hits if any(first <= hit.line <= last for first, last in jobs)]
