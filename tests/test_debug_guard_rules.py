@@ -263,6 +263,12 @@ def test_non_utf8_bytes_do_not_hide_findings() -> None:
     assert found("config/production.yaml", b"name: caf\xe9\ndebug: true\n") == [("APD101", 2)]
 
 
+def test_lowercasing_that_changes_length_keeps_lines() -> None:
+    # "İ".lower() is two code points: line offsets must come from the lowered text itself
+    assert found(".env.production", "X=" + "İ" * 50 + "\nDEBUG=1\n") == [("APD101", 2)]
+    assert found("config/production.yaml", "İ" * 80 + ": x\ndebug: true\n") == [("APD101", 2)]
+
+
 def test_malformed_yaml_falls_back_to_lines() -> None:
     text = "app:\n  name: [unclosed\n  debug: true\n"
     assert found("config/production.yaml", text) == [("APD101", 3)]

@@ -50,8 +50,15 @@ RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
 # of these words (lower case), so a file or line without any has nothing to find. Substring
 # tests on lowered text are several times faster than one case-insensitive regex.
 _SERVE = ("ng serve", "artisan serve", "webpack serve", "webpack-dev", '"serve"', "php -s")
-KEYWORDS = ("debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", " dev", '"dev"', ":dev", "=dev", "=local", ": local", "errors", "requests_local", "profiler", "stacktrace", "reload", "inspect", "jdwp", "runserver", "nodemon", "dlv", "pdb", *_SERVE)
-SERVER_WORDS = ("-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy", "ptvsd", "jdwp", "xdebug", "dlv", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE)
+KEYWORDS = (
+    "debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", " dev", '"dev"', ":dev",
+    "=dev", "=local", ": local", "errors", "requests_local", "profiler", "stacktrace", "reload", "inspect", "jdwp",
+    "runserver", "nodemon", "dlv", "pdb", *_SERVE,
+)  # fmt: skip
+SERVER_WORDS = (
+    "-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy",
+    "ptvsd", "jdwp", "xdebug", "dlv", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
+)  # fmt: skip
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
 COMMAND_WORDS = SERVER_WORDS + DEPLOY_TOOL_WORDS + DEPLOY_FLAG_WORDS  # a line that may be part of a command
@@ -86,8 +93,8 @@ class IndexedLines(list[str]):
     def with_words(self, words: tuple[str, ...] = KEYWORDS) -> list[int]:
         """Indexes of the lines that contain one of `words` (any case)."""
         if words not in self._found:
-            if not self._starts:
-                self._starts = list(accumulate((len(line) + 1 for line in self), initial=0))
+            if not self._starts:  # from the lowered lines: lowering can change a length ("İ" → "i̇")
+                self._starts = list(accumulate((len(line) + 1 for line in self.lowered.split("\n")), initial=0))
             found: set[int] = set()
             for word in words:
                 position = self.lowered.find(word)
