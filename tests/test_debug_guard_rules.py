@@ -305,7 +305,7 @@ def test_message_names_key_and_value_and_fix_says_what_to_do() -> None:
 
 env_lines = st.lists(
     st.one_of(
-        st.text(alphabet="DEBUGdebug_=:-'\" #${}\t01truefalsyonTRUE", max_size=30),
+        st.text(alphabet="DEBUGdebug_=:-'\" #${}\t01truefalsyonTRUEİé", max_size=30),
         st.sampled_from(["DEBUG=1", "export DEBUG=true", "- name: DEBUG", "  value: 'true'", "a: &x [*x]", "---", "{", "debug: |"]),
     ),
     max_size=12,
