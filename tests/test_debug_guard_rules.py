@@ -269,6 +269,11 @@ def test_lowercasing_that_changes_length_keeps_lines() -> None:
     assert found("config/production.yaml", "İ" * 80 + ": x\ndebug: true\n") == [("APD101", 2)]
 
 
+def test_lone_carriage_return_keeps_lines() -> None:
+    assert found("config/production.yaml", "a: 1\rb: 2\ndebug: true\n") == [("APD101", 2)]
+    assert found("settings/prod.py", "A = 1\rB = 2\nDEBUG = True\n") == [("APD101", 2)]
+
+
 def test_malformed_yaml_falls_back_to_lines() -> None:
     text = "app:\n  name: [unclosed\n  debug: true\n"
     assert found("config/production.yaml", text) == [("APD101", 3)]

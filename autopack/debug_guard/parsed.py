@@ -33,13 +33,24 @@ COMMAND_KEYS = ("entrypoint", "command", "cmd", "args")
 NON_PRODUCTION_SECTIONS = frozenset({"development", "dev", "local", "test", "testing"})
 
 
+_LONE_CR = lazy(r"\r(?!\n)")
+
+
 class _OverBudget(Exception):
     """The document has more nodes than a configuration file plausibly has."""
+
+
+def _lone_carriage_returns_as_spaces(text: str) -> str:
+    """YAML and Python count a lone CR as a line break, the core's lines do not: blank it so
+    parser line numbers and the file's lines agree."""
+    return _LONE_CR.sub(" ", text) if "\r" in text else text
 
 
 def compose_documents(text: str) -> list[Any] | None:
     """The node trees of every YAML document (JSON too: it is YAML), None if the text does not parse."""
     import yaml
+
+    text = _lone_carriage_returns_as_spaces(text)
 
     loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # no tag resolution: values are read raw
     try:
@@ -236,7 +247,7 @@ def python_hits(text: str, path: str) -> list[Hit] | None:
     try:
         with warnings.catch_warnings():  # SyntaxWarnings of odd code must not reach the hook's output
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            tree = ast.parse(_lone_carriage_returns_as_spaces(text))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     gunicorn_config = "gunicorn" in path.lower() or bool(_GUNICORN_SETTING.search(text))
