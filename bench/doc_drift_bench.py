@@ -117,13 +117,13 @@ def _rel(source: str, target: str) -> str:
     return os.path.relpath(target, os.path.dirname(source)).replace(os.sep, "/")
 
 
-def generated_tree(seed: int = 7) -> tuple[Path, Truth]:
-    root = WORK / "generated"
+def generated_tree(seed: int = 7, sections: int = SECTIONS) -> tuple[Path, Truth]:
+    root = WORK / ("generated" if sections == SECTIONS else f"generated-{sections}")
     if root.exists():
         shutil.rmtree(root)
     rng = random.Random(seed)
     truth = Truth()
-    pages = [_page(s, p) for s in range(SECTIONS) for p in range(PAGES)]
+    pages = [_page(s, p) for s in range(sections) for p in range(PAGES)]
     files: dict[str, str] = {"scripts/tool.py": "print('tool')\n", "assets/diagram.png": "PNG\n"}
     anchors = ["overview", "details", "details-1", "ünïcode-café", "api-call-reference"]
     for index, path in enumerate(pages):
@@ -364,13 +364,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per tool and tree (median reported)")
     parser.add_argument("--show", type=int, default=6, help="differences listed per tool pair")
+    parser.add_argument("--scale", type=int, default=4, help="also a generated tree this many times larger (1: none)")
     args = parser.parse_args()
     if shutil.which("npm") is None:
         sys.exit("npm is needed for the peer tools")
     ensure_npm_tools()
     real = real_tree()
     generated, truth = generated_tree()
-    for title, root, known in (("real: npm@10 docs", real, None), ("generated tree", generated, truth)):
+    trees = [("real: npm@10 docs", real, None), ("generated tree", generated, truth)]
+    if args.scale > 1:
+        large, large_truth = generated_tree(sections=SECTIONS * args.scale)
+        trees.append((f"generated tree x{args.scale}", large, large_truth))
+    for title, root, known in trees:
         results = measure(root, args.repeat)
         print_table(title, results, len(markdown_files(root)), known)
         print_differences(results, args.show)
