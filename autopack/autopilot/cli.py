@@ -155,28 +155,10 @@ def digest_main(argv: Sequence[str] | None = None) -> int:
     if not directory.is_dir():
         print(f"autopack digest: error: {directory}: not a directory", file=sys.stderr)
         return 2
-    from autopack import files
     from autopack.autopilot.digest import workspace_digest
 
-    root = files.find_root(directory)
-    print(workspace_digest(root, (_runs_dir(root),)))
+    print(workspace_digest(directory.resolve()))
     return 0
-
-
-def _runs_dir(root: Path) -> str:
-    """The configured runs directory (excluded from the digest, as in a session)."""
-    from autopack.autopilot.digest import DEFAULT_RUNS_DIR
-    from autopack.config import find_config_file, load_config
-    from autopack.findings import ConfigError
-
-    default = DEFAULT_RUNS_DIR
-    if find_config_file(root) is None:
-        return default
-    try:
-        value = load_config(root).raw_sections.get("autopilot", {}).get("runs-dir", default)
-    except ConfigError:
-        return default
-    return os.path.normpath(value) if isinstance(value, str) else default
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The workspace digest: one sha256 that names the exact state of a working tree.
 
 It covers git's HEAD, the sorted `git status --porcelain=v2` entries (which already carry the
-index's blob ids) and the content of every file changed in the working tree. When git is
+index's blob ids) and the content of every file changed in the working tree. Run directories
+never count: each holds a `.gitignore` of `*`, so git does not list them. When git is
 missing or fails the digest is the hash of a fixed sentinel, never a clock reading, so the same
 state always gives the same digest and a broken git gives a recognisable one.
 """
@@ -13,9 +14,9 @@ import os
 import stat
 from pathlib import Path
 
-from autopack.autopilot.gitstate import WorkingTree, read_working_tree
+from autopack.autopilot.gitstate import WorkingTree, read_working_tree, toplevel
 
-DEFAULT_RUNS_DIR = ".autopack/runs"  # where run directories go by default: never part of the digest
+DEFAULT_RUNS_DIR = ".autopack/runs"  # where run directories go by default (each hides itself from git)
 SENTINEL = "unknown|git_unavailable"
 SENTINEL_DIGEST = hashlib.sha256(SENTINEL.encode("ascii")).hexdigest()
 CHUNK = 1 << 20
@@ -55,7 +56,8 @@ def digest_of(root: Path, tree: WorkingTree) -> str:
     return digest.hexdigest()
 
 
-def workspace_digest(root: Path, exclude: tuple[str, ...] = ()) -> str:
-    """sha256 hex of the working tree's state; `exclude` lists repo-relative directories (the run
-    directory) whose files do not count."""
-    return digest_of(root, read_working_tree(root, exclude))
+def workspace_digest(start: Path) -> str:
+    """sha256 hex of the state of the repository containing `start` (any directory in it)."""
+    tree = read_working_tree(start)
+    needs_content = any(entry.worktree_changed for entry in tree.entries)
+    return digest_of(toplevel(start) if needs_content else start, tree)

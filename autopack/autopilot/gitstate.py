@@ -2,14 +2,16 @@
 detectors and the proof metrics.
 
 Every git call here runs with `GIT_OPTIONAL_LOCKS=0`, so looking never refreshes or locks the
-index: the autopilot leaves `.git` exactly as it found it.
+index: the autopilot leaves `.git` exactly as it found it. The records are named tuples rather
+than dataclasses because `autopack digest` imports this module on every call and dataclasses
+cost more to import than the digest costs to compute.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 GIT_TIMEOUT = 120.0
@@ -21,14 +23,10 @@ def git_env() -> dict[str, str]:
     return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
 
 
-@dataclass(frozen=True)
-class GitAnswer:
+class GitAnswer(namedtuple("GitAnswer", "ok stdout stderr missing", defaults=(False,))):
     """A git command's outcome: `ok` False means git is missing, failed or timed out."""
 
-    ok: bool
-    stdout: bytes
-    stderr: str
-    missing: bool = False
+    __slots__ = ()
 
 
 def git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> GitAnswer:
@@ -44,30 +42,22 @@ def git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> GitAnswer:
     return GitAnswer(completed.returncode == 0, completed.stdout, stderr)
 
 
-@dataclass(frozen=True)
-class StatusEntry:
+class StatusEntry(namedtuple("StatusEntry", "kind xy path raw original", defaults=(None,))):
     """One `git status --porcelain=v2` entry: `kind` is 1 (changed), 2 (renamed or copied),
-    u (unmerged) or ? (untracked); `xy` the index and worktree states ('.' = unchanged)."""
+    u (unmerged) or ? (untracked); `xy` the index and worktree states ('.' = unchanged); `raw`
+    the entry exactly as git printed it; `original` where a renamed or copied file came from."""
 
-    kind: str
-    xy: str
-    path: str
-    raw: bytes  # the entry exactly as git printed it (with the original path of a rename)
-    original: str | None = None  # where a renamed or copied file came from
+    __slots__ = ()
 
     @property
     def worktree_changed(self) -> bool:
         return self.kind in "?u" or self.xy[1:2] not in ("", ".")
 
 
-@dataclass(frozen=True)
-class WorkingTree:
+class WorkingTree(namedtuple("WorkingTree", "head entries error git_missing", defaults=(None, False))):
     """HEAD and the sorted status entries; `error` is set (and the rest empty) when git did not answer."""
 
-    head: str
-    entries: tuple[StatusEntry, ...]
-    error: str | None = None
-    git_missing: bool = False
+    __slots__ = ()
 
     @property
     def ok(self) -> bool:
@@ -79,25 +69,21 @@ def decode_path(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def read_working_tree(root: Path, exclude: tuple[str, ...] = ()) -> WorkingTree:
-    """HEAD and every status entry (untracked files listed one by one), minus paths under `exclude`
-    (repo-relative directory prefixes such as the run directory)."""
-    answer = git(root, "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all")
+def read_working_tree(start: Path) -> WorkingTree:
+    """HEAD and every status entry (untracked files listed one by one, paths relative to the
+    repository root) of the repository containing `start`. Run directories keep themselves out
+    of this list with a `.gitignore` of their own."""
+    answer = git(start, "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all")
     if not answer.ok:
         return WorkingTree("", (), error=answer.stderr or "git status failed", git_missing=answer.missing)
     head = UNBORN
     entries: list[StatusEntry] = []
     fields = iter(answer.stdout.split(b"\0"))
-    prefixes = tuple(p.rstrip("/") + "/" for p in exclude)
     for field in fields:
-        if not field:
-            continue
         if field.startswith(b"# branch.oid "):
             head = field[len(b"# branch.oid ") :].decode("ascii", "replace")
             continue
-        if field.startswith(b"#"):
-            continue
-        kind = chr(field[0])
+        kind = chr(field[0]) if field else "#"
         if kind == "2":
             raw = field + b"\0" + next(fields, b"")
             path_bytes = field.split(b" ", 9)[9]
@@ -105,18 +91,21 @@ def read_working_tree(root: Path, exclude: tuple[str, ...] = ()) -> WorkingTree:
             raw, path_bytes = field, field.split(b" ", 8)[8]
         elif kind == "u":
             raw, path_bytes = field, field.split(b" ", 10)[10]
-        elif kind in "?!":
+        elif kind == "?":
             raw, path_bytes = field, field[2:]
         else:
-            continue
-        path = decode_path(path_bytes)
-        if kind == "!" or (prefixes and path.startswith(prefixes)):
-            continue
+            continue  # headers, ignored files, the empty field after the last NUL
         xy = "??" if kind == "?" else field[2:4].decode("ascii", "replace")
         original = decode_path(raw.split(b"\0", 1)[1]) if kind == "2" else None
-        entries.append(StatusEntry(kind, xy, path, raw, original))
+        entries.append(StatusEntry(kind, xy, decode_path(path_bytes), raw, original))
     entries.sort(key=lambda e: e.raw)
     return WorkingTree(head, tuple(entries))
+
+
+def toplevel(start: Path) -> Path:
+    """The working tree's top directory for `start` (`start` itself when git cannot say)."""
+    answer = git(start, "rev-parse", "--show-toplevel")
+    return Path(os.fsdecode(answer.stdout.rstrip(b"\n"))) if answer.ok and answer.stdout.strip() else start
 
 
 def git_dir(root: Path) -> Path | None:

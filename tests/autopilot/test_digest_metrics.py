@@ -34,9 +34,15 @@ def test_digest_follows_head_index_and_working_tree_content(make_repo):
     git(repo, "commit", "-q", "-m", "second")
     committed = workspace_digest(repo)
     assert len({clean, staged, untracked, committed}) == 4
-    (repo / ".autopack/runs/run-x").mkdir(parents=True)
-    (repo / ".autopack/runs/run-x/gap_report_v1.json").write_text("{}", encoding="utf-8")
-    assert workspace_digest(repo, (".autopack/runs",)) == committed
+    (repo / "sub").mkdir()
+    assert workspace_digest(repo / "sub") == committed, "any directory of the repository gives its digest"
+    run_dir = repo / ".autopack/runs/run-x"  # a run directory hides itself from git, so it never counts
+    run_dir.mkdir(parents=True)
+    (run_dir / ".gitignore").write_text("*\n", encoding="utf-8")
+    (run_dir / "gap_report_v1.json").write_text("{}", encoding="utf-8")
+    assert workspace_digest(repo) == committed
+    (repo / "a.txt").write_text("changed again\n", encoding="utf-8")
+    assert workspace_digest(repo / "sub") == workspace_digest(repo) != committed
 
 
 def test_digest_in_a_repository_without_commits_is_not_the_sentinel(make_repo):
