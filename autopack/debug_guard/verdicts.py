@@ -76,9 +76,10 @@ class IndexedLines(list[str]):
     """A file's lines with its lowered text, computed once per file: keyword gates then cost one
     substring search per word over the whole text instead of a test per line."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
+    def __init__(self, lines: Sequence[str], lowered: str | None = None) -> None:
+        """`lowered`, when given, must be `"\\n".join(lines).lower()` (saves computing it twice)."""
         super().__init__(lines)
-        self.lowered = "\n".join(lines).lower()
+        self.lowered = "\n".join(lines).lower() if lowered is None else lowered
         self._starts: list[int] = []
         self._found: dict[tuple[str, ...], list[int]] = {}
 
