@@ -20,7 +20,7 @@ def test_import_autopack_pulls_in_neither_yaml_nor_jsonschema():
     assert not HEAVY & imported_after("import autopack")
 
 
-@pytest.mark.parametrize("module", ["autopack.cli", "autopack.engine", "autopack.config", "autopack.files", "autopack.yamldoc"])
+@pytest.mark.parametrize("module", ["autopack.cli", "autopack.engine", "autopack.config", "autopack.files", "autopack.yamldoc", "autopack.schema"])
 def test_core_modules_stay_light(module):
     assert not HEAVY & imported_after(f"import {module}")
 

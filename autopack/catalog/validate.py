@@ -8,12 +8,9 @@ validation actually runs.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import json
 import math
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +25,7 @@ from autopack.catalog.model import (
     sort_catalog,
 )
 from autopack.findings import Finding, Rule, Severity
+from autopack.schema import json_path, load_schema, schema_problems
 from autopack.yamldoc import JsonPath, Position, YamlDocument, YamlProblem, parse, read_text
 
 DOC = "catalog.md"
@@ -125,109 +123,33 @@ class Validation:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
-# --- JSON paths and messages ------------------------------------------------------------------
-
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def json_path(path: Iterable[str | int]) -> str:
-    """`$.anthropic['claude-opus-4-5'].input_per_1k`: dots for plain names, brackets otherwise."""
-    out = "$"
-    for step in path:
-        if isinstance(step, int):
-            out += f"[{step}]"
-        elif _IDENTIFIER.fullmatch(step):
-            out += f".{step}"
-        else:
-            out += "['" + step.replace("\\", "\\\\").replace("'", "\\'") + "']"
-    return out
-
-
-_KINDS = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "a string",
-    "number": "a number",
-    "integer": "an integer",
-    "boolean": "true or false",
-    "null": "empty (null)",
-}
-
-
-_VALUE_KINDS: tuple[tuple[type, str], ...] = (
-    (type(None), "null"),
-    (bool, "a boolean"),  # before int: a bool is an int in Python
-    (int, "an integer"),
-    (float, "a number"),
-    (str, "a string"),
-    (dict, "a mapping"),
-    (list, "a list"),
-)
-
-
-def _kind(value: Any) -> str:
-    return next((name for kind, name in _VALUE_KINDS if isinstance(value, kind)), f"a {type(value).__name__}")
-
-
-def _short(value: Any) -> str:
-    """The offending scalar as YAML users write it (`true`, `null`, `"0.003"`), shortened."""
-    if isinstance(value, (dict, list)):
-        return ""
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except TypeError:  # dates and other YAML-only values
-        text = str(value)
-    return " " + (text if len(text) <= 60 else text[:57] + "...")
-
-
-def _describe(error: Any) -> str:
-    if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        wanted = " or ".join(_KINDS.get(t, t) for t in expected)
-        return f"expected {wanted}, got {_kind(error.instance)}{_short(error.instance)}"
-    if error.validator == "pattern" and error.validator_value == r"^\S+$":
-        return f"{error.instance!r} must not contain spaces"
-    message = error.message
-    return message if len(message) <= 200 else message[:197] + "..."
-
-
 # --- schema ---------------------------------------------------------------------------------
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+
+def catalog_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of the `models` or `pricing` file, shipped as package data."""
+    return load_schema(__package__, _schema_resource(name))
 
 
-def schema_path(name: str) -> Path:
-    return SCHEMA_DIR / f"{name}.schema.json"
-
-
-@functools.cache
-def _validator(name: str) -> Any:
-    import jsonschema
-
-    schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+def _schema_resource(name: str) -> str:
+    return f"schemas/{name}.schema.json"
 
 
 def schema_findings(document: YamlDocument, file: CatalogFile) -> list[Finding]:
     """Every schema error at `file:line:col` with the JSON path of the offending value."""
-    findings = []
-    for error in _validator(file.schema).iter_errors(document.value):
-        path: JsonPath = tuple(error.absolute_path)
-        if error.validator == "minimum" and path and path[-1] in PRICE_FIELDS:
-            continue  # negative prices are APC305's
-        container = isinstance(error.instance, (dict, list)) and bool(path)
-        position = document.position(path, key=container)
-        findings.append(
-            SCHEMA_VIOLATION.finding(
-                file.display,
-                f"{json_path(path)}: {_describe(error)}",
-                line=position.line,
-                column=position.column,
-                line_text=document.line_text(position.line),
-                data={"json_path": json_path(path), "validator": error.validator},
-            )
+    return [
+        SCHEMA_VIOLATION.finding(
+            file.display,
+            problem.message,
+            line=problem.line,
+            column=problem.column,
+            line_text=document.line_text(problem.line),
+            data={"json_path": json_path(problem.path), "validator": problem.keyword},
         )
-    return findings
+        for problem in schema_problems(document, __package__, _schema_resource(file.schema))
+        # negative prices are APC305's
+        if not (problem.keyword == "minimum" and problem.path and problem.path[-1] in PRICE_FIELDS)
+    ]
 
 
 def duplicate_findings(document: YamlDocument, file: CatalogFile) -> list[Finding]:

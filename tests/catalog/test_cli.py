@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from autopack.catalog import cli
-from autopack.catalog.validate import schema_path
+from autopack.catalog.validate import catalog_schema
 from tests.catalog.conftest import GOOD_MODELS
 from tests.conftest import run_script
 
@@ -100,7 +100,7 @@ def test_importing_the_catalog_api_pulls_in_neither_yaml_nor_jsonschema():
 def test_shipped_schemas_are_valid_draft_2020_12(name):
     import jsonschema
 
-    schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    schema = catalog_schema(name)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 

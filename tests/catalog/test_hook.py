@@ -83,7 +83,8 @@ def test_schema_error_names_file_line_column_and_json_path(catalog_repo, run_hoo
 def test_missing_required_price_points_at_the_model(catalog_repo, run_hook):
     pricing = GOOD_PRICING.replace("    output_per_1k: 0.015\n", "")
     finding = run_hook(catalog_repo(pricing=pricing)).only("APC301")
-    assert finding["line"] == 5 and "'output_per_1k' is a required property" in finding["message"]
+    assert (finding["line"], finding["column"]) == (5, 3)
+    assert finding["message"] == "$.anthropic['claude-sonnet-4-5']: missing required key 'output_per_1k'"
 
 
 def test_text_output_is_file_line_col(catalog_repo, monkeypatch, capsys):
