@@ -178,14 +178,14 @@ def read_text(path: Path, max_size: int) -> str:
     if not stat.S_ISREG(info.st_mode):
         raise YamlProblem("not a regular file", kind="unreadable")
     if info.st_size > max_size:
-        raise YamlProblem(f"file is {info.st_size} bytes, over the {max_size}-byte limit (max-file-size)", kind="unreadable")
+        raise YamlProblem(f"file is {info.st_size} bytes, over the {max_size}-byte limit", kind="unreadable")
     try:
         with open(path, "rb") as handle:
             raw = handle.read(max_size + 1)
     except OSError as exc:
         raise YamlProblem(f"cannot read the file: {exc.strerror or exc}", kind="unreadable") from None
     if len(raw) > max_size:
-        raise YamlProblem(f"file is over the {max_size}-byte limit (max-file-size)", kind="unreadable")
+        raise YamlProblem(f"file is over the {max_size}-byte limit", kind="unreadable")
     return decode(raw)
 
 
@@ -273,11 +273,16 @@ class _Builder:
         self.sizes: dict[int, int] = {}
         self.in_progress: set[int] = set()
         self.sequence_node, self.scalar_node = yaml.SequenceNode, yaml.ScalarNode
+        # The standard tags SafeLoader constructs; any other (`!!python/...`, `!Ref`) is refused
+        # on every node, rather than silently dropped from a list or mapping.
+        self.known_tags = {tag for tag in yaml.SafeLoader.yaml_constructors if tag}
 
     def convert(self, node: Any, path: JsonPath) -> Any:
         key = id(node)
         if key in self.built:
             return self.built[key]
+        if node.tag not in self.known_tags:
+            raise YamlProblem(f"unsupported YAML tag {_shown_tag(node.tag)}; remove it and write a plain value", mark_position(node))
         if isinstance(node, self.scalar_node):
             return _scalar(node)
         if key in self.in_progress:
@@ -343,6 +348,10 @@ class _Builder:
                     raise YamlProblem("`<<` merges only a mapping or a list of mappings", mark_position(item))
                 sources.append(item)
         return sources
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(TAG_PREFIX) if tag.startswith(TAG_PREFIX) else tag
 
 
 def _scalar(node: Any) -> Any:

@@ -149,10 +149,24 @@ def test_read_text_refuses_missing_directories_fifos_and_large_files(tmp_path: P
         read_text(fifo, 1000)
 
 
-def test_unknown_tags_are_a_problem_with_a_position():
+@pytest.mark.parametrize(
+    ("text", "position", "tag"),
+    [
+        ("a: 1\nb: !python/object:os.system echo\n", Position(2, 4), "!python/object:os.system"),
+        ("a: !!python/object/apply:os.system [echo]\n", Position(1, 4), "!!python/object/apply:os.system"),
+        ("a:\n  b: !Ref {c: 1}\n", Position(2, 6), "!Ref"),
+    ],
+)
+def test_unknown_tags_on_scalars_lists_and_mappings_are_refused_where_they_are(text, position, tag):
     with pytest.raises(YamlProblem) as caught:
-        parse("a: 1\nb: !python/object:os.system echo\n")
-    assert caught.value.position is not None and caught.value.position.line == 2
+        parse(text)
+    assert caught.value.position == position
+    assert caught.value.message == f"unsupported YAML tag {tag}; remove it and write a plain value"
+
+
+def test_standard_tags_are_read():
+    document = parse("a: !!set {x, y}\nb: !!omap [k: 1]\nc: !!binary aGk=\nd: !!map {e: !!int '5'}\n")
+    assert document.value == {"a": {"x": None, "y": None}, "b": [{"k": 1}], "c": b"hi", "d": {"e": 5}}
 
 
 @given(st.text(max_size=120) | st.lists(st.sampled_from(["a:", " ", "\n", "- ", "&x", "*x", "<<:", "[", "]", "{", "}", "'", "1e-4", "!!", "?"]), max_size=20).map("".join))
