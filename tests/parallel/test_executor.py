@@ -6,6 +6,7 @@ The calls below that break the policy do so on purpose, hence the APP401/APP402 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -94,7 +95,7 @@ def test_an_anchor_file_path_is_loaded_and_names_itself_in_refusals(tmp_path):
     with pytest.raises(ParallelismPolicyError, match=f"the anchor {path}"):
         execute_parallel(tasks, workers=3, anchor=str(path))
     path.write_text("id: a\nowner: o\nparallelism:\n  allowed: true\n  max_worker: 2\n", encoding="utf-8")
-    with pytest.raises(AnchorError, match=rf"{path}:5:3: unknown key"):
+    with pytest.raises(AnchorError, match=rf"{re.escape(str(path))}:5:3: \$\.parallelism\.max_worker: unknown key"):
         execute_parallel(tasks, workers=2, anchor=path)
     assert len(ran) == 6  # only the one run that was allowed
 
