@@ -99,6 +99,8 @@ POSITIVES = {
     "web.config compilation": ("Web.Production.config", '<configuration>\n  <system.web>\n    <compilation debug="true" />\n  </system.web>\n</configuration>\n', [("APD102", 3)]),
     "web.config custom errors": ("web.prod.config", '<system.web>\n<customErrors mode="Off" />\n</system.web>\n', [("APD102", 2)]),
     "php display_errors ini": ("php.ini-production", "[PHP]\nerror_reporting = E_ALL\ndisplay_errors = On\n", [("APD102", 3)]),
+    "php-fpm pool": ("docker/prod/www.conf", "[www]\nphp_admin_flag[display_errors] = on\nphp_admin_value[memory_limit] = 256M\n", [("APD102", 2)]),
+    "spring include-exception": ("application-prod.properties", "server.error.include-exception=true\n", [("APD102", 1)]),
     "php display_errors ini_set": ("public/index.prod.php", "<?php\nini_set('display_errors', '1');\n", [("APD102", 2)]),
     # APD102: toolbars, profilers, devtools
     "django debug toolbar": ("settings/prod.py", "INSTALLED_APPS = [\n    'django.contrib.admin',\n    'debug_toolbar',\n]\n", [("APD102", 3)]),
@@ -198,6 +200,7 @@ NEGATIVES = {
     "no keyword at all": ("config/production.yaml", "replicas: 3\nimage: app:1.2\n"),
     "dotenv value with words": (".env.production", "DEBUG=1 enables verbose output\n"),
     "ci job targets another environment": ("deploy/prod/pipeline.yml", "jobs:\n  smoke:\n    environment: development\n"),
+    "action inputs in a production workflow": (".github/workflows/deploy-prod.yml", "jobs:\n  deploy:\n    steps:\n      - uses: org/deploy@v1\n        with:\n          debug: true\n"),
     "deploy flags with safe values": ("deploy/prod/deploy.sh", "helm upgrade app chart --set debug=false --set env.LOG_LEVEL=debug\n"),
 }
 

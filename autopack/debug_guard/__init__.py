@@ -111,7 +111,13 @@ READERS: dict[str, Reader] = {
     "dotenv": _plus_commands(_lines(line_readers.dotenv_hits), HASH),
     "shell": _plus_commands(_lines(line_readers.shell_hits), HASH),
     "dockerfile": _plus_commands(_lines(line_readers.dockerfile_hits), HASH),
-    "yaml": _plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.yaml_line_hits), HASH),
+    "yaml": _plus_commands(
+        _parsed(
+            lambda s: parsed.yaml_hits(s.text, parsed.WORKFLOW_INPUTS if is_ci_workflow(s.path) else frozenset()),
+            line_readers.yaml_line_hits,
+        ),
+        HASH,
+    ),
     "json": _plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.json_line_hits), SLASH),
     "toml": _plus_commands(_gated(lambda s, lines: parsed.toml_hits(s.text, lines)), HASH),
     "ini": _plus_commands(_gated(lambda s, lines: parsed.ini_hits(s.text, lines)), INI_COMMENTS),

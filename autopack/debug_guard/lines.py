@@ -309,6 +309,7 @@ _TOML_PAIR = lazy(r"""(?P<key>[A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*=\s*(?P<value>"
 _INI_PAIR = lazy(r"^\s*(?P<key>[^=:\s\[;#!][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
 # systemd `Environment="DEBUG=1" "X=2"`, supervisord `environment=DEBUG="1",X="2"`
 _ENVIRONMENT_PAIR = lazy(r"[\"']?(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s,\"']*)")
+_PHP_FPM_KEY = lazy(r"php_(?:admin_)?(?:flag|value)\[(?P<name>[\w.]+)\]$")
 _TOOLBAR_TOKEN = lazy(r"(?<![\w.])(?P<module>" + "|".join(TOOLBAR_MODULES) + r")(?![\w])")
 
 
@@ -347,7 +348,7 @@ def toml_line_hits(lines: Sequence[str], markers: tuple[str, ...] = HASH) -> Ite
                 yield path, hit
 
 
-def ini_line_hits(lines: Sequence[str]) -> Iterator[tuple[list[str], Hit]]:
+def ini_line_hits(lines: Sequence[str]) -> Iterator[tuple[list[str] | None, Hit]]:
     """INI, properties, php.ini, systemd/supervisord: `key = value` / `key: value` under
     `[section]`, `Environment=` pair lists, and debug toolbars named in includes."""
     section: list[str] = []
@@ -371,10 +372,11 @@ def ini_line_hits(lines: Sequence[str]) -> Iterator[tuple[list[str], Hit]]:
                 if hit:
                     yield [key], hit
             continue
-        path = [*section, *key.split(".")]
+        php_fpm = _PHP_FPM_KEY.match(key)  # php-fpm pools: php_admin_flag[display_errors] = on
+        path = [php_fpm["name"]] if php_fpm else [*section, *key.split(".")]
         hit = setting_hit(path, match["value"], number, match.start("key") + 1)
         if hit:
-            yield path, hit
+            yield (None if php_fpm else path), hit
 
 
 def generic_hits(lines: IndexedLines) -> Iterator[Hit]:

@@ -31,6 +31,8 @@ ENV_LIST_KEYS = frozenset({"environment", "env", "envs", "variables", "literals"
 COMMAND_KEYS = ("entrypoint", "command", "cmd", "args")
 # Sections of a mixed file that describe another environment are not production.
 NON_PRODUCTION_SECTIONS = frozenset({"development", "dev", "local", "test", "testing"})
+# In CI workflows, `with:` holds an action's inputs (its own `debug: true` logging), not the app's settings.
+WORKFLOW_INPUTS = frozenset({"with"})
 
 
 _LONE_CR = lazy(r"\r(?!\n)")
@@ -59,18 +61,19 @@ def compose_documents(text: str) -> list[Any] | None:
         return None
 
 
-def yaml_hits(text: str) -> list[Hit] | None:
-    """Settings and commands of every YAML document; None if it does not parse (or is an alias bomb)."""
+def yaml_hits(text: str, skipped: frozenset[str] = frozenset()) -> list[Hit] | None:
+    """Settings and commands of every YAML document, except below keys in `skipped`; None if it
+    does not parse (or is an alias bomb)."""
     documents = compose_documents(text)
     if documents is None:
         return None
     try:
-        return list(_walk(documents, text.split("\n")))
+        return list(_walk(documents, text.split("\n"), NON_PRODUCTION_SECTIONS | skipped))
     except _OverBudget:
         return None
 
 
-def _walk(documents: list[Any], lines: Sequence[str]) -> Iterator[Hit]:
+def _walk(documents: list[Any], lines: Sequence[str], skipped: frozenset[str]) -> Iterator[Hit]:
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     seen: set[int] = set()
@@ -95,7 +98,7 @@ def _walk(documents: list[Any], lines: Sequence[str]) -> Iterator[Hit]:
             yield from _command_sequence([by_key[k] for k in COMMAND_KEYS if isinstance(by_key.get(k), SequenceNode)])
             for key_node, value_node in entries:
                 key = key_node.value
-                if key.lower() in NON_PRODUCTION_SECTIONS:
+                if key.lower() in skipped:
                     continue
                 if isinstance(value_node, ScalarNode):
                     mark = key_node.start_mark

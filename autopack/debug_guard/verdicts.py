@@ -52,7 +52,8 @@ RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
 _SERVE = ("ng serve", "artisan serve", "webpack serve", "webpack-dev", '"serve"', "php -s")
 KEYWORDS = (
     "debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", " dev", '"dev"', ":dev",
-    "=dev", "=local", ": local", "errors", "requests_local", "profiler", "stacktrace", "reload", "inspect", "jdwp",
+    "=dev", "=local", ": local", "errors", "requests_local", "profiler", "stacktrace", "include-exception",
+    "include_exception", "reload", "inspect", "jdwp",
     "runserver", "nodemon", "dlv", "pdb", *_SERVE,
 )  # fmt: skip
 SERVER_WORDS = (
@@ -189,6 +190,8 @@ def _error_detail(name: str, relaxed: str, lowered: str) -> str | None:
         return "false"
     if relaxed.endswith("include.stacktrace") and lowered == "always":
         return "never"
+    if relaxed.endswith("server.error.include.exception") and lowered in ENABLING:
+        return "false"
     return None
 
 
