@@ -86,14 +86,15 @@ def ensure_repo() -> Path:
 
 def regular_install() -> Path | None:
     """bin/ of a venv with autopack installed from this checkout as a regular (non-editable) package."""
-    script = REGULAR / "bin" / "autopack"
-    if not script.exists():
+    pip = REGULAR / "bin" / "pip"
+    if not pip.exists():
         subprocess.run([sys.executable, "-m", "venv", str(REGULAR)], check=True, timeout=300)
-        result = run([str(REGULAR / "bin" / "pip"), "install", "-q", str(BENCH.parent)], BENCH)
-        if result.returncode != 0:
-            print(f"note: no regular install: {result.stderr.decode()[-300:]}")
-            return None
-    return script.parent
+    # reinstalled on every bench run, so it measures the code of this checkout
+    result = run([str(pip), "install", "-q", "--force-reinstall", str(BENCH.parent)], BENCH)
+    if result.returncode != 0:
+        print(f"note: no regular install: {result.stderr.decode()[-300:]}")
+        return None
+    return pip.parent
 
 
 def median_time(command: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
@@ -143,6 +144,7 @@ def main() -> int:
     digest = median_time([str(BIN / "autopack"), "digest"], repo, args.repeat)
     regular = regular_install()
     digest_regular = median_time([str(regular / "autopack"), "digest"], repo, args.repeat) if regular else None
+    floor_regular = median_time([str(regular / "python"), "-c", "pass"], repo, args.repeat) if regular else None
     modify(repo, MODIFIED)
     status_dirty = median_time(["git", "status", "--porcelain=v2", "-z"], repo, args.repeat)
     digest_dirty = median_time([str(BIN / "autopack"), "digest"], repo, args.repeat)
@@ -151,6 +153,7 @@ def main() -> int:
         ("python -c pass", floor, ""),
         ("git status --porcelain=v2 -z (clean)", status, ""),
         ("autopack digest (clean)", digest, f"{digest[0] / status[0]:.2f}x git status (fastest: {digest[1] / status[1]:.2f}x)"),
+        *([("python -c pass (regular install's venv)", floor_regular, "")] if floor_regular else []),
         *([("autopack digest (clean, regular install)", digest_regular,
             f"{digest_regular[0] / status[0]:.2f}x git status (fastest: {digest_regular[1] / status[1]:.2f}x)")]
           if digest_regular else []),
