@@ -44,6 +44,8 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.rule_id in rule_index:
         result["ruleIndex"] = rule_index[finding.rule_id]
+    if finding.data is not None:
+        result["properties"] = finding.data  # structured evidence, e.g. a doc check's command result
     return result
 
 
