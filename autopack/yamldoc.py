@@ -139,7 +139,19 @@ def scalar_decimal(node: Any) -> Decimal | None:
 
 
 def _is_yaml12_float(node: Any) -> bool:
-    return node.style in (None, "") and YAML12_FLOAT.fullmatch(node.value) is not None
+    """A plain string that YAML 1.2 reads as a number (`1e-4`). Text that YAML 1.1 reads as a
+    number too (`1`, `1.5`) is a string only when tagged `!!str`: it stays a string."""
+    return (
+        node.style in (None, "")
+        and YAML12_FLOAT.fullmatch(node.value) is not None
+        and _implicit_tag(node.value) == STR_TAG
+    )
+
+
+def _implicit_tag(text: str) -> str:
+    import yaml
+
+    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
 
 
 _CONSTRUCTOR: Any = None

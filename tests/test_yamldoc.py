@@ -42,6 +42,12 @@ def test_yaml12_float_spellings_count_as_numbers_only_when_plain():
     assert document.decimal(("f",)) == Decimal(16)
 
 
+def test_explicit_str_tag_keeps_numbers_as_text():
+    document = parse("a: !!str 1\nb: !!str 1.5\nc: !!str 2024\n")
+    assert document.value == {"a": "1", "b": "1.5", "c": "2024"}
+    assert document.decimal(("a",)) is None
+
+
 def test_decimals_come_from_the_text_not_from_binary_floats():
     document = parse("a: 0.1\nb: 0.2\nc: 0.3\nd: 1_000.5\ne: -.inf\nf: .NaN\n")
     assert document.decimal(("a",)) + document.decimal(("b",)) == document.decimal(("c",))
