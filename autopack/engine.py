@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import json
 import os
 import re
 import sys
@@ -166,10 +165,14 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
         key=lambda e: (e["path"], e["rule"], e["fingerprint"]),
     )
     document = {"version": BASELINE_VERSION, "findings": entries}
+    import json
+
     write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
 def read_baseline(path: Path) -> list[dict[str, str]]:
+    import json
+
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

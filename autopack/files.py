@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -55,6 +54,8 @@ def find_root(start: Path) -> Path:
 
 def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> bytes | None:
     """Output of a git command, or None when git is missing, fails or times out."""
+    import subprocess  # only when git is asked: a hook on named files never pays for it
+
     try:
         completed = subprocess.run(
             ["git", *args],
@@ -188,6 +189,8 @@ def read_staged(root: Path, paths: list[str]) -> dict[str, bytes]:
     """The index content of `paths` (what a commit would record), in one `git cat-file` call.
     Paths with a newline cannot be named on cat-file's line protocol and are read one by one."""
     plain = [p for p in paths if "\n" not in p]
+    import subprocess
+
     request = "".join(f":{p}\n" for p in plain).encode("utf-8", "surrogateescape")
     contents: dict[str, bytes] = {}
     try:

@@ -5,7 +5,6 @@ Nothing in this module imports from the rest of the package, so any module can u
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -40,6 +39,8 @@ def normalise_line(text: str) -> str:
 
 def fingerprint(rule_id: str, path: str, line_text: str) -> str:
     """Stable identity of a finding: independent of its line number, so baselines survive edits."""
+    import hashlib  # here, not at import time: a clean run never computes a fingerprint
+
     payload = f"{rule_id}\0{path}\0{normalise_line(line_text)}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
