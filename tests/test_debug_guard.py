@@ -37,7 +37,7 @@ ALSO_IN_SCOPE = [
     "Procfile",
     "services/api/Procfile",
     ".env.production.local",
-    "environments/prod-eu/terraform.tfvars",
+    "environments/prod/terraform.tfvars",
     "deploy/prod/gunicorn.conf.py",
     ".github/workflows/deploy.yml",
     ".gitlab-ci.yml",
@@ -62,6 +62,8 @@ OUT_OF_SCOPE = [
     "k8s/pre-prod/deployment.yaml",
     "k8s/overlays/prod/dev-patch.yaml",
     "deploy/prod/README",
+    "services/production-planner/app.env",
+    "environments/prod-eu/terraform.tfvars",
 ]
 
 
@@ -81,6 +83,7 @@ def test_scope_settings() -> None:
     assert wants("live/.env", {**DEFAULTS, "production-tokens": ["live"]})
     assert not wants(".env.production", {**DEFAULTS, "production-tokens": ["live"]})
     assert wants("ops/release.env", {**DEFAULTS, "production-globs": ["ops/*.env"]})
+    assert wants("environments/prod-eu/main.tf", {**DEFAULTS, "production-globs": ["environments/prod-*/**"]})
     assert not wants(".github/workflows/deploy.yml", {**DEFAULTS, "production-workflows": False})
 
 

@@ -1,7 +1,7 @@
 """Which files are production configuration, and in which format to read them.
 
-A path is in scope when a directory name or the file name has a part (split on `.`, `-`, `_`)
-equal to a production token, or when it matches a configured glob. Kept conservative: prose,
+A path is in scope when a directory is named after a production token, or a part of the file
+name (split on `.`, `-`, `_`) equals one, or when it matches a configured glob. Kept conservative: prose,
 templates, tests, `non-prod`/`pre-prod` names and development files inside production directories
 are out.
 """
@@ -105,19 +105,12 @@ def file_format(path: str) -> str:
 
 
 def _token_places(path: str, tokens: frozenset[str]) -> tuple[bool, bool, list[str]]:
-    """(token in a directory, token in the file name, the file name's parts)."""
-    segments = path.lower().split("/")
-    in_directory = in_name = False
-    parts: list[str] = []
-    for index, segment in enumerate(segments):
-        parts = _PARTS.split(segment)
-        for position, part in enumerate(parts):
-            if part in tokens and (position == 0 or parts[position - 1] not in NEGATIONS):
-                if index == len(segments) - 1:
-                    in_name = True
-                else:
-                    in_directory = True
-    return in_directory, in_name, parts
+    """(a directory named a token, a token among the file name's parts, those parts). Directory
+    names must equal a token: `prod/` is production, a service `production-planner/` is not."""
+    *directories, name = path.lower().split("/")
+    parts = _PARTS.split(name)
+    in_name = any(part in tokens and (i == 0 or parts[i - 1] not in NEGATIONS) for i, part in enumerate(parts))
+    return not tokens.isdisjoint(directories), in_name, parts
 
 
 @lru_cache(maxsize=16)
