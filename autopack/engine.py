@@ -15,7 +15,8 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,7 +168,7 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
     document = {"version": BASELINE_VERSION, "findings": entries}
     import json
 
-    write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    files.write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
 def read_baseline(path: Path) -> list[dict[str, str]]:
@@ -207,27 +208,6 @@ def apply_baseline(findings: list[Finding], entries: list[dict[str, str]]) -> tu
 
 
 # --- output ------------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temp file in the same directory and rename: never a half-written file."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
 
 def render(fmt: str, findings: list[Finding], rules: Sequence[Rule], color: bool = False) -> str:
     module = importlib.import_module(f"autopack.report.{fmt}")
@@ -305,6 +285,23 @@ class RunResult:
     rules: list[Rule]
 
 
+@contextmanager
+def _internal_errors(enforcement: Enforcement) -> Iterator[None]:
+    """A bug in a check must still end with a clear message, not a traceback; a check may raise
+    ConfigError itself to reject its own settings (exit 2 with its message)."""
+    try:
+        yield
+    except ConfigError:
+        raise
+    except Exception as exc:
+        if os.environ.get("AUTOPACK_DEBUG"):
+            raise
+        raise ConfigError(
+            f"internal error in {enforcement.hook_id}: {type(exc).__name__}: {exc} "
+            "(please report it; set AUTOPACK_DEBUG=1 for the traceback)"
+        ) from None
+
+
 def collect(
     enforcements: Sequence[Enforcement],
     root: Path,
@@ -331,33 +328,24 @@ def collect(
             if not any(enforcement.triggers(path, settings) for path in paths):
                 continue
         rules.extend(enforcement.rules)
-        sources: list[files.SourceFile] = []
-        if enforcement.wants is not None:
-            for path in candidates:
-                if not enforcement.wants(path, settings):
-                    continue
-                if path not in read_cache and path not in skipped:
-                    result = read(path)
-                    if isinstance(result, files.Skipped):
-                        skipped[path] = result
-                    else:
-                        read_cache[path] = result
-                if path in read_cache:
-                    sources.append(read_cache[path])
-        context = CheckContext(root=root, config=config, settings=settings, files=sources, reader=read)
-        if paths is None:
-            context._repo_files = candidates
-        try:
+        with _internal_errors(enforcement):
+            sources: list[files.SourceFile] = []
+            if enforcement.wants is not None:
+                for path in candidates:
+                    if not enforcement.wants(path, settings):
+                        continue
+                    if path not in read_cache and path not in skipped:
+                        result = read(path)
+                        if isinstance(result, files.Skipped):
+                            skipped[path] = result
+                        else:
+                            read_cache[path] = result
+                    if path in read_cache:
+                        sources.append(read_cache[path])
+            context = CheckContext(root=root, config=config, settings=settings, files=sources, reader=read)
+            if paths is None:
+                context._repo_files = candidates
             produced = list(enforcement.check(context))
-        except ConfigError:
-            raise  # a check may reject its own settings: exit 2 with the check's message
-        except Exception as exc:  # a bug must still end with a clear message, not a traceback
-            if os.environ.get("AUTOPACK_DEBUG"):
-                raise
-            raise ConfigError(
-                f"internal error in {enforcement.hook_id}: {type(exc).__name__}: {exc} "
-                "(please report it; set AUTOPACK_DEBUG=1 for the traceback)"
-            ) from None
         findings.extend(produced)
         for source in sources:
             checked_sources[source.path] = source
@@ -472,7 +460,7 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
             for entry in stale:
                 print(f"stale baseline entry: {entry.get('path')}: {entry.get('rule')} {entry['fingerprint'][:12]}", file=sys.stderr)
     for fmt, target in outputs:
-        write_atomic(target, render(fmt, findings, result.rules))
+        files.write_atomic(target, render(fmt, findings, result.rules))
     if args.write_baseline:
         return 0
     color = args.color == "always" or (
@@ -480,7 +468,7 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     )
     text = render(args.format, findings, result.rules, color=color)
     if args.output:
-        write_atomic(args.output, text)
+        files.write_atomic(args.output, text)
     else:
         sys.stdout.write(text)
     return exit_code(findings, args.fail_on or config.values["fail-on"])

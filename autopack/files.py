@@ -60,6 +60,7 @@ def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> bytes | Non
         completed = subprocess.run(
             ["git", *args],
             cwd=root,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},  # a scan never takes or refreshes the index lock
             capture_output=True,
             timeout=timeout,
             check=False,
@@ -227,3 +228,42 @@ def decode_text(path: str, raw: bytes) -> SourceFile:
         return SourceFile(path, raw.decode("utf-8"))
     except UnicodeDecodeError:
         return SourceFile(path, raw.decode("utf-8", errors="replace"), decode_errors=True)
+
+
+def _default_mode() -> int:
+    """The mode a plain `open()` would give a new file under the current umask."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return 0o666 & ~current
+
+
+def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    """Write through a temp file in the same directory, fsync, rename, and fsync the directory:
+    a reader (or a crash) sees the old file or the new one, never half of one."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fchmod(handle.fileno(), _default_mode() if mode is None else mode)
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        directory = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return  # a platform that cannot open directories: the rename is still atomic
+    try:
+        os.fsync(directory)
+    except OSError:
+        pass
+    finally:
+        os.close(directory)

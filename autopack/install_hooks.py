@@ -144,7 +144,7 @@ def plan(directory: Path, names: Sequence[str]) -> list[Plan]:
 
 def install(directory: Path, names: Sequence[str], force: bool) -> list[str]:
     """Install the hooks; all or nothing when a foreign hook blocks. Returns what was done."""
-    from autopack.engine import write_atomic
+    from autopack.files import write_atomic
 
     plans = plan(directory, names)
     foreign = [p for p in plans if p.state == "foreign"]
@@ -166,8 +166,7 @@ def install(directory: Path, names: Sequence[str], force: bool) -> list[str]:
             done.append(f"{item.target}: replaced; the previous hook was moved to {backup}")
         else:
             done.append(f"{item.target}: {'installed' if item.state == 'new' else 'updated'}")
-        write_atomic(item.target, render(item.spec))
-        os.chmod(item.target, 0o755)
+        write_atomic(item.target, render(item.spec), mode=0o755)
     return done
 
 

@@ -120,14 +120,6 @@ def test_exit_code_follows_fail_on():
     assert engine.exit_code([], "note") == 0
 
 
-def test_write_atomic_replaces_the_file_and_leaves_no_temp(tmp_path):
-    target = tmp_path / "out" / "report.json"
-    engine.write_atomic(target, "one")
-    engine.write_atomic(target, "two")
-    assert target.read_text() == "two"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]
-
-
 @pytest.mark.parametrize(("value", "expected"), [("1/1", (1, 1)), ("2/4", (2, 4))])
 def test_shard_parsing(value, expected):
     assert engine.parse_shard(value) == expected

@@ -120,3 +120,16 @@ def test_changed_files_since_a_base(make_repo):
     git(root, "commit", "-q", "-m", "b")
     assert files.changed_files(root, "main") == ["b.txt"]
     assert files.changed_files(root, "no-such-rev") is None
+
+
+def test_write_atomic_replaces_the_file_with_the_usual_mode_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "out" / "report.json"
+    files.write_atomic(target, "one")
+    files.write_atomic(target, "two")
+    assert target.read_text() == "two"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.json"]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    files.write_atomic(target, "#!/bin/sh\n", mode=0o755)
+    assert target.stat().st_mode & 0o777 == 0o755

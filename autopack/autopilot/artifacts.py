@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autopack.engine import write_atomic
+from autopack.files import write_atomic
 from autopack.findings import ConfigError
 
 SCHEMAS = {
@@ -28,7 +28,7 @@ SCHEMAS = {
 }
 GITIGNORE = ".gitignore"
 GITIGNORE_TEXT = "# autopack autopilot run directory: generated artifacts, never committed\n*\n"
-TEMP_SUFFIX = ".tmp"  # as `engine.write_atomic` names its temp files: .<name>.<random>.tmp
+TEMP_SUFFIX = ".tmp"  # as `files.write_atomic` names its temp files: .<name>.<random>.tmp
 
 
 class ArtifactError(ConfigError):
@@ -115,33 +115,11 @@ def remove_stale_temp_files(run_dir: Path) -> None:
 
 
 def write_text(run_dir: Path, name: str, text: str) -> Path:
-    """Atomically write `text` to `run_dir/name` (the core's temp file, fsync and rename), then
-    give it the usual file mode and fsync the directory so the rename itself is durable."""
+    """Atomically write `text` to `run_dir/name` (the core's temp file, fsync, rename and
+    directory fsync)."""
     target = _target(run_dir, name)
     write_atomic(target, text)
-    os.chmod(target, 0o666 & ~_umask())  # the temp file was created 0600
-    _fsync_directory(run_dir)
     return target
-
-
-@cache
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # not supported on this platform
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def write_artifact(run_dir: Path, name: str, document: dict[str, Any]) -> Path:

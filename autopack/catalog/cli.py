@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from autopack import engine
+from autopack import engine, files
 from autopack.catalog.hook import SETTINGS, catalog_files
 from autopack.catalog.loader import CatalogError, load_catalog_or_seed, load_model_catalog, logger
 from autopack.catalog.model import (
@@ -104,7 +104,7 @@ def query(command: str, argv: Sequence[str]) -> int:
     if command == "snapshot":
         text = routing_snapshot(catalog) + "\n"
         if args.output:
-            engine.write_atomic(args.output, text)
+            files.write_atomic(args.output, text)
         else:
             sys.stdout.write(text)
         return 0
