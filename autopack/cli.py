@@ -34,7 +34,7 @@ def check_main(argv: Sequence[str] | None = None) -> int:
     from autopack import engine
 
     return engine.run(
-        engine.available(),
+        list(engine.REGISTRY),
         argv,
         prog="autopack check",
         description="Run every enabled autopack enforcement.",
@@ -52,7 +52,7 @@ def _load_for_listing(argv: Sequence[str] | None, prog: str):  # type: ignore[no
     parser.add_argument("--config", type=Path, metavar="FILE")
     args = parser.parse_args(argv)
     root = files.find_root(Path.cwd())
-    return load_config(root, args.config), [engine.resolve(name) for name in engine.available()]
+    return load_config(root, args.config), [engine.resolve(name) for name in engine.REGISTRY]
 
 
 def config_main(argv: Sequence[str] | None = None) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import re
 import sys
@@ -92,19 +91,6 @@ REGISTRY: dict[str, str] = {
 def resolve(name: str) -> Enforcement:
     module_name, _, attribute = REGISTRY[name].partition(":")
     return getattr(importlib.import_module(module_name), attribute)
-
-
-def available() -> list[str]:
-    """Registered enforcements whose module is importable (all of them in a complete install)."""
-    names = []
-    for name, target in REGISTRY.items():
-        module_name = target.partition(":")[0]
-        try:
-            if importlib.util.find_spec(module_name) is not None:
-                names.append(name)
-        except ModuleNotFoundError:
-            continue
-    return names
 
 
 # --- suppression -------------------------------------------------------------------------------

@@ -169,13 +169,9 @@ def _finding_gaps(mapping: EnforcementGap, findings: list[Finding], own_rules: s
 
 
 def detect_enforcements(context: ScanContext) -> Iterator[Gap]:
-    available = set(engine.available())
     for mapping in ENFORCEMENT_GAPS:
         status = DetectorStatus(mapping.section, "ran")
         context.statuses.append(status)
-        if mapping.section not in available:
-            status.status, status.detail = "unavailable", "module not installed"
-            continue
         if context.config is None:
             status.status, status.detail = "skipped", "the autopack configuration is invalid"
             continue
@@ -427,7 +423,7 @@ def detect_policy(context: ScanContext) -> Iterator[Gap]:
     assert context.config is not None
     source = context.relative(str(context.config.source)) if context.config.source else ""
     checks: dict[str, Callable[[Config], object]] = {"autopilot": load_settings}
-    for name in engine.available():
+    for name in engine.REGISTRY:
         checks[name] = lambda config, name=name: config.section(name, engine.resolve(name).settings)
     for section, validate in sorted(checks.items()):
         try:
