@@ -8,12 +8,13 @@ over the size limit are skipped with a note, and non-UTF-8 text is decoded with 
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
 import re
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 BINARY_SNIFF_BYTES = 8192
@@ -28,7 +29,7 @@ class SourceFile:
     text: str
     decode_errors: bool = False
 
-    @cached_property
+    @functools.cached_property
     def lines(self) -> list[str]:
         """Lines without their endings (CRLF and LF alike); index 0 is line 1."""
         return [line.removesuffix("\r") for line in self.text.split("\n")]
@@ -148,25 +149,44 @@ def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
     return lambda path: regex.fullmatch(path) is not None
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of blocking
+
+
+@functools.lru_cache(maxsize=8)
+def _real_root(root: str) -> str:
+    return os.path.realpath(root)
+
+
 def read_source(root: Path, path: str, max_size: int) -> SourceFile | Skipped:
-    """Read one repo-relative file with every guard applied."""
-    full = root / path
+    """Read one repo-relative file with every guard applied: one open and one fstat in the
+    common case (this runs for every file of a scan), symlinks resolved only when met."""
+    full = os.path.join(root, path)
     try:
-        info = full.lstat()
-        if stat.S_ISLNK(info.st_mode):
-            target = full.resolve()
-            if not target.is_relative_to(root.resolve()):
+        try:
+            fd = os.open(full, _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            if exc.errno != errno.ELOOP or not os.path.islink(full):
+                raise
+            real_root = _real_root(str(root))
+            target = os.path.realpath(full)
+            if os.path.commonpath([target, real_root]) != real_root:
                 return Skipped(path, "symlink to a target outside the repository", notify=False)
-            info = target.stat()
-            full = target
-        if not stat.S_ISREG(info.st_mode):
-            return Skipped(path, "not a regular file", notify=False)
-        with open(full, "rb") as handle:
-            raw = handle.read(max_size + 1)
-    except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop on resolve()
-        reason = getattr(exc, "strerror", None) or str(exc)
-        return Skipped(path, f"cannot read the file: {reason}", notify=True)
-    return source_from_bytes(path, raw, max_size)
+            fd = os.open(target, _OPEN_FLAGS)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return Skipped(path, "not a regular file", notify=False)
+            chunks, size = [], 0
+            while size <= max_size:
+                chunk = os.read(fd, max_size + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return Skipped(path, f"cannot read the file: {exc.strerror or exc}", notify=True)
+    return source_from_bytes(path, b"".join(chunks), max_size)
 
 
 def source_from_bytes(path: str, raw: bytes, max_size: int) -> SourceFile | Skipped:
