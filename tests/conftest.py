@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-# Fuzz tests are derandomized with a fixed, bounded number of examples so CI is repeatable and quick.
+# Fuzz tests are derandomized with a fixed, bounded number of examples so CI is repeatable and
+# quick; AUTOPACK_FUZZ_RANDOM=1 and a larger AUTOPACK_FUZZ_EXAMPLES hunt for new cases locally.
 settings.register_profile(
     "autopack",
-    derandomize=True,
+    derandomize=not os.environ.get("AUTOPACK_FUZZ_RANDOM"),
     max_examples=int(os.environ.get("AUTOPACK_FUZZ_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
