@@ -86,3 +86,12 @@ def test_fail_on_warning_turns_warnings_into_failure(make_repo):
     default = run_script("autopack", "check", "--select", "catalog", cwd=root)
     assert default.returncode == 0 and "APC304" in default.stdout
     assert run_script("autopack", "check", "--select", "catalog", "--fail-on", "warning", cwd=root).returncode == 1
+
+
+def test_output_is_byte_identical_across_processes(make_repo):
+    root = make_repo({**BAD_ENV, **BAD_CATALOG, "docs/a.md": "[gone](nowhere.md)\n", "jobs.py": "execute_parallel(t, workers=4)\n"})
+    for fmt in ("text", "json", "sarif", "github", "markdown"):
+        runs = [run_script("autopack", "check", "--all-files", "--format", fmt, cwd=root, env={"PYTHONHASHSEED": seed}) for seed in ("1", "2")]
+        assert runs[0].returncode == runs[1].returncode == 1
+        assert runs[0].stdout == runs[1].stdout, fmt
+        assert all(rule in runs[0].stdout for rule in ("APD101", "APC300", "APR201", "APP401")), fmt
