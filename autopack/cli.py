@@ -114,4 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         sys.stderr.write(f"autopack: error: {args[0]!r} is not available in this build\n")
         return 2
-    return int(getattr(module, function)(args[1:]))
+    try:
+        return int(getattr(module, function)(args[1:]))
+    except BrokenPipeError:
+        from autopack.engine import reader_went_away
+
+        return reader_went_away()

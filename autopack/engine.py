@@ -417,9 +417,20 @@ def run(
     except ConfigError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return reader_went_away()
     except OSError as exc:  # an output that cannot be written
         print(f"{prog}: error: cannot write {exc.filename or 'the report'}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+
+
+def reader_went_away() -> int:
+    """stdout's reader closed the pipe (`autopack ... | head`): stop quietly, as other Unix tools
+    do, and keep Python from reporting the pipe again when it flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1
 
 
 def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> int:

@@ -95,3 +95,17 @@ def test_output_is_byte_identical_across_processes(make_repo):
         assert runs[0].returncode == runs[1].returncode == 1
         assert runs[0].stdout == runs[1].stdout, fmt
         assert all(rule in runs[0].stdout for rule in ("APD101", "APC300", "APR201", "APP401")), fmt
+
+
+def test_a_closed_pipe_ends_quietly(make_repo):
+    import subprocess
+
+    from tests.conftest import BIN
+
+    root = make_repo({f"svc{i}/.env.production": "DEBUG=1\n" * 50 for i in range(40)})
+    process = subprocess.Popen([str(BIN / "autopack"), "check", "--all-files"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stdout.readline().startswith(b"svc0/.env.production:1:1: APD101")
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr
+    assert process.returncode == 1
