@@ -12,10 +12,10 @@ from tests.conftest import git, run_script, write
 PLANTED = {".env.production": "DEBUG=1\n"}
 
 
-def check_all(root: Path, *extra: str, timeout: float = 120):
+def check_all(root: Path, *extra: str, expect: int = 0, timeout: float = 120):
     result = run_script("autopack", "check", "--all-files", *extra, cwd=root, timeout=timeout)
     assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode in (0, 1), result.stderr
+    assert result.returncode == expect, result.stdout + result.stderr
     return result
 
 
@@ -39,13 +39,14 @@ def test_fifo_in_the_tree_does_not_hang(make_repo):
 
 def test_file_names_with_newlines_unicode_and_spaces(make_repo):
     root = make_repo({"dir with space/ünï cødé.env.production": "DEBUG=1\n", "new\nline.env.production": "DEBUG=1\n"})
-    result = check_all(root)
-    assert "ünï cødé" in result.stdout or result.returncode == 0
+    result = check_all(root, expect=1)
+    assert "dir with space/ünï cødé.env.production:1:1: APD101" in result.stdout
+    assert "new\\nline.env.production:1:1: APD101" in result.stdout  # one line per location
 
 
 def test_a_100k_line_file(make_repo):
-    root = make_repo({"big.env.production": "".join(f"KEY_{i}=value\n" for i in range(100_000))})
-    check_all(root)
+    root = make_repo({"big.env.production": "".join(f"KEY_{i}=value\n" for i in range(100_000)) + "DEBUG=1\n"})
+    assert "big.env.production:100001:1: APD101" in check_all(root, expect=1).stdout
 
 
 def test_a_20k_file_tree(make_repo):
@@ -56,7 +57,7 @@ def test_a_20k_file_tree(make_repo):
 
 def test_repository_without_commits(make_repo):
     root = make_repo(PLANTED, commit=False)
-    check_all(root)
+    check_all(root, expect=1)
 
 
 def test_detached_head_worktree_and_shallow_clone(make_repo, tmp_path):
@@ -65,14 +66,14 @@ def test_detached_head_worktree_and_shallow_clone(make_repo, tmp_path):
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "second")
     git(root, "checkout", "-q", "--detach", "HEAD~1")
-    check_all(root)
+    check_all(root, expect=1)
     worktree = tmp_path / "worktree"
     git(root, "worktree", "add", "-q", str(worktree), "main")
     assert (worktree / ".git").is_file()
-    check_all(worktree)
+    check_all(worktree, expect=1)
     shallow = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
-    check_all(shallow)
+    check_all(shallow, expect=1)
 
 
 def test_submodule_is_not_descended_into(make_repo, tmp_path):
@@ -89,7 +90,7 @@ def test_no_git_at_all(tmp_path):
     env_path.mkdir()
     result = run_script("autopack", "check", "--all-files", cwd=tmp_path, env={"PATH": str(env_path)})
     assert "Traceback" not in result.stderr
-    assert result.returncode in (0, 1)
+    assert result.returncode == 1 and ".env.production:1:1: APD101" in result.stdout
 
 
 @pytest.mark.parametrize("content", [b"", b"\0\0\0binary", b"\xff\xfe\x00D\x00E", b"\xef\xbb\xbf", b"\r\n" * 100])

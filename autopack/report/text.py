@@ -11,8 +11,13 @@ _RESET = "\033[0m"
 _DIM = "\033[2m"
 
 
+def printable(path: str) -> str:
+    """A path as one line: control characters (a newline in a file name) shown escaped."""
+    return path if path.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
+
+
 def location(finding: Finding) -> str:
-    parts = [finding.path]
+    parts = [printable(finding.path)]
     if finding.line:
         parts.append(str(finding.line))
         if finding.column:
