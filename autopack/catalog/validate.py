@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -176,6 +176,7 @@ class Price:
     path: JsonPath
     input: Decimal | None
     output: Decimal | None
+    has_price_field: bool = True  # False: an entry with neither price key (APC301 reports it)
 
 
 @dataclass
@@ -184,7 +185,15 @@ class Catalog:
 
     aliases: dict[str, str] = field(default_factory=dict)
     specs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    prices: dict[str, Price] = field(default_factory=dict)
+    prices: dict[str, Price] = field(default_factory=dict)  # a model priced twice: its first entry
+    price_entries: list[Price] = field(default_factory=list)  # every priced entry, for APC305
+
+    def is_model_id(self, name: str) -> bool:
+        """Whether an alias target names a model rather than another alias: it is no alias, or
+        it is also a models: entry or priced, or it is an alias of itself (`gpt-4o: gpt-4o`)."""
+        return (
+            name not in self.aliases or name in self.specs or name in self.prices or self.aliases[name] == name
+        )
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -213,19 +222,28 @@ def is_provider_section(name: str, section: Any) -> bool:
     return any(isinstance(entry, dict) and any(f in entry for f in PRICE_FIELDS) for entry in section.values())
 
 
-def read_prices(document: YamlDocument) -> dict[str, Price]:
-    prices: dict[str, Price] = {}
+def read_price_entries(document: YamlDocument) -> list[Price]:
+    """Every model entry of every provider section, in file order (a model may be priced in two
+    sections: each entry's prices are checked, the first is the model's price)."""
+    entries: list[Price] = []
     for provider, section in _mapping(document.value).items():
         if not is_provider_section(provider, section):
             continue
         for model_id, entry in section.items():
-            if not isinstance(entry, dict) or model_id in prices:
+            if not isinstance(entry, dict):
                 continue
             path = (provider, model_id)
             amounts = [
                 document.decimal((*path, name)) if _is_number(entry.get(name)) else None for name in PRICE_FIELDS
             ]
-            prices[model_id] = Price(model_id, provider, path, amounts[0], amounts[1])
+            entries.append(Price(model_id, provider, path, amounts[0], amounts[1], any(f in entry for f in PRICE_FIELDS)))
+    return entries
+
+
+def read_prices(document: YamlDocument) -> dict[str, Price]:
+    prices: dict[str, Price] = {}
+    for price in read_price_entries(document):
+        prices.setdefault(price.model_id, price)
     return prices
 
 
@@ -262,9 +280,9 @@ class _Reporter:
         )
 
 
-def price_findings(report: _Reporter, prices: dict[str, Price]) -> None:
+def price_findings(report: _Reporter, prices: Iterable[Price]) -> None:
     """APC305: finite and >= 0 (error); output cheaper than input (warning)."""
-    for price in prices.values():
+    for price in prices:
         for name, amount in zip(PRICE_FIELDS, (price.input, price.output)):
             if amount is None:
                 continue
@@ -326,7 +344,7 @@ def models_findings(report: _Reporter, catalog: Catalog, model_ids: set[str], ti
                 key=True,
                 fix="Rename the alias (or drop it and use the model id).",
             )
-        if target in catalog.aliases and target not in model_ids:
+        if not catalog.is_model_id(target):
             report.add(
                 ALIAS_INCONSISTENT,
                 alias_path,
@@ -348,7 +366,7 @@ def _named_models(catalog: Catalog) -> dict[str, JsonPath]:
     themselves aliases are not model ids: APC306 reports them)."""
     named: dict[str, JsonPath] = {}
     for alias, target in catalog.aliases.items():
-        if not (target in catalog.aliases and target not in catalog.specs):
+        if catalog.is_model_id(target):
             named.setdefault(target, ("model_aliases", alias))
     for model_id in catalog.specs:
         named.setdefault(model_id, ("models", model_id))
@@ -368,7 +386,7 @@ def pricing_cross_findings(models: _Reporter, pricing: _Reporter, catalog: Catal
                 fix=f"Add {model_id!r} with input_per_1k and output_per_1k under its provider section in {pricing.file.display}.",
             )
     for model_id, price in catalog.prices.items():
-        if model_id not in named:
+        if model_id not in named and price.has_price_field:
             pricing.add(
                 UNPRICED_MODEL,
                 price.path,
@@ -483,8 +501,11 @@ def _validate(models: CatalogFile, pricing: CatalogFile, required_tiers: Sequenc
     pricing_doc = _mapping_document(_load(pricing, reader, findings, unusable))
     catalog = read_models(models_doc) if models_doc else Catalog()
     if pricing_doc:
-        catalog.prices = read_prices(pricing_doc)
-        price_findings(_Reporter(pricing_doc, pricing, findings), catalog.prices)
+        catalog.price_entries = read_price_entries(pricing_doc)
+        catalog.prices = {}
+        for price in catalog.price_entries:
+            catalog.prices.setdefault(price.model_id, price)
+        price_findings(_Reporter(pricing_doc, pricing, findings), catalog.price_entries)
     tier_names = {*ESCALATION_ORDER, *required_tiers, *filter(None, map(_tier_of_spec, catalog.specs.values()))}
     entries: list[ModelCatalogEntry] = []
     if models_doc:

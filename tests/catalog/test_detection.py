@@ -1,0 +1,88 @@
+"""Detection quality of the catalog rules on realistic variants of the seed's two files: each
+case is a false positive or false negative found in an audit, kept as a regression test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autopack.catalog.validate import CatalogFile, validate_catalog
+from autopack.yamldoc import YamlProblem
+
+MODELS = """\
+model_aliases:
+  haiku: claude-haiku-4-5
+  sonnet: claude-sonnet-4-5
+  opus: claude-opus-4-5
+  gpt: gpt-4o
+"""
+
+PRICING = """\
+anthropic:
+  claude-haiku-4-5: {input_per_1k: 0.001, output_per_1k: 0.005}
+  claude-sonnet-4-5: {input_per_1k: 0.003, output_per_1k: 0.015}
+  claude-opus-4-5: {input_per_1k: 0.005, output_per_1k: 0.025}
+openai:
+  gpt-4o: {input_per_1k: 0.0025, output_per_1k: 0.01}
+"""
+
+
+def findings(models: str = MODELS, pricing: str = PRICING, required_tiers=("haiku", "sonnet", "opus")):
+    """[(rule, severity, file, line), ...] of one validation, read from strings."""
+    texts = {"models": models, "pricing": pricing}
+
+    def reader(file: CatalogFile) -> str:
+        if texts[file.schema] is None:
+            raise YamlProblem("file not found", kind="missing")
+        return texts[file.schema]
+
+    result = validate_catalog(
+        CatalogFile(Path("config/models.yaml"), "config/models.yaml", "models"),
+        CatalogFile(Path("config/pricing.yaml"), "config/pricing.yaml", "pricing"),
+        required_tiers=required_tiers,
+        reader=reader,
+    )
+    return [(f.rule_id, f.severity.value, f.path, f.line) for f in result.findings]
+
+
+def test_the_base_pair_is_clean():
+    assert findings() == []
+
+
+def test_an_alias_of_itself_names_its_model():
+    # `gpt-4o: gpt-4o` (a team listing model ids as aliases too) means one thing: the model.
+    # It used to hide gpt-4o from APC304 ("priced but never named", a false warning).
+    assert findings(MODELS + "  gpt-4o: gpt-4o\n") == []
+    assert findings(MODELS + "  claude-haiku-4-5: claude-haiku-4-5\n") == []
+
+
+def test_an_identity_alias_of_an_unpriced_model_is_still_unpriced():
+    assert findings(MODELS + "  gpt-4o-mini: gpt-4o-mini\n") == [("APC304", "error", "config/models.yaml", 6)]
+
+
+def test_an_alias_named_like_a_priced_model_is_one_apc306_not_also_an_unnamed_price():
+    # `opus` still names claude-opus-4-5: the misnamed alias is the one problem.
+    assert findings(MODELS + "  claude-opus-4-5: claude-sonnet-4-5\n") == [("APC306", "error", "config/models.yaml", 6)]
+
+
+def test_alias_to_alias_is_still_apc306():
+    assert findings(MODELS + "  fast: haiku\n") == [("APC306", "error", "config/models.yaml", 6)]
+
+
+def test_every_entry_of_a_model_priced_in_two_sections_is_checked():
+    pricing = PRICING + "others:\n  gpt-4o: {input_per_1k: -0.003, output_per_1k: .inf}\n  x-y: {input_per_1k: 2, output_per_1k: 1}\n"
+    assert findings(pricing=pricing) == [
+        ("APC305", "error", "config/pricing.yaml", 8),
+        ("APC305", "error", "config/pricing.yaml", 8),
+        ("APC305", "warning", "config/pricing.yaml", 9),
+        ("APC304", "warning", "config/pricing.yaml", 9),
+    ]
+
+
+def test_a_model_priced_in_two_sections_is_no_finding_and_the_first_price_wins():
+    pricing = PRICING + "others:\n  gpt-4o: {input_per_1k: 0.003, output_per_1k: 0.012}\n"
+    assert findings(pricing=pricing) == []
+
+
+def test_an_entry_without_prices_is_a_schema_error_not_an_unnamed_priced_model():
+    pricing = PRICING + "  _notes: {updated: 2025-01-15}\n"
+    assert findings(pricing=pricing) == [("APC301", "error", "config/pricing.yaml", 7)] * 2
