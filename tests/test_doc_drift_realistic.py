@@ -1,0 +1,118 @@
+"""Doc drift on conventions of real documentation trees (MkDocs, Sphinx + MyST, GitHub READMEs):
+each test is a small synthetic reproduction of a false positive or negative seen on a real tree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from autopack import doc_drift
+
+
+@pytest.fixture
+def scan(make_repo, monkeypatch, capsys):
+    """`scan(files)` → (rule, path, line, target-ish message) of `autopack-doc-drift --all-files`."""
+
+    def run(files: dict[str, str | bytes]) -> list[tuple[str, str, int | None, str]]:
+        repo = make_repo(files)
+        monkeypatch.chdir(repo)
+        code = doc_drift.main(["--all-files", "--format", "json"])
+        findings = json.loads(capsys.readouterr().out)
+        assert code == (1 if findings else 0)
+        return [(f["rule"], f["path"], f["line"], f["message"].split("`")[1]) for f in findings]
+
+    return run
+
+
+def test_explicit_heading_ids_attr_list_pandoc_kramdown(scan):
+    doc = (
+        "# Guide\n\n"
+        "## Header 2 { #header-2 }\n\n"
+        "## Features (extras) {: #features }\n\n"
+        "### Global lock-envs ### {: #lock-envs }\n\n"
+        "## Pandoc {#pandoc-id .unnumbered}\n\n"
+        "[a](#header-2) [b](#features) [c](#lock-envs) [d](#pandoc-id) [e](#header-2--header-2-)\n"
+        "[bad](#header-3)\n"
+    )
+    assert scan({"docs/guide.md": doc, "README.md": "[x](docs/guide.md#features) [y](docs/guide.md#gone)\n"}) == [
+        ("APR202", "README.md", 1, "#gone"),
+        ("APR202", "docs/guide.md", 12, "#header-3"),
+    ]
+
+
+def test_raw_html_headings_have_github_slugs(scan):
+    doc = "# Readme\n\n1. [Sponsors](#technology-sponsors) [bad](#sponsors)\n\n<h3>Technology Sponsors</h3>\n\n<h2 id=\"x\">Other <em>one</em></h2>\n\n[ok](#other-one)\n"
+    assert scan({"README.md": doc}) == [("APR202", "README.md", 3, "#sponsors")]
+
+
+def test_mkdocs_sites_use_python_markdown_slugs(scan):
+    doc = (
+        "# Usage\n\n## Templates\n\n## Templates\n\n## Cross-references to other projects / inventories\n\n"
+        "## Café au lait\n\n"
+        "[a](#templates_1) [b](#cross-references-to-other-projects-inventories) [c](#cafe-au-lait)\n"
+        "[github](#templates-1) [bad](#templates_2)\n"
+    )
+    # without mkdocs.yml only GitHub's slugs count
+    assert scan({"docs/usage.md": doc}) == [
+        ("APR202", "docs/usage.md", 11, "#templates_1"),
+        ("APR202", "docs/usage.md", 11, "#cross-references-to-other-projects-inventories"),
+        ("APR202", "docs/usage.md", 11, "#cafe-au-lait"),
+        ("APR202", "docs/usage.md", 12, "#templates_2"),
+    ]
+    assert scan({"docs/usage.md": doc, "mkdocs.yml": "site_name: x\n"}) == [("APR202", "docs/usage.md", 12, "#templates_2")]
+
+
+def test_documents_generated_by_mkdocstrings_or_mkdocs_click(scan):
+    files = {
+        "mkdocs.yml": "site_name: x\n",
+        "docs/cli.md": "# CLI\n\n::: mkdocs-click\n    :module: pkg.cli\n    :command: cli\n",
+        "docs/api.md": "# API\n\n::: pkg.module.Class\n    options:\n      show_source: false\n",
+        "docs/tips.md": "# Tips\n\n::: tip\nA VuePress container.\n:::\n",
+        "docs/index.md": "[a](cli.md#cli-build) [b](api.md#pkg.module.Class.method) [bad](tips.md#nope)\n",
+    }
+    assert scan(files) == [("APR202", "docs/index.md", 1, "#nope")]
+
+
+def test_myst_targets_are_link_and_anchor_targets(scan):
+    files = {
+        "docs/style.md": "# Style\n\n(labels/stability-policy)=\n\n## Stability policy\n",
+        "docs/guide/use.md": "[policy](labels/stability-policy) [anchor](../style.md#labels/stability-policy)\n[bad](labels/gone)\n",
+    }
+    assert scan(files) == [("APR201", "docs/guide/use.md", 2, "labels/gone")]
+
+
+def test_prompts_with_virtualenv_and_host_skip_output_lines(scan):
+    doc = (
+        "```console\n"
+        "(.venv) $ python scripts/gone.py\n"
+        "src/output/written.txt\n"
+        "user@host:~/proj$ python scripts/run.py\n"
+        "[me@box proj]$ python src/gone2.py\n"
+        "% python src/gone3.py\n"
+        "```\n"
+    )
+    files = {"scripts/run.py": "", "src/a.py": "", "README.md": doc}
+    assert scan(files) == [
+        ("APR203", "README.md", 2, "scripts/gone.py"),
+        ("APR203", "README.md", 5, "src/gone2.py"),
+        ("APR203", "README.md", 6, "src/gone3.py"),
+    ]
+
+
+def test_sphinx_build_output_directory_is_written(scan):
+    doc = "```sh\nsphinx-build -a -b html -W docs/ docs/_build/\npython -m sphinx docs docs/_out/html\nsphinx-build docs/gone/ docs/_b/\n```\n"
+    assert scan({"docs/index.md": "# Docs\n", "README.md": doc}) == [("APR203", "README.md", 4, "docs/gone/")]
+
+
+def test_inline_code_with_spaces_and_placeholder_names(scan):
+    files = {
+        "docs/guide/My File.md": "# x\n",
+        "src/pkg/mod.py": "",
+        "docs/index.md": (
+            "`guide/My File.md` `src/foo/file.ext` `src/my_project/__init__.py` `path/to/file.py` `src/mypackage`\n"
+            "`src/pkg/foo.py` `src/pkg/gone.py`\n"
+        ),
+    }
+    # `src/pkg/foo.py`: `src/pkg` exists, `foo.py` is the missing placeholder
+    assert scan(files) == [("APR203", "docs/index.md", 2, "src/pkg/gone.py")]
