@@ -30,6 +30,12 @@ WORKER_KEYWORDS = ("workers", "max_workers")
 EXECUTORS = {"ThreadPoolExecutor", "ProcessPoolExecutor"}
 MP_POOLS = {"Pool": "multiprocessing.Pool", "ThreadPool": "multiprocessing.pool.ThreadPool"}
 MP_MODULES = ("multiprocessing", "multiprocessing.pool", "multiprocessing.dummy")
+# What `from <module> import *` brings in that APP403 follows (each module's `__all__`).
+MP_STAR_EXPORTS = {
+    "multiprocessing": ("Pool", "get_context"),
+    "multiprocessing.pool": ("Pool", "ThreadPool"),
+    "multiprocessing.dummy": ("Pool",),
+}
 SHOWN_SOURCE_CHARS = 60
 
 SETTINGS: dict[str, Setting] = {
@@ -112,15 +118,19 @@ def owner_matcher(owner: str) -> Callable[[str], bool]:
 
 
 def _provably_one(node: ast.expr) -> bool:
-    """`1` written as a literal (`1`, `(1)`, `+1`, `0x1`); a bool or any expression is not."""
+    """`1` written as a number literal (`1`, `(1)`, `+1`, `0x1`, `1.0`); a bool or any
+    expression (`int("1")`, `2 - 1`) is not."""
     return _literal_int(node) == 1
 
 
 def _literal_int(node: ast.expr) -> int | None:
+    """A number literal with a whole value (`4`, `0x10`, `1.0`), as an int; else None."""
     try:
         value = ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -189,13 +199,13 @@ class FileScan:
 
     def run(self) -> list[Finding]:
         imports: list[ast.Import | ast.ImportFrom] = []
-        assigns: list[ast.Assign | ast.AnnAssign] = []
+        assigns: list[ast.Assign | ast.AnnAssign | ast.NamedExpr] = []
         calls: list[ast.Call] = []
         references: list[ast.Attribute] = []
         for node in ast.walk(self.tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 imports.append(node)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
                 assigns.append(node)
             elif isinstance(node, ast.Call):
                 calls.append(node)
@@ -235,6 +245,12 @@ class FileScan:
         module = statement.module or ""
         for alias in statement.names:
             local = alias.asname or alias.name
+            if alias.name == "*" and module in MP_STAR_EXPORTS:  # from multiprocessing import *
+                for name in MP_STAR_EXPORTS[module]:
+                    if name in MP_POOLS:
+                        scope.pool_classes.setdefault(name, MP_POOLS[name])
+                    else:
+                        scope.mp_roots.add(name)
             if alias.name in self.lint.names:
                 scope.aliases[local] = alias.name
                 if alias.name in self.lint.internals and alias.name not in self.owned_names:
@@ -255,12 +271,24 @@ class FileScan:
             if module == "multiprocessing" and alias.name in ("pool", "get_context"):
                 scope.mp_roots.add(local)
 
-    def bind_assignment(self, statement: ast.Assign | ast.AnnAssign) -> None:
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        value = statement.value
-        if len(targets) != 1 or not isinstance(targets[0], ast.Name) or value is None:
+    def bind_assignment(self, statement: ast.Assign | ast.AnnAssign | ast.NamedExpr) -> None:
+        """`run = f`, `a = b = f`, `run, other = f, g`, `(run := f)`: each name bound to its value."""
+        if statement.value is None:
             return
-        local = targets[0].id
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                self.bind_name(target.id, statement.value)
+            elif (
+                isinstance(target, (ast.Tuple, ast.List))
+                and isinstance(statement.value, (ast.Tuple, ast.List))
+                and len(target.elts) == len(statement.value.elts)
+            ):
+                for element, value in zip(target.elts, statement.value.elts):
+                    if isinstance(element, ast.Name):
+                        self.bind_name(element.id, value)
+
+    def bind_name(self, local: str, value: ast.expr) -> None:
         target = self.resolve(value)
         bound = self.partial_of(value)
         if target is not None:
@@ -276,12 +304,14 @@ class FileScan:
         if isinstance(node, ast.Call) and node.args and self.is_partial(node.func):
             target = self.resolve(node.args[0])
             if target is not None:
-                return Bound(target, tuple(node.keywords))
+                return Bound(target, tuple(_keywords(node)))
         return None
 
     def resolve(self, node: ast.expr) -> str | None:
         """The configured name an expression refers to, if any."""
         names = self.lint.names
+        if isinstance(node, ast.NamedExpr):  # (run := execute_parallel)(...)
+            node = node.value
         if isinstance(node, ast.Name):
             if node.id in self.scope.aliases:
                 return self.scope.aliases[node.id]
@@ -333,7 +363,7 @@ class FileScan:
         target = self.resolve(call.func)
         if target is not None:
             self.handled.add(id(call.func))
-            self.judge_target(call, target, call.keywords, f"{self.shown(call.func)}(...)")
+            self.judge_target(call, target, _keywords(call), f"{self.shown(call.func)}(...)")
             return
         if self.pools:
             kind = self.pool_kind(call.func)
@@ -367,12 +397,13 @@ class FileScan:
         """The partial itself was judged where it was made; a call adds only its own workers."""
         if bound.target not in self.lint.entry_points:
             return
-        if _has_anchor_or_forwarding(bound.keywords) or _has_anchor_or_forwarding(call.keywords):
+        keywords = _keywords(call)
+        if _has_anchor_or_forwarding(bound.keywords) or _has_anchor_or_forwarding(keywords):
             return
-        workers = _workers_keyword(call.keywords)
+        workers = _workers_keyword(keywords)
         if workers is not None and not _provably_one(workers.value):
             why = f"with {workers.arg}={self.shown(workers.value)}"
-            self.report_missing_anchor(call, f"{name}(...)", why, [*bound.keywords, *call.keywords], bound.target)
+            self.report_missing_anchor(call, f"{name}(...)", why, [*bound.keywords, *keywords], bound.target)
 
     def report_missing_anchor(
         self, call: ast.Call, shown: str, why: str, keywords: Sequence[ast.keyword], target: str
@@ -395,9 +426,10 @@ class FileScan:
 
     def judge_pool(self, call: ast.Call, kind: str) -> None:
         keyword = "max_workers" if kind in EXECUTORS else "processes"
-        if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args[:1]):
+        keywords = _keywords(call)
+        if any(k.arg is None for k in keywords) or any(isinstance(a, ast.Starred) for a in call.args[:1]):
             return
-        given = next((k.value for k in call.keywords if k.arg == keyword), call.args[0] if call.args else None)
+        given = next((k.value for k in keywords if k.arg == keyword), call.args[0] if call.args else None)
         if given is None:
             why = f"the default {keyword} (from the CPU count)"
         else:
@@ -411,6 +443,28 @@ class FileScan:
             f"raw `{kind}` with {why} bypasses the parallelism policy",
             {"pool": kind},
         )
+
+
+def _keywords(call: ast.Call) -> list[ast.keyword]:
+    """The call's keywords, with `**{"workers": 8}` and `**dict(workers=8)` written out: a dict
+    the call spells out carries exactly its keys. Any other `**` stays (it may carry anything)."""
+    keywords: list[ast.keyword] = []
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg is not None:
+            keywords.append(keyword)
+        elif isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys):
+            keywords.extend(ast.keyword(arg=k.value, value=v) for k, v in zip(value.keys, value.values))  # type: ignore[union-attr]
+        elif (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "dict"
+            and not value.args
+        ):
+            keywords.extend(value.keywords)  # its own `**` stay `**`
+        else:
+            keywords.append(keyword)
+    return keywords
 
 
 def _has_anchor_or_forwarding(keywords: Iterable[ast.keyword]) -> bool:

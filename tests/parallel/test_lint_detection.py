@@ -1,0 +1,80 @@
+"""Detection quality of the parallelism lint on realistic code: each case is a false positive or
+false negative found in an audit, kept as a regression test. Scans in-process (no git needed)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from autopack.files import SourceFile
+from autopack.parallel.lint import SETTINGS, Lint
+
+EP = "from autopack.parallel import execute_parallel\n"
+
+
+def scan(source: str, path: str = "app/jobs.py", **settings) -> list[tuple[str, int]]:
+    values = {key: setting.default for key, setting in SETTINGS.items()}
+    values.update({key.replace("_", "-"): value for key, value in settings.items()})
+    return [(f.rule_id, f.line) for f in Lint(values).scan(SourceFile(path, textwrap.dedent(source)))]
+
+
+@pytest.mark.parametrize("literal", ["1.0", "+1.0", "(1.0)", "1e0"])
+def test_app401_a_float_literal_equal_to_1_is_provably_1(literal):
+    assert scan(EP + f"execute_parallel(tasks, workers={literal})\n") == []
+
+
+@pytest.mark.parametrize("value", ["True", "int('1')", "2.0", "1.5", "cfg.workers"])
+def test_app401_a_bool_an_expression_or_another_number_is_not_provably_1(value):
+    assert scan(EP + f"execute_parallel(tasks, workers={value})\n") == [("APP401", 2)]
+
+
+ALIAS_FORMS = {
+    "chained assignment": "run = also = execute_parallel\nrun(tasks, workers=4)\n",
+    "tuple assignment": "run, log = execute_parallel, print\nrun(tasks, workers=4)\n",
+    "walrus": "(run := execute_parallel)(tasks, workers=4)\n",
+    "walrus then a later call": "if (run := execute_parallel):\n    run(tasks, workers=4)\n",
+}
+
+
+@pytest.mark.parametrize("source", ALIAS_FORMS.values(), ids=ALIAS_FORMS.keys())
+def test_app401_follows_chained_tuple_and_walrus_aliases(source):
+    assert scan(EP + source) == [("APP401", source.count("\n") + 1)]
+
+
+def test_app402_through_a_walrus_alias_is_one_finding_per_call():
+    source = "import autopack.parallel.executor as ex\n(run := ex._execute_parallel_internal)(tasks)\n"
+    assert scan(source) == [("APP402", 2)]
+
+
+def test_app401_a_spelled_out_keyword_dict_carries_only_its_keys():
+    source = EP + textwrap.dedent(
+        """\
+        execute_parallel(tasks, **{"workers": 8})
+        execute_parallel(tasks, **dict(workers=8))
+        execute_parallel(tasks, **{"workers": 8, "anchor": anchor})
+        execute_parallel(tasks, **dict(workers=8, anchor=anchor))
+        execute_parallel(tasks, **{"workers": 1})
+        execute_parallel(tasks, **{**options, "workers": 8})
+        execute_parallel(tasks, **dict(options, workers=8))
+        execute_parallel(tasks, **options)
+        """
+    )
+    assert scan(source) == [("APP401", 2), ("APP401", 3)]
+
+
+def test_app403_follows_star_imports_of_multiprocessing():
+    source = """\
+        from multiprocessing import *
+        from multiprocessing.pool import *
+        Pool(4)
+        ThreadPool()
+        Pool(1)
+        get_context("spawn").Pool(2)
+        """
+    assert scan(source, raw_pool_paths=["**"]) == [("APP403", 3), ("APP403", 4), ("APP403", 6)]
+
+
+def test_app403_a_float_literal_1_is_one_worker():
+    source = "from concurrent.futures import ThreadPoolExecutor\nThreadPoolExecutor(1.0)\nThreadPoolExecutor(max_workers=2.0)\n"
+    assert scan(source, raw_pool_paths=["**"]) == [("APP403", 3)]
