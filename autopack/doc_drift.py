@@ -308,6 +308,7 @@ class Reference:
     line: int
     kind: str  # "link", "image", "html link", "inline code", "shell code block"
     cwd: str = ""  # for a shell word: where an earlier `cd` of the block moved to
+    whole: str = ""  # for inline code: its whole text (`docs/My File.md` is one path)
 
 
 @dataclass
@@ -317,14 +318,18 @@ class Document:
     path: str
     source: files.SourceFile  # its `lines` are split only when a finding needs one
     anchors: set[str] = field(default_factory=set)
+    toc_anchors: set[str] = field(default_factory=set)  # Python-Markdown's slugs (MkDocs sites)
     links: list[Reference] = field(default_factory=list)
     code_paths: list[Reference] = field(default_factory=list)
+    labels: set[str] = field(default_factory=set)  # MyST targets, `(name)=`: Sphinx cross-references
+    generated: bool = False  # has `::: module.name` (mkdocstrings, mkdocs-click): anchors made at build
 
 
 @cache
 def _html_scanner() -> type:
     """An HTMLParser that collects link targets (`href`, `src`) and anchors (`id`, `name`) of a
-    fragment; comments and text are ignored by construction. Built on first use (import cost)."""
+    fragment, and the text of its `<h1>`..`<h6>` headings (GitHub gives raw HTML headings a slug
+    too); comments are ignored by construction. Built on first use (import cost)."""
     from html.parser import HTMLParser
 
     class HtmlScan(HTMLParser):
@@ -332,9 +337,22 @@ def _html_scanner() -> type:
             super().__init__(convert_charrefs=True)
             self.links: list[tuple[str, int, str]] = []
             self.anchors: list[str] = []
+            self.headings: list[str] = []
+            self.heading: list[str] | None = None
+
+        def handle_data(self, data: str) -> None:
+            if self.heading is not None:
+                self.heading.append(data)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _HEADING_TAGS and self.heading is not None:
+                self.headings.append("".join(self.heading))
+                self.heading = None
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             line = self.getpos()[0]
+            if tag in _HEADING_TAGS:
+                self.heading = []
             for name, value in attrs:
                 if value is None:
                     continue
@@ -343,12 +361,16 @@ def _html_scanner() -> type:
                 elif (name == "href" and tag in ("a", "link", "area")) or (name == "src" and tag in _SRC_TAGS):
                     self.links.append((value, line, "image" if tag == "img" else "html link"))
 
-        handle_startendtag = handle_starttag
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.handle_starttag(tag, attrs)
+            if tag in _HEADING_TAGS:
+                self.heading = None
 
     return HtmlScan
 
 
 _SRC_TAGS = frozenset({"img", "source", "video", "audio", "script", "iframe"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _scan_html(document: Document, html: str, first_line: int) -> None:
@@ -359,6 +381,9 @@ def _scan_html(document: Document, html: str, first_line: int) -> None:
     except Exception:  # noqa: BLE001 - malformed HTML is skipped, never a crash
         return
     document.anchors.update(anchor.lower() for anchor in scan.anchors)
+    for heading in scan.headings:  # in the document's numbering of duplicates only approximately
+        document.anchors.add(github_slug(heading.strip()))
+        document.toc_anchors.add(toc_slug(heading.strip()))
     document.links.extend(Reference(target, first_line + line - 1, kind) for target, line, kind in scan.links)
 
 
@@ -373,10 +398,52 @@ def _heading_text(children: Sequence[Any]) -> str:
     return "".join(parts)
 
 
-def _add_heading(document: Document, slugger: Slugger, text: str) -> None:
+# `## Title {#id}`, `## Title { #id .class }`, `### Title ### {: #id }`: an explicit heading id
+# (Python-Markdown attr_list in MkDocs, Pandoc, kramdown, Docusaurus, MyST).
+_HEADING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*([^{}\n]*)\}[ \t]*$")
+_ATTR_ID = re.compile(r"(?:^|[ \t])#([^\s#{}]+)")
+
+
+def toc_slug(text: str, ascii_only: bool = True) -> str:
+    """Python-Markdown's `toc` slug (MkDocs): accents folded to ASCII (unless `ascii_only` is
+    off, as pymdownx's unicode slugs do), characters other than word characters, spaces and `-`
+    removed, runs of spaces and `-` collapsed into one `-`."""
+    if ascii_only:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
+
+
+class TocSlugger:
+    """Numbers duplicate slugs like Python-Markdown: `intro`, `intro_1`, `intro_2`."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def slug(self, text: str) -> str:
+        result = base = toc_slug(text)
+        count = 0
+        while result in self.seen or not result:
+            count += 1
+            result = f"{base}_{count}"
+        self.seen.add(result)
+        return result
+
+
+def _add_heading(document: Document, slugger: Slugger, text: str, toc: TocSlugger | None = None) -> None:
     document.anchors.add(slugger.slug(text))
-    for variant in {text.strip(), _EMOJI_CODE.sub("", text).strip()}:
+    attrs = _HEADING_ATTRS.search(text)
+    bare = text
+    if attrs:
+        explicit = _ATTR_ID.search(attrs.group(1))
+        if explicit:
+            document.anchors.add(explicit.group(1).lower())
+        bare = text[: attrs.start()].rstrip().rstrip("#").rstrip()
+    for variant in {text.strip(), bare.strip(), _EMOJI_CODE.sub("", text).strip(), _EMOJI_CODE.sub("", bare).strip()}:
         document.anchors.add(github_slug(variant))
+    if toc is not None:
+        document.toc_anchors.add(toc.slug(bare))
+        document.toc_anchors.add(toc_slug(bare, ascii_only=False))
 
 
 SHELL_FENCES = frozenset({"sh", "bash", "shell", "console", "zsh"})
@@ -413,10 +480,28 @@ def _blank_front_matter(text: str) -> str:
     return text
 
 
+# `(label)=` on its own line: a MyST target, which `[text](label)` and `#label` refer to.
+_MYST_TARGET = re.compile(r"^[ \t]*\(([^()\s]+)\)=[ \t]*$", re.MULTILINE)
+# `::: pkg.module` (mkdocstrings) or `::: mkdocs-click`: content and its anchors generated at build
+# time. Container keywords (VuePress `::: tip`, Docusaurus `:::note`) generate no headings.
+_GENERATOR = re.compile(r"^:::[ \t]+([A-Za-z_][\w.:-]*)[ \t]*$", re.MULTILINE)
+_CONTAINERS = frozenset({
+    "tip", "note", "info", "warning", "danger", "caution", "important", "details", "success", "error",
+    "code-group", "example", "question", "quote", "abstract", "bug", "failure", "hint", "attention", "seealso",
+    "admonition", "dropdown", "card", "grid", "tab", "tabs", "tab-set", "tab-item", "figure", "raw", "v-pre",
+})
+
+
 def parse_document(parser: Any, source: files.SourceFile) -> Document:
     """One pass over markdown-it's tokens; line numbers come from the tokens' source maps."""
     document = Document(source.path, source)
+    if ")=" in source.text:
+        document.labels.update(label.lower() for label in _MYST_TARGET.findall(source.text))
+        document.anchors.update(document.labels)
+    if ":::" in source.text:
+        document.generated = any(name.lower() not in _CONTAINERS for name in _GENERATOR.findall(source.text))
     slugger = Slugger()
+    toc = TocSlugger()
     env: dict[str, Any] = {}
     tokens = parser.parse(_blank_front_matter(source.text), env)
     in_heading = False
@@ -428,7 +513,7 @@ def parse_document(parser: Any, source: files.SourceFile) -> Document:
                 continue
             children = parser.inline.parse(token.content, parser, env, [])
             if in_heading:
-                _add_heading(document, slugger, _heading_text(children))
+                _add_heading(document, slugger, _heading_text(children), toc)
                 in_heading = False
             _scan_inline(document, children, token.map[0] + 1)
         elif token.type == "html_block" and token.map:
@@ -469,7 +554,7 @@ def _scan_inline(document: Document, children: Sequence[Any], line: int) -> None
             document.links.append(Reference(str(token.attrs.get("src", "")), line, "image"))
         elif token.type == "code_inline" and link_depth == 0:
             for target, _, cwd in shell_paths(token.content, prompts=False):
-                document.code_paths.append(Reference(target, line, "inline code", cwd))
+                document.code_paths.append(Reference(target, line, "inline code", cwd, token.content.strip()))
         elif token.type == "html_inline":
             _scan_html(document, token.content, line)
             line += token.content.count("\n")
@@ -483,16 +568,23 @@ _CREATORS = frozenset({"mkdir", "touch", "cp", "mv", "ln", "rsync", "install", "
 _GIT_CREATORS = frozenset({"clone", "init", "worktree", "mv", "rm", "submodule"})
 _WRAPPERS = frozenset({"sudo", "time", "exec", "env", "nohup", "command"})
 _OUTPUT_OPTIONS = frozenset({"-o", "--output", "--out", "--outdir", "--out-dir", "--output-dir", "--dest", "--destination", "--target", "--prefix", "-O", "--build-dir", "--cov-report", "-d", "--dist-dir", "--log-file", "--junitxml", "--basetemp"})
+_BUILDERS = frozenset({"sphinx-build", "sphinx-autobuild"})
+_SPHINX_VALUE_OPTIONS = frozenset({"-b", "-M", "-d", "-j", "-c", "-D", "-A", "-t", "-w", "--builder", "--doctree-dir", "--jobs", "--conf-dir", "--define", "--tag", "--warning-file"})
 _REDIRECTS = frozenset({">", ">>", ">|", "&>", "&>>"})
 _UNSAFE = re.compile(r"[*?\[\]{}$<>|=`'\"\\:,;()!#%^]|^~")
 _LOCATION_SUFFIX = re.compile(r"(?::\d+){1,2}$|::[\w\[\]\-.]+$")
+
+
+# A command prompt: `$ `, `% ` (zsh), optionally after a virtualenv `(venv) ` and a
+# `user@host:~/dir` or `~/dir` or `[user@host dir]`.
+_PROMPT = re.compile(r"^[ \t]*(?:\([\w.@ -]+\)[ \t]*)?(?:[\w.-]+@[\w.-]+(?::[^\s$%#]*)?[ \t]*|~[^\s$%#]*[ \t]*|\[[^\]\n]*\][ \t]*)?[$%][ \t]")
 
 
 def _command_lines(raw: list[str], prompts: bool) -> Iterator[tuple[str, int, int]]:
     """Logical command lines of a shell block with their first and last line offsets: `$ `
     prompts stripped (when any line has one, the others are output and skipped), `\\`
     continuations joined, heredoc bodies skipped."""
-    prompted = prompts and any(line.lstrip().startswith("$ ") for line in raw)
+    prompted = prompts and any(_PROMPT.match(line) for line in raw)
     heredoc: str | None = None
     pending: tuple[str, int] | None = None
     for offset, line in enumerate(raw):
@@ -507,9 +599,10 @@ def _command_lines(raw: list[str], prompts: bool) -> Iterator[tuple[str, int, in
         else:
             start = offset
             if prompted:
-                if not line.lstrip().startswith("$ "):
+                prompt = _PROMPT.match(line)
+                if not prompt:
                     continue
-                stripped = line.lstrip()[2:].strip()
+                stripped = line[prompt.end() :].strip()
         if stripped.endswith("\\"):
             pending = (stripped[:-1], start)
             continue
@@ -557,6 +650,17 @@ def _segment_words(segment: list[str]) -> tuple[list[str], list[str]]:
         return [], [word for word in segment[1:] if not word.startswith("-")]
     inputs: list[str] = []
     outputs: list[str] = []
+    if program in _BUILDERS or segment[1:3] == ["-m", "sphinx"]:
+        # `sphinx-build [options] SOURCEDIR OUTPUTDIR`: what follows the source directory is written
+        positional: list[str] = []
+        words = iter(segment[3:] if segment[1:3] == ["-m", "sphinx"] else segment[1:])
+        for word in words:
+            if word in _SPHINX_VALUE_OPTIONS:
+                next(words, "")
+            elif not word.startswith("-"):
+                positional.append(word)
+        outputs.extend(positional[1:])
+        segment = [word for word in segment if word not in positional[1:]]
     words = iter(segment)
     for word in words:
         if word in _REDIRECTS or word in _OUTPUT_OPTIONS:
@@ -640,6 +744,9 @@ class _Repo:
         self._lowercase: dict[str, str] | None = None
         self._stems: set[str] | None = None
         self.submodules = _submodule_paths(context.root)
+        self.labels: set[str] = set()
+        # A MkDocs site renders heading ids with Python-Markdown's slugs, not GitHub's.
+        self.mkdocs = any(posixpath.basename(path) in ("mkdocs.yml", "mkdocs.yaml") for path in self.files)
 
     def by_lowercase(self) -> dict[str, str]:
         """Every file and directory by its lowercased path (the first in sorted order wins)."""
@@ -766,6 +873,8 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
         if not repo.exists(target) and path.startswith("/"):
             target = _site_root_target(repo, document.path, path) or target
         if not repo.exists(target):
+            if path.lower() in repo.labels and not fragment:
+                continue  # MyST: `[text](label)` refers to a `(label)=` target, not a file
             if settings["check-links"] and not _generated_html(repo, target) and not _site_route(repo, path):
                 what = "image" if reference.kind == "image" else "link"
                 resolved = "" if target == path else f" (resolved to {target})"
@@ -825,7 +934,9 @@ def _anchor_findings(repo: _Repo, document: Document, reference: Reference, targ
     if repo.is_dir(target):
         return
     target_document = document if target == document.path else repo.document(target)
-    if target_document is None or anchor in target_document.anchors:
+    if target_document is None or target_document.generated or anchor in target_document.anchors:
+        return
+    if repo.mkdocs and anchor in target_document.toc_anchors:
         return
     import difflib
 
@@ -839,6 +950,31 @@ def _anchor_findings(repo: _Repo, document: Document, reference: Reference, targ
         line=reference.line, column=column, line_text=text,
         data={"href": reference.target, "target": target, "anchor": fragment},
     )
+
+
+# Names that stand for "your file here" in examples: `src/foo/file.ext`, `path/to/x`, `src/mypackage`.
+_PLACEHOLDERS = frozenset({
+    "foo", "bar", "baz", "qux", "quux", "foobar", "spam", "eggs", "ham", "xxx", "yyy", "zzz",
+    "mypackage", "mypkg", "myproject", "mymodule", "myapp", "mylib", "yourpackage", "yourproject", "yourapp",
+})
+
+
+def _placeholder(repo: _Repo, path: str) -> bool:
+    """The first component of `path` missing from the repository is a placeholder name (`foo`,
+    `my_project`, `path/to`): an example, not a reference to a file of this repository."""
+    parts = path.split("/")
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        if repo.exists(prefix):
+            continue
+        name = parts[depth - 1].lower()
+        stem = name.split(".", 1)[0]
+        return (
+            stem in _PLACEHOLDERS
+            or stem.startswith(("my_", "my-", "your_", "your-", "some_", "some-"))
+            or (name == "path" and parts[depth : depth + 1] == ["to"])
+        )
+    return False
 
 
 def _code_path_findings(repo: _Repo, document: Document) -> Iterator[Finding]:
@@ -863,7 +999,9 @@ def _code_path_findings(repo: _Repo, document: Document) -> Iterator[Finding]:
             if candidate is None or anchor_dir is None or anchor_dir == "." or anchor_dir not in repo.dirs:
                 continue
             checkable = True
-            if repo.exists(candidate) or repo.names_module(candidate) or repo.ignored(candidate):
+            whole = _resolve(base, reference.whole) if " " in reference.whole else None
+            if (repo.exists(candidate) or repo.names_module(candidate) or repo.ignored(candidate)
+                    or (whole is not None and repo.exists(whole)) or _placeholder(repo, candidate)):
                 found = True
                 break
         if checkable and not found:
@@ -887,14 +1025,47 @@ def _builtin_findings(context: CheckContext) -> Iterator[Finding]:
     history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
     repo = _Repo(context, _markdown_parser())
     repo.preload(paths)
+    for path in paths:  # every document's MyST targets, before any link is judged
+        document = repo.document(path)
+        if document is not None:
+            repo.labels.update(document.labels)
+    found: list[Finding] = []
     for path in paths:
         document = repo.document(path)
         if document is None:
             continue
         if settings["check-links"] or settings["check-anchors"]:
-            yield from _link_findings(repo, document, settings)
+            found.extend(_link_findings(repo, document, settings))
         if settings["check-code-paths"] and not history(path.lower()):
-            yield from _code_path_findings(repo, document)
+            found.extend(_code_path_findings(repo, document))
+    def target(finding: Finding) -> str | None:
+        return str(finding.data["target"]) if finding.data and finding.rule_id != BROKEN_ANCHOR.id else None
+
+    missing = sorted({path for finding in found if (path := target(finding))})
+    ignored = _git_ignored(context.root, missing) if missing else set()
+    for finding in found:
+        if target(finding) not in ignored:
+            yield finding
+
+
+def _git_ignored(root: Path, paths: list[str]) -> set[str]:
+    """Those of `paths` git ignores: build output (`docs/_build/html`), local files (`.env`) that
+    the docs name on purpose and no clone has. One `git check-ignore` call; none outside git."""
+    if not files.is_git_repo(root):
+        return set()
+    import subprocess
+
+    request = "".join(f"{path}\0" for path in paths).encode("utf-8", "surrogateescape")
+    try:
+        completed = subprocess.run(
+            ["git", "check-ignore", "-z", "--stdin"], cwd=root, input=request, capture_output=True,
+            timeout=files.GIT_TIMEOUT, check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if completed.returncode not in (0, 1):
+        return set()
+    return {path for path in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if path}
 
 
 def check(context: CheckContext) -> Iterable[Finding]:

@@ -116,3 +116,15 @@ def test_inline_code_with_spaces_and_placeholder_names(scan):
     }
     # `src/pkg/foo.py`: `src/pkg` exists, `foo.py` is the missing placeholder
     assert scan(files) == [("APR203", "docs/index.md", 2, "src/pkg/gone.py")]
+
+
+def test_git_ignored_targets_are_build_output_not_drift(scan):
+    files = {
+        ".gitignore": "_build/\n/site/\n.env\n",
+        "docs/index.md": "# Docs\n",
+        "CONTRIBUTING.md": (
+            "Open `docs/_build/html/index.html` after the build; see [the site](site/index.html).\n"
+            "Copy `docs/.env` from the example. But `docs/gone.md` and [this](docs/old.md) are drift.\n"
+        ),
+    }
+    assert scan(files) == [("APR203", "CONTRIBUTING.md", 2, "docs/gone.md"), ("APR201", "CONTRIBUTING.md", 2, "docs/old.md")]
