@@ -107,6 +107,11 @@ def _plus_commands(read: Reader, markers: tuple[str, ...]) -> Reader:
     return read_with_commands
 
 
+def _without_block_comments(read: Reader) -> Reader:
+    """C-like formats: `/* ... */` comments are blanked before any reader sees the lines."""
+    return lambda source, lines: read(source, line_readers.without_block_comments(lines))
+
+
 READERS: dict[str, Reader] = {
     "dotenv": _plus_commands(_lines(line_readers.dotenv_hits), HASH),
     "shell": _plus_commands(_lines(line_readers.shell_hits), HASH),
@@ -118,16 +123,18 @@ READERS: dict[str, Reader] = {
         ),
         HASH,
     ),
-    "json": _plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.json_line_hits), SLASH),
+    "json": _without_block_comments(_plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.json_line_hits), SLASH)),
     "toml": _plus_commands(_gated(lambda s, lines: parsed.toml_hits(s.text, lines)), HASH),
     "ini": _plus_commands(_gated(lambda s, lines: parsed.ini_hits(s.text, lines)), INI_COMMENTS),
-    "hcl": _plus_commands(_lines(lambda lines: (hit for _, hit in line_readers.toml_line_hits(lines, HASH_OR_SLASH))), HASH_OR_SLASH),
+    "hcl": _without_block_comments(
+        _plus_commands(_lines(lambda lines: (hit for _, hit in line_readers.toml_line_hits(lines, HASH_OR_SLASH))), HASH_OR_SLASH)
+    ),
     "python": _parsed(lambda s: parsed.python_hits(s.text, s.path), line_readers.python_line_hits),
     "ruby": _lines(line_readers.ruby_hits),
     "elixir": _lines(line_readers.elixir_hits),
-    "php": _lines(line_readers.php_hits),
+    "php": _without_block_comments(_lines(line_readers.php_hits)),
     "xml": _lines(line_readers.xml_hits),
-    "js": _lines(line_readers.js_hits),
+    "js": _without_block_comments(_lines(line_readers.js_hits)),
     "generic": _plus_commands(_lines(line_readers.generic_hits), HASH),
 }
 

@@ -81,7 +81,7 @@ _DECIDING_VALUE = lazy(
     re.IGNORECASE,
 )
 # Words that make a file worth parsing even without a deciding value (modules, word values, secrets).
-ALWAYS_PARSE = ("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd", "devtools", "xdebug", "gin_mode", "(debug=")
+ALWAYS_PARSE = ("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd", "devtools", "xdebug", "gin_mode", "(debug=", "autoreload")
 WINDOW = 4  # a nested key (`spring:` / `devtools:` / `restart:` / `enabled: true`) or `name:` then `value:`
 
 
@@ -97,6 +97,60 @@ def worth_parsing(lines: IndexedLines) -> bool:
     ):
         return True
     return lines.mentions_command or lines.mentions(ALWAYS_PARSE)
+
+
+def without_block_comments(lines: IndexedLines) -> IndexedLines:
+    """The lines with `/* ... */` comments (also over several lines) blanked, for the C-like
+    formats (JavaScript, PHP, HCL, JSON with comments); quotes on a line are respected, so
+    `"src/**/*.js"` is not a comment. The same object when there is no `/*` at all."""
+    if "/*" not in lines.lowered:
+        return lines
+    out: list[str] = []
+    in_comment = False
+    for line in lines:
+        if not in_comment and "/*" not in line:
+            out.append(line)
+            continue
+        chars = list(line)
+        quote = ""
+        index = 0
+        while index < len(chars):
+            char = chars[index]
+            if in_comment:
+                if line.startswith("*/", index):
+                    chars[index] = chars[index + 1] = " "
+                    in_comment = False
+                    index += 2
+                    continue
+                chars[index] = " "
+            elif quote:
+                if char == "\\":
+                    index += 1
+                elif char == quote:
+                    quote = ""
+            elif char in "\"'`":
+                quote = char
+            elif line.startswith("//", index):
+                break
+            elif line.startswith("/*", index):
+                chars[index] = chars[index + 1] = " "
+                in_comment = True
+                index += 2
+                continue
+            index += 1
+        out.append("".join(chars))
+    return IndexedLines(out)
+
+
+_RUBY_BLOCK_COMMENT = lazy(r"^=begin\b.*?(?:^=end\b[^\n]*|\Z)", re.MULTILINE | re.DOTALL)
+
+
+def without_ruby_block_comments(lines: IndexedLines) -> IndexedLines:
+    """The lines with Ruby's `=begin` ... `=end` blocks blanked (line count kept)."""
+    if "=begin" not in lines.lowered:
+        return lines
+    text = _RUBY_BLOCK_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), "\n".join(lines))
+    return IndexedLines(text.split("\n"))
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -440,7 +494,7 @@ def python_line_hits(lines: IndexedLines) -> Iterator[Hit]:
 
 def ruby_hits(lines: IndexedLines) -> Iterator[Hit]:
     """Rails environment files: `config.consider_all_requests_local = true`, `ENV["DEBUG"] = "1"`."""
-    return _pattern_hits(lines, HASH, RUBY_PATTERNS)
+    return _pattern_hits(without_ruby_block_comments(lines), HASH, RUBY_PATTERNS)
 
 
 def php_hits(lines: IndexedLines) -> Iterator[Hit]:

@@ -95,7 +95,7 @@ def _walk(documents: list[Any], lines: Sequence[str], skipped: frozenset[str]) -
                 hit = setting_hit([name.value], value.value, value.start_mark.line + 1, value.start_mark.column + 1)
                 if hit:
                     yield hit
-            yield from _command_sequence([by_key[k] for k in COMMAND_KEYS if isinstance(by_key.get(k), SequenceNode)])
+            yield from _command_sequence([by_key[k] for k in COMMAND_KEYS if isinstance(by_key.get(k), SequenceNode)], lines)
             for key_node, value_node in entries:
                 key = key_node.value
                 if key.lower() in skipped:
@@ -156,18 +156,30 @@ def production_job_lines(text: str, is_production: Callable[[str], bool]) -> lis
     return ranges
 
 
+def _line_of_word(node: Any, offset: int, lines: Sequence[str]) -> tuple[int, int]:
+    """(line, column), 1-based, of the word at `offset` of a scalar's value: the first source line
+    of the scalar holding it (a folded or block scalar spans several lines), else the scalar's start."""
+    first, last = node.start_mark.line, min(node.end_mark.line, len(lines) - 1)
+    word = (node.value[offset:].split(None, 1) or [""])[0].strip("\"'`;&|")
+    if word and first < last:
+        for number in range(first, last + 1):
+            column = lines[number].find(word)
+            if column != -1:
+                return number + 1, column + 1
+    return first + 1, node.start_mark.column + 1
+
+
 def _folded_command(node: Any, lines: Sequence[str]) -> Iterator[Hit]:
     """A command folded over several lines (`run: >-` or a plain multi-line scalar) is one line
     for the shell; a hit points at the first source line holding the matched word."""
-    first, last = node.start_mark.line, min(node.end_mark.line, len(lines) - 1)
     for offset, verdict in classify_command(node.value):
-        word = (node.value[offset:].split(None, 1) or [""])[0]
-        number = next((n for n in range(first, last + 1) if word in lines[n]), first)
-        yield Hit(number + 1, lines[number].find(word) + 1 or 1, verdict)
+        line, column = _line_of_word(node, offset, lines)
+        yield Hit(line, column, verdict)
 
 
-def _command_sequence(sequences: list[Any]) -> Iterator[Hit]:
-    """`command:`/`args:` lists joined into one command line; hits point at the item that matched."""
+def _command_sequence(sequences: list[Any], lines: Sequence[str]) -> Iterator[Hit]:
+    """`command:`/`args:` lists joined into one command line; hits point at the item that matched
+    (at the matched word's line when the item is a multi-line scalar)."""
     from yaml.nodes import ScalarNode
 
     items = [item for sequence in sequences for item in sequence.value if isinstance(item, ScalarNode)]
@@ -178,8 +190,9 @@ def _command_sequence(sequences: list[Any]) -> Iterator[Hit]:
         starts.append((len(text), item))
         text += item.value + " "
     for offset, verdict in classify_command(text):
-        _, item = max((s for s in starts if s[0] <= offset), key=lambda s: s[0])
-        yield Hit(item.start_mark.line + 1, item.start_mark.column + 1, verdict)
+        start, item = max((s for s in starts if s[0] <= offset), key=lambda s: s[0])
+        line, column = _line_of_word(item, offset - start, lines)
+        yield Hit(line, column, verdict)
 
 
 def _resolves(document: Any, path: Sequence[str]) -> bool:
@@ -260,7 +273,9 @@ def python_hits(text: str, path: str) -> list[Hit] | None:
         node = stack.pop()
         if isinstance(node, ast.ClassDef) and _DEV_CLASS.search(node.name):
             continue
-        if isinstance(node, ast.If) and _tests_debug(node.test):  # `if DEBUG:` code runs only in debug
+        # `if DEBUG:` code runs only in debug; `if os.environ.get(...)`/`if "test" in sys.argv` code
+        # is enabled from outside (the environment decides, as with `env.bool(...)`)
+        if isinstance(node, ast.If) and (_tests_debug(node.test) or _reads_environment(node.test)):
             stack.extend(node.orelse)
             continue
         stack.extend(ast.iter_child_nodes(node))
@@ -276,6 +291,26 @@ def _tests_debug(test: Any) -> bool:
         isinstance(part, (ast.Name, ast.Attribute)) and _dotted(part).rpartition(".")[2].lower() == "debug"
         for part in ast.walk(test)
     )
+
+
+_ENVIRONMENT_READERS = frozenset({"environ", "getenv", "argv", "env", "config", "getbool", "get_env", "env_bool"})
+
+
+def _reads_environment(test: Any) -> bool:
+    """Whether an `if` condition reads the process environment or command line (`os.environ`,
+    `os.getenv(...)`, `env("X")`, `env.bool(...)`, decouple's `config(...)`, `sys.argv`)."""
+    import ast
+
+    for part in ast.walk(test):
+        if (isinstance(part, ast.Attribute) and part.attr in _ENVIRONMENT_READERS) or (
+            isinstance(part, ast.Name) and part.id in ("environ", "argv")
+        ):
+            return True
+        if isinstance(part, ast.Call):
+            function = _dotted(part.func)
+            if function.partition(".")[0] in ("env", "environ") or function.rpartition(".")[2] in _ENVIRONMENT_READERS:
+                return True
+    return False
 
 
 def _literal(node: Any) -> str | None:
@@ -344,7 +379,7 @@ def _python_node_hits(node: Any, gunicorn_config: bool) -> Iterator[Hit]:
             yield at(node, dev_server(f"{function}(...)", "Remove the debugger from production code paths; attach it only in development."))
         elif last == "DebugToolbarExtension":
             yield at(node, toolbar_module("flask_debugtoolbar"))
-        elif last in ("update", "dict", "configure"):  # app.config.update(DEBUG=True), settings.configure(...)
+        elif last in ("update", "dict", "configure", "from_mapping"):  # app.config.update(DEBUG=True), settings.configure(...)
             for keyword in node.keywords:
                 yield from setting(keyword.arg, keyword.value, keyword.value)
         elif last in APP_CLASSES:

@@ -58,7 +58,7 @@ KEYWORDS = (
 )  # fmt: skip
 SERVER_WORDS = (
     "-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy",
-    "ptvsd", "jdwp", "xdebug", "dlv", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
+    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
 )  # fmt: skip
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
@@ -128,8 +128,16 @@ ENVIRONMENT_KEYS = frozenset(
 # Generic names count only as a whole setting (an env var or a top-level key), not nested deeper
 # (a CI job's `environment: development` names a deploy target, not the app's mode).
 GENERIC_ENVIRONMENT_KEYS = frozenset({"env", "environment"})
+# ...or directly under a map of environment variables (`env:`, compose `environment:`, a ConfigMap's `data:`).
+ENVIRONMENT_MAPS = frozenset(
+    {"env", "envs", "environment", "environment_variables", "env_variables", "variables", "extraenv", "extra_env", "data", "literals"}
+)
 # Settings that turn on a development server's auto-reloader.
 RELOADER_KEYS = frozenset({"uvicorn_reload", "flask_run_reload", "code_reloader"})
+# uWSGI's reloader takes a polling interval in seconds (`py-autoreload = 2`, `UWSGI_PY_AUTORELOAD=1`); 0 is off.
+INTERVAL_RELOADER_KEYS = ("py_autoreload", "python_autoreload")
+# CI runners' own log switches (GitHub Actions step/runner debug logging, GitLab job tracing): not the app's debug mode.
+CI_LOG_KEYS = frozenset({"actions_step_debug", "actions_runner_debug", "runner_debug", "ci_debug_trace", "ci_debug_services"})
 # A `_DEBUG` key with one of these prefixes turns debug *off* when true (NO_DEBUG=1).
 NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppress_")
 # Framework debug flags whose name does not end in `_DEBUG`.
@@ -139,7 +147,7 @@ TOOLBAR_MODULES = ("debug_toolbar", "pyramid_debugtoolbar")
 # Values worth a closer look; any other value decides nothing (except a DevTools remote secret).
 _INTERESTING_VALUES = ENABLING | DEVELOPMENT_ENVIRONMENTS | {"stdout", "stderr", "always"}
 # Keys whose deciding values are words of their own (`GIN_MODE=debug`, `xdebug.mode=debug`, a secret).
-_VALUE_KEYS = ("devtools", "xdebug", "gin_mode")
+_VALUE_KEYS = ("devtools", "xdebug", "gin_mode", "autoreload")
 
 
 class LazyPattern:
@@ -213,7 +221,7 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
             )
         return None
     relaxed = _relaxed(path)
-    if (name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES)) or name in EXTRA_DEBUG_FLAGS:
+    if (name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES) and name not in CI_LOG_KEYS) or name in EXTRA_DEBUG_FLAGS:
         if lowered in ENABLING:
             return Verdict(
                 RULE_FRAMEWORK,
@@ -223,7 +231,7 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
         return None
     if lowered in DEVELOPMENT_ENVIRONMENTS and (
         name in ENVIRONMENT_KEYS
-        or (name in GENERIC_ENVIRONMENT_KEYS and len(path) == 1)
+        or (name in GENERIC_ENVIRONMENT_KEYS and (len(path) == 1 or path[-2].lower().replace("-", "_") in ENVIRONMENT_MAPS))
         or relaxed.endswith("spring.profiles.active")
     ):
         shown_key = ".".join(path) if relaxed.endswith("spring.profiles.active") else key
@@ -232,7 +240,9 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
             f"`{shown_key}` is set to `{value}`: a development environment is selected in a production file",
             f"Set `{shown_key}` to `production` (or remove it so the production default applies).",
         )
-    if name in RELOADER_KEYS and lowered in ENABLING:
+    if (name in RELOADER_KEYS and lowered in ENABLING) or (
+        name.endswith(INTERVAL_RELOADER_KEYS) and value.isascii() and value.isdigit() and value.strip("0") != ""
+    ):
         return dev_server(f"{key}={value}", f"Remove `{key}` (or set it to `false`); the auto-reloader belongs in development only.")
     safe = _error_detail(name, relaxed, lowered)
     if safe is not None:
@@ -302,6 +312,7 @@ COMMAND_PATTERNS: tuple[tuple[Any, str, str], ...] = tuple(
     (lazy(pattern.replace("{S}", _S)), shown, fix)
     for pattern, shown, fix in (
         (rf"\b(?P<tool>{_SERVERS})\b[^\n]*?(?<![\w-])(?P<flag>--reload)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
+        (r"\b(?P<tool>uwsgi)\b[^\n]*?(?<![\w-])(?P<flag>--py(?:thon)?-autoreload)(?:=|{S})0*[1-9]", "{tool} {flag}", _NO_RELOADER),
         (r"\b(?P<tool>flask|uvicorn|hypercorn|sanic)\b[^\n]*?(?<![\w-])(?P<flag>--debug(?:ger)?|--dev)(?![\w-])", "{tool} {flag}", "Drop `{flag}` from production commands and serve the app with a production server."),
         (r"\b(?P<tool>rails){S}(?:s|server)\b[^\n]*?(?P<flag>(?:-e|--environment)[=\"',\s]+development)\b", "{tool} server {flag}", _USE_PRODUCTION_SERVER),
         (r"\b(?P<tool>debugpy|ptvsd)\b[^\n]*?(?P<flag>--listen|--host|--wait-for-client)\b", "{tool} {flag}", _NO_DEBUGGER),
@@ -341,7 +352,8 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
             groups = {k: re.sub(_S, " ", v) for k, v in match.groupdict().items() if v}
             if groups.get("tool") == "nodemon" and _INSTALLING.search(text):
                 continue
-            yield match.start(), dev_server(shown.format(**groups), fix.format(**groups))
+            # the offending flag is the place (`--reload` on its own line of a continued command)
+            yield match.start("flag") if groups.get("flag") else match.start(), dev_server(shown.format(**groups), fix.format(**groups))
     for prop in _JVM_PROPERTY.finditer(text):  # `-Dspring.profiles.active=dev`, `--spring.devtools...=true`
         verdict = classify_setting(prop["key"].split("."), prop["value"])
         if verdict is not None:

@@ -1,0 +1,109 @@
+"""Regressions from an audit on realistic production configuration (Django, Flask, Laravel,
+Rails, Spring, ASP.NET, Kubernetes, compose, Helm, CI, Terraform, uWSGI): each case is a whole
+file as projects write it, with the findings a reviewer would mark. Scope (`wants`) and `scan`
+together, as the hook runs them."""
+
+from __future__ import annotations
+
+import pytest
+
+from autopack.debug_guard import SETTINGS, scan, wants
+from autopack.files import decode_text
+
+DEFAULTS = {"enabled": True, **{key: setting.default for key, setting in SETTINGS.items()}}
+
+
+def found(path: str, text: str) -> list[tuple[str, int]]:
+    if not wants(path, DEFAULTS):
+        return []
+    return [(f.rule_id, f.line or 0) for f in scan(decode_text(path, text.encode("utf-8")), DEFAULTS)]
+
+
+FLAGGED = {
+    "flask from_mapping": (
+        "app/prod.py",
+        'from flask import Flask\napp = Flask(__name__)\napp.config.from_mapping(DEBUG=True, SECRET_KEY="x")\n',
+        [("APD101", 3)],
+    ),
+    "uwsgi py-autoreload interval": ("deploy/prod/uwsgi.ini", "[uwsgi]\nmodule = app.wsgi\npy-autoreload = 2\n", [("APD103", 3)]),
+    "uwsgi autoreload env": (".env.production", "UWSGI_PY_AUTORELOAD=1\n", [("APD103", 1)]),
+    "uwsgi autoreload command": ("deploy/prod/start.sh", "#!/bin/sh\nexec uwsgi --ini uwsgi.ini --py-autoreload 1\n", [("APD103", 2)]),
+    "ENVIRONMENT in a helm env map": (
+        "values-prod.yaml",
+        "global:\n  environment: production\nweb:\n  env:\n    ENVIRONMENT: development\n",
+        [("APD102", 5)],
+    ),
+    "ENV in a configmap": ("k8s/prod/configmap.yaml", "kind: ConfigMap\ndata:\n  ENV: local\n", [("APD102", 3)]),
+    "k8s block-list command: the flag's line": (
+        "k8s/prod/deployment.yaml",
+        "spec:\n  containers:\n    - name: app\n      command:\n        - uvicorn\n        - main:app\n        - --reload\n",
+        [("APD103", 7)],
+    ),
+    "compose folded command: the server's line": (
+        "docker-compose.production.yml",
+        'services:\n  app:\n    command: >\n      sh -c "python manage.py migrate &&\n             python manage.py runserver 0.0.0.0:8000"\n',
+        [("APD103", 5)],
+    ),
+    "k8s block scalar in args: the server's line": (
+        "k8s/prod/cronjob.yaml",
+        'spec:\n  containers:\n    - name: job\n      command: ["/bin/sh", "-c"]\n      args:\n        - |\n          export X=1\n          gunicorn app:app --reload\n',
+        [("APD103", 8)],
+    ),
+    "shell continued command: the flag's line": (
+        "scripts/start-prod.sh",
+        "#!/bin/sh\nexec gunicorn app:app \\\n  --bind 0.0.0.0:8000 \\\n  --reload\n",
+        [("APD103", 4)],
+    ),
+    "unconditional debug after an environment if": (
+        "settings/production.py",
+        'DEBUG = False\nif os.environ.get("X"):\n    ALLOWED_HOSTS = ["*"]\nDEBUG = True\n',
+        [("APD101", 4)],
+    ),
+    "code after a block comment still read": (
+        "config/production.js",
+        "/* production settings */\nmodule.exports = {\n  debug: true,\n};\n",
+        [("APD101", 3)],
+    ),
+    "glob in a string is not a comment": (
+        "config/production.json5",
+        '{\n  include: "src/**/*.js",\n  debug: true,\n  exclude: "*/tmp",\n}\n',
+        [("APD101", 3)],
+    ),
+}
+
+CLEAN = {
+    "debug enabled only when the environment says so": (
+        "settings/production.py",
+        'from .base import *\nDEBUG = False\nif os.environ.get("ENABLE_DEBUG"):\n    DEBUG = True\nif "test" in sys.argv:\n    DEBUG = True\n',
+    ),
+    "toolbar only when the environment says so": (
+        "settings/prod.py",
+        'from .base import *\nif env.bool("ENABLE_TOOLBAR", default=False):\n    INSTALLED_APPS += ["debug_toolbar"]\n',
+    ),
+    "php block comment": (
+        "wp-config-production.php",
+        "<?php\ndefine( 'WP_DEBUG', false );\n/* define( 'WP_DEBUG', true ); */\n/*\n * define( 'WP_DEBUG_DISPLAY', true );\n */\n",
+    ),
+    "javascript block comments": ("config/production.js", "module.exports = {\n  /* debug: true, */\n  /*\n   debug: true,\n  */\n  debug: false,\n};\n"),
+    "json with comments": ("config/production.json", '{\n  // "debug": true,\n  /* "debug": true */\n  "debug": false\n}\n'),
+    "hcl block comment": ("infra/prod/main.tf", "/*\n  debug = true\n*/\ndebug = false\n"),
+    "laravel config block comment": ("config/production.php", "<?php\n/*\n'debug' => true,\n*/\nreturn ['debug' => false];\n"),
+    "ruby =begin/=end": ("config/environments/production.rb", "=begin\nconfig.consider_all_requests_local = true\n=end\nconfig.eager_load = true\n"),
+    "CI runner log switches": (
+        ".github/workflows/deploy-prod.yml",
+        'on: push\nenv:\n  ACTIONS_STEP_DEBUG: true\n  ACTIONS_RUNNER_DEBUG: "true"\njobs:\n  deploy:\n    environment: production\n    steps:\n      - run: echo "::debug::deploying"\n',
+    ),
+    "gitlab trace in a production job": (".gitlab-ci.yml", 'deploy:\n  environment: production\n  variables:\n    CI_DEBUG_TRACE: "true"\n  script: [./deploy.sh]\n'),
+    "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
+    "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
+}
+
+
+@pytest.mark.parametrize("path, text, expected", FLAGGED.values(), ids=FLAGGED.keys())
+def test_flagged(path: str, text: str, expected: list[tuple[str, int]]) -> None:
+    assert found(path, text) == expected
+
+
+@pytest.mark.parametrize("path, text", CLEAN.values(), ids=CLEAN.keys())
+def test_clean(path: str, text: str) -> None:
+    assert found(path, text) == []
