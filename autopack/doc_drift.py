@@ -727,6 +727,9 @@ def _submodule_paths(root: Path) -> tuple[str, ...]:
     return tuple(sorted({path.strip("/") for path in _SUBMODULE_PATH.findall(text)}))
 
 
+_SITE_CONFIG = re.compile(r"(?:^|/)(?:docusaurus\.config\.[cm]?[jt]s|\.vitepress/config\.[cm]?[jt]s|\.vuepress/config\.[cm]?[jt]s)$")
+
+
 class _Repo:
     """The repository as the checks see it: which paths exist, and each Markdown file's anchors."""
 
@@ -747,6 +750,8 @@ class _Repo:
         self.labels: set[str] = set()
         # A MkDocs site renders heading ids with Python-Markdown's slugs, not GitHub's.
         self.mkdocs = any(posixpath.basename(path) in ("mkdocs.yml", "mkdocs.yaml") for path in self.files)
+        # A docs site (MkDocs, Docusaurus, VitePress, VuePress) resolves `intro` and `intro/` to `intro.md`.
+        self.site = self.mkdocs or any(_SITE_CONFIG.search(path) for path in self.files)
 
     def by_lowercase(self) -> dict[str, str]:
         """Every file and directory by its lowercased path (the first in sorted order wins)."""
@@ -875,7 +880,8 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
         if not repo.exists(target):
             if path.lower() in repo.labels and not fragment:
                 continue  # MyST: `[text](label)` refers to a `(label)=` target, not a file
-            if settings["check-links"] and not _generated_html(repo, target) and not _site_route(repo, path):
+            if settings["check-links"] and not _generated_html(repo, target) and not _site_route(repo, path) \
+                    and not _site_page(repo, document.path, target):
                 what = "image" if reference.kind == "image" else "link"
                 resolved = "" if target == path else f" (resolved to {target})"
                 yield BROKEN_LINK.finding(
@@ -887,6 +893,18 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
             continue
         if settings["check-anchors"] and fragment:
             yield from _anchor_findings(repo, document, reference, target, unquote(fragment), query, column)
+
+
+def _site_page(repo: _Repo, document_path: str, target: str) -> bool:
+    """`[Install](install)` or `(../install/)` in a page of a docs site (not a top-level README,
+    which GitHub renders as is): the site serves `install.md` (or `install/index.md`) there."""
+    if not repo.site or "/" not in document_path:
+        return False
+    bare = target.rstrip("/")
+    if "." in posixpath.basename(bare) and not bare.endswith(".html"):
+        return False
+    bare = bare.removesuffix(".html")
+    return any(repo.exists(bare + suffix) for suffix in (".md", ".mdx", "/index.md", "/README.md"))
 
 
 def _site_route(repo: _Repo, path: str) -> bool:

@@ -128,3 +128,13 @@ def test_git_ignored_targets_are_build_output_not_drift(scan):
         ),
     }
     assert scan(files) == [("APR203", "CONTRIBUTING.md", 2, "docs/gone.md"), ("APR201", "CONTRIBUTING.md", 2, "docs/old.md")]
+
+
+def test_docs_sites_serve_pages_without_their_suffix(scan):
+    page = "[a](intro) [b](../docs/intro/) [c](guide/) [bad](nowhere)\n"
+    files = {"docs/intro.md": "# Intro\n", "docs/guide/index.md": "# G\n", "docs/page.md": page, "README.md": "[r](docs/intro)\n"}
+    # on GitHub (no site configuration) each suffix-less link is broken
+    assert [f[3] for f in scan(files)] == ["docs/intro", "intro", "../docs/intro/", "nowhere"]
+    files["docusaurus.config.js"] = "module.exports = {};\n"
+    # a top-level README is still read on GitHub
+    assert scan(files) == [("APR201", "README.md", 1, "docs/intro"), ("APR201", "docs/page.md", 1, "nowhere")]
