@@ -352,7 +352,7 @@ class FileScan:
         made = self.partial_of(call)
         if made is not None:
             self.handled.add(id(call.args[0]))
-            self.judge_target(call, made.target, made.keywords, f"partial({self.shown(call.args[0])}, ...)")
+            self.judge_target(call, made.target, made.keywords, f"partial({self.shown(call.args[0])}, ...)", call.args[1:])
             return
         bound = (
             self.scope.partials.get(call.func.id) if isinstance(call.func, ast.Name) else self.partial_of(call.func)
@@ -363,14 +363,16 @@ class FileScan:
         target = self.resolve(call.func)
         if target is not None:
             self.handled.add(id(call.func))
-            self.judge_target(call, target, _keywords(call), f"{self.shown(call.func)}(...)")
+            self.judge_target(call, target, _keywords(call), f"{self.shown(call.func)}(...)", call.args)
             return
         if self.pools:
             kind = self.pool_kind(call.func)
             if kind is not None:
                 self.judge_pool(call, kind)
 
-    def judge_target(self, call: ast.Call, target: str, keywords: Sequence[ast.keyword], shown: str) -> None:
+    def judge_target(
+        self, call: ast.Call, target: str, keywords: Sequence[ast.keyword], shown: str, args: Sequence[ast.expr]
+    ) -> None:
         if target in self.lint.internals:
             if target not in self.owned_names:
                 self.report(
@@ -380,7 +382,7 @@ class FileScan:
                     {"name": target, "use": "call"},
                 )
             return
-        if target not in self.lint.entry_points or _has_anchor_or_forwarding(keywords):
+        if target not in self.lint.entry_points or _has_anchor_or_forwarding(keywords) or _passes_an_anchor(args):
             return
         workers = _workers_keyword(keywords)
         if workers is None:
@@ -398,7 +400,7 @@ class FileScan:
         if bound.target not in self.lint.entry_points:
             return
         keywords = _keywords(call)
-        if _has_anchor_or_forwarding(bound.keywords) or _has_anchor_or_forwarding(keywords):
+        if _has_anchor_or_forwarding(bound.keywords) or _has_anchor_or_forwarding(keywords) or _passes_an_anchor(call.args):
             return
         workers = _workers_keyword(keywords)
         if workers is not None and not _provably_one(workers.value):
@@ -465,6 +467,17 @@ def _keywords(call: ast.Call) -> list[ast.keyword]:
         else:
             keywords.append(keyword)
     return keywords
+
+
+def _passes_an_anchor(args: Sequence[ast.expr]) -> bool:
+    """A positional argument that is plainly an anchor (`anchor`, `self.anchor`, `run_anchor`,
+    `load_anchor(...)`): an orchestrator's own `execute_parallel_runs(runs, anchor)` has one."""
+    for arg in args:
+        node = arg.func if isinstance(arg, ast.Call) else arg
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        if "anchor" in name.lower():
+            return True
+    return False
 
 
 def _has_anchor_or_forwarding(keywords: Iterable[ast.keyword]) -> bool:

@@ -78,3 +78,16 @@ def test_app403_follows_star_imports_of_multiprocessing():
 def test_app403_a_float_literal_1_is_one_worker():
     source = "from concurrent.futures import ThreadPoolExecutor\nThreadPoolExecutor(1.0)\nThreadPoolExecutor(max_workers=2.0)\n"
     assert scan(source, raw_pool_paths=["**"]) == [("APP403", 3)]
+
+
+def test_app401_an_anchor_passed_positionally_counts():
+    source = """\
+        class Supervisor:
+            def run(self, runs):
+                self.orchestrator.execute_parallel_runs(runs, self.anchor)
+                self.orchestrator.execute_parallel_runs(runs, anchor)
+                self.orchestrator.execute_parallel_runs(runs, load_anchor(".autopack/anchor.yaml"))
+                self.orchestrator.execute_parallel(runs, 4, self.anchor)
+                self.orchestrator.execute_parallel_runs(runs, self.config)
+        """
+    assert scan(source) == [("APP401", 7)]
