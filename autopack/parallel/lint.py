@@ -363,7 +363,8 @@ class FileScan:
         target = self.resolve(call.func)
         if target is not None:
             self.handled.add(id(call.func))
-            self.judge_target(call, target, _keywords(call), f"{self.shown(call.func)}(...)", call.args)
+            func = call.func.target if isinstance(call.func, ast.NamedExpr) else call.func  # (run := f)(...)
+            self.judge_target(call, target, _keywords(call), f"{self.shown(func)}(...)", call.args)
             return
         if self.pools:
             kind = self.pool_kind(call.func)

@@ -91,3 +91,11 @@ def test_app401_an_anchor_passed_positionally_counts():
                 self.orchestrator.execute_parallel_runs(runs, self.config)
         """
     assert scan(source) == [("APP401", 7)]
+
+
+def test_app401_message_names_a_walrus_alias_by_its_name():
+    from autopack.parallel.lint import SETTINGS, Lint
+
+    values = {key: setting.default for key, setting in SETTINGS.items()}
+    (finding,) = Lint(values).scan(SourceFile("job.py", EP + "(run := execute_parallel)(tasks, workers=4)\n"))
+    assert finding.message == "`run(...)` runs with workers=4 and no anchor"
