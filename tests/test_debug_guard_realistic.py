@@ -69,6 +69,18 @@ FLAGGED = {
         '{\n  include: "src/**/*.js",\n  debug: true,\n  exclude: "*/tmp",\n}\n',
         [("APD101", 3)],
     ),
+    "laravel config array env": ("config/app.prod.php", "<?php\nreturn [\n    'debug' => true,\n    'env' => 'local',\n];\n", [("APD101", 3), ("APD102", 4)]),
+    "exported to GITHUB_ENV in a production job": (
+        ".github/workflows/deploy-prod.yml",
+        'on: push\njobs:\n  deploy:\n    environment: production\n    steps:\n      - run: |\n          echo "DEBUG=false" >> $GITHUB_ENV\n          echo "DEBUG=true" >> "$GITHUB_ENV"\n',
+        [("APD101", 8)],
+    ),
+    "folded command next to a prose key": (
+        "config/production.yaml",
+        "description: >\n  for local work run npm run dev\nstartup: >\n  python manage.py migrate &&\n  python manage.py runserver 0.0.0.0:80\n",
+        [("APD103", 5)],
+    ),
+    "toolbar app by its config class": ("settings/prod.py", 'INSTALLED_APPS += ["debug_toolbar.apps.DebugToolbarConfig"]\n', [("APD102", 1)]),
 }
 
 CLEAN = {
@@ -94,6 +106,17 @@ CLEAN = {
         'on: push\nenv:\n  ACTIONS_STEP_DEBUG: true\n  ACTIONS_RUNNER_DEBUG: "true"\njobs:\n  deploy:\n    environment: production\n    steps:\n      - run: echo "::debug::deploying"\n',
     ),
     "gitlab trace in a production job": (".gitlab-ci.yml", 'deploy:\n  environment: production\n  variables:\n    CI_DEBUG_TRACE: "true"\n  script: [./deploy.sh]\n'),
+    "commands in prose keys": (
+        "charts/app/values-prod.yaml",
+        'podAnnotations:\n  description: "For local development run npm run dev instead"\nnotes: "Do not use --reload in production"\n'
+        "readme: Use `python manage.py runserver` only locally.\nhelp: |\n  debug with python -m debugpy --listen 5678\n",
+    ),
+    "commands in a dotenv help text": (".env.production", 'APP_HELP="use flask run --debug locally"\n'),
+    "development scripts of a package file": (
+        "package.prod.json",
+        '{\n  "scripts": {\n    "dev": "next dev",\n    "start:dev": "nodemon server.js",\n    "debug": "NODE_OPTIONS=\'--inspect\' next dev",\n    "start": "next start"\n  }\n}\n',
+    ),
+    "debug toolbar panels configured, not installed": ("settings/prod.py", 'DEBUG_TOOLBAR_PANELS = ["debug_toolbar.panels.versions.VersionsPanel"]\n'),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
 }

@@ -180,9 +180,47 @@ def _place(offset: int, starts: list[int]) -> tuple[int, int]:
     return line, column
 
 
+# Keys whose text is prose (`description: "run npm run dev locally"`) or defines a development
+# command (`"dev": "next dev"` in scripts, a `debug:` task): what they name is not run in production.
+PROSE_KEYS = frozenset(
+    "description desc summary help usage notes note readme comment comments message msg title hint info "
+    "documentation docs doc text example examples instructions about details caption tooltip changelog".split()
+)
+DEVELOPMENT_COMMAND_KEYS = frozenset({"dev", "develop", "development", "debug", "local", "watch", "test", "tests"})
+_KEY_AT_START = lazy(r"""^\s*(?:-\s+)?(?:export\s+)?(?:(?P<q>["'])(?P<quoted>[^"'\n]+)(?P=q)|(?P<key>[A-Za-z_][\w./-]*))\s*[:=]""")
+OWNER_LOOKBACK = 200  # lines searched upwards for the key that owns a block scalar's line
+
+
+def quiet_key(key: str) -> bool:
+    """Whether a key's value is prose or a development command (see PROSE_KEYS)."""
+    parts = [part for part in re.split(r"[._/:-]+", key.lower()) if part]
+    return bool(parts) and (parts[-1] in PROSE_KEYS or parts[0] in DEVELOPMENT_COMMAND_KEYS or parts[-1] in DEVELOPMENT_COMMAND_KEYS)
+
+
+def _quiet_key(match: Any) -> bool:
+    return quiet_key(match["quoted"] or match["key"])
+
+
+def in_quiet_value(lines: Sequence[str], index: int) -> bool:
+    """Whether line `index` is (part of) the value of a prose key or a development command key:
+    the key on the line itself, else the nearest less-indented line above (a block scalar's key)."""
+    line = lines[index]
+    match = _KEY_AT_START.match(line)
+    if match:
+        return _quiet_key(match)
+    indent = len(line) - len(line.lstrip())
+    for above in range(index - 1, max(-1, index - OWNER_LOOKBACK), -1):
+        previous = lines[above]
+        if previous.strip() and len(previous) - len(previous.lstrip()) < indent:
+            match = _KEY_AT_START.match(previous)
+            return bool(match) and _quiet_key(match)
+    return False
+
+
 def command_hits(lines: IndexedLines, markers: tuple[str, ...]) -> Iterator[Hit]:
     """Development servers, debuggers and deploy flags on non-comment (logical) lines; only the
-    logical lines around a line that mentions a keyword are looked at."""
+    logical lines around a line that mentions a keyword are looked at, and not the values of
+    prose or development-command keys."""
     if not lines.mentions_command:
         return
     done = -1
@@ -195,6 +233,8 @@ def command_hits(lines: IndexedLines, markers: tuple[str, ...]) -> Iterator[Hit]
         done = index
         while done < len(lines) - 1 and lines[done].endswith("\\"):
             done += 1
+        if in_quiet_value(lines, first):
+            continue
         code = [code_part(line, markers) for line in lines[first : done + 1]]
         for text, starts in logical_lines(code):
             for offset, verdict in classify_command(text):

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from autopack.debug_guard.lines import Hit, ini_line_hits, setting_hit, toml_line_hits
+from autopack.debug_guard.lines import Hit, ini_line_hits, quiet_key, setting_hit, toml_line_hits
 from autopack.debug_guard.verdicts import (
     RULE_FRAMEWORK,
     TOOLBAR_MODULES,
@@ -105,7 +105,8 @@ def _walk(documents: list[Any], lines: Sequence[str], skipped: frozenset[str]) -
                     hit = setting_hit([*path, key], value_node.value, mark.line + 1, mark.column + 1)
                     if hit:
                         yield hit
-                    if value_node.style != "|" and value_node.end_mark.line > value_node.start_mark.line:
+                    multi_line = value_node.end_mark.line > value_node.start_mark.line
+                    if value_node.style != "|" and multi_line and not quiet_key(key):
                         yield from _folded_command(value_node, lines)
                 else:
                     stack.append((value_node, (*path, key)))
@@ -399,6 +400,7 @@ def _toolbar_strings(nodes: Sequence[Any]) -> Iterator[Hit]:
     for element in nodes:
         if isinstance(element, ast.Constant) and isinstance(element.value, str):
             module = element.value.split(".", 1)[0]
-            if module in TOOLBAR_MODULES:
+            # the app, its middleware or its URLs; `debug_toolbar.panels.*` lists only configure it
+            if module in TOOLBAR_MODULES and element.value.partition(".")[2].split(".", 1)[0] in ("", "apps", "middleware", "urls"):
                 yield Hit(element.lineno, element.col_offset + 1, toolbar_module(element.value))
 

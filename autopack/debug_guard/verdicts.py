@@ -52,13 +52,13 @@ RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
 _SERVE = ("ng serve", "artisan serve", "webpack serve", "webpack-dev", '"serve"', "php -s")
 KEYWORDS = (
     "debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", " dev", '"dev"', ":dev",
-    "=dev", "=local", ": local", "errors", "requests_local", "profiler", "stacktrace", "include-exception",
+    "=dev", "=local", ": local", "'dev'", "'local'", '"local"', "errors", "requests_local", "profiler", "stacktrace", "include-exception",
     "include_exception", "reload", "inspect", "jdwp",
     "runserver", "nodemon", "dlv", "pdb", *_SERVE,
 )  # fmt: skip
 SERVER_WORDS = (
     "-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy",
-    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
+    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
 )  # fmt: skip
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
@@ -334,6 +334,8 @@ _DEPLOY_FLAG = lazy(
     r"(?:=|\s+)(?P<pairs>(?:[\"']?[\w.\[\]-]+=[^\s,\"']*[\"']?,?)+)"
 )
 _JVM_PROPERTY = lazy(r"(?<![\w.-])(?:-D|--)(?P<key>(?:spring|server|debug|xdebug)[\w.-]*)=(?P<value>[^\s\"',]+)")
+# A CI step exporting a setting to the job's later steps: `echo "DEBUG=true" >> "$GITHUB_ENV"`.
+_GITHUB_ENV = lazy(r"""\becho\s+["']?(?P<key>[A-Za-z_]\w*)=(?P<value>[^\s"'>]*)["']?\s*>>\s*["']?\$\{?GITHUB_ENV\b""")
 _PAIR = lazy(r"[\"']?(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
 
 
@@ -354,6 +356,11 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
                 continue
             # the offending flag is the place (`--reload` on its own line of a continued command)
             yield match.start("flag") if groups.get("flag") else match.start(), dev_server(shown.format(**groups), fix.format(**groups))
+    if "GITHUB_ENV" in text:
+        for export in _GITHUB_ENV.finditer(text):
+            verdict = classify_setting([export["key"]], export["value"])
+            if verdict is not None:
+                yield export.start("key"), verdict
     for prop in _JVM_PROPERTY.finditer(text):  # `-Dspring.profiles.active=dev`, `--spring.devtools...=true`
         verdict = classify_setting(prop["key"].split("."), prop["value"])
         if verdict is not None:
