@@ -749,7 +749,7 @@ class _Repo:
         self.submodules = _submodule_paths(context.root)
         self.labels: set[str] = set()
         # A MkDocs site renders heading ids with Python-Markdown's slugs, not GitHub's.
-        self.mkdocs = any(posixpath.basename(path) in ("mkdocs.yml", "mkdocs.yaml") for path in self.files)
+        self.mkdocs = any(posixpath.basename(path) in ("mkdocs.yml", "mkdocs.yaml", "zensical.toml") for path in self.files)
         # A docs site (MkDocs, Docusaurus, VitePress, VuePress) resolves `intro` and `intro/` to `intro.md`.
         self.site = self.mkdocs or any(_SITE_CONFIG.search(path) for path in self.files)
 
@@ -990,6 +990,7 @@ def _placeholder(repo: _Repo, path: str) -> bool:
         return (
             stem in _PLACEHOLDERS
             or stem.startswith(("my_", "my-", "your_", "your-", "some_", "some-"))
+            or re.match(r"(?:my|your)[A-Z]", parts[depth - 1]) is not None  # `myFirstPlugin.test.js`
             or (name == "path" and parts[depth : depth + 1] == ["to"])
         )
     return False

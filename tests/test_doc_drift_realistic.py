@@ -61,6 +61,7 @@ def test_mkdocs_sites_use_python_markdown_slugs(scan):
         ("APR202", "docs/usage.md", 12, "#templates_2"),
     ]
     assert scan({"docs/usage.md": doc, "mkdocs.yml": "site_name: x\n"}) == [("APR202", "docs/usage.md", 12, "#templates_2")]
+    assert scan({"docs/usage.md": doc, "zensical.toml": "[project]\n"}) == [("APR202", "docs/usage.md", 12, "#templates_2")]
 
 
 def test_documents_generated_by_mkdocstrings_or_mkdocs_click(scan):
@@ -111,11 +112,11 @@ def test_inline_code_with_spaces_and_placeholder_names(scan):
         "src/pkg/mod.py": "",
         "docs/index.md": (
             "`guide/My File.md` `src/foo/file.ext` `src/my_project/__init__.py` `path/to/file.py` `src/mypackage`\n"
-            "`src/pkg/foo.py` `src/pkg/gone.py`\n"
+            "`src/pkg/foo.py` `src/pkg/gone.py` `node src/myFirstPlugin.test.js` `src/mystery.py`\n"
         ),
     }
     # `src/pkg/foo.py`: `src/pkg` exists, `foo.py` is the missing placeholder
-    assert scan(files) == [("APR203", "docs/index.md", 2, "src/pkg/gone.py")]
+    assert scan(files) == [("APR203", "docs/index.md", 2, "src/pkg/gone.py"), ("APR203", "docs/index.md", 2, "src/mystery.py")]
 
 
 def test_git_ignored_targets_are_build_output_not_drift(scan):
