@@ -187,6 +187,10 @@ class Catalog:
     specs: dict[str, dict[str, Any]] = field(default_factory=dict)
     prices: dict[str, Price] = field(default_factory=dict)  # a model priced twice: its first entry
     price_entries: list[Price] = field(default_factory=list)  # every priced entry, for APC305
+    # False when model_aliases or models is there but not a mapping (APC301 says so): which
+    # models are named and which tiers exist is then unknown, so APC303 and the unnamed-price
+    # warning would only repeat that one error many times.
+    complete: bool = True
 
     def is_model_id(self, name: str) -> bool:
         """Whether an alias target names a model rather than another alias: it is no alias, or
@@ -212,7 +216,8 @@ def read_models(document: YamlDocument) -> Catalog:
         for model_id, spec in _mapping(top.get("models")).items()
         if spec is None or isinstance(spec, dict)
     }
-    return Catalog(aliases=aliases, specs=specs)
+    complete = all(top.get(key) is None or isinstance(top[key], dict) for key in ("model_aliases", "models"))
+    return Catalog(aliases=aliases, specs=specs, complete=complete)
 
 
 def is_provider_section(name: str, section: Any) -> bool:
@@ -324,7 +329,7 @@ def model_tiers(catalog: Catalog, tier_names: set[str]) -> dict[str, list[str]]:
 def models_findings(report: _Reporter, catalog: Catalog, model_ids: set[str], tier_names: set[str], required: Sequence[str]) -> None:
     """APC303 (required tiers) and APC306 (alias consistency) in models.yaml."""
     present = {tier for tiers in model_tiers(catalog, tier_names).values() for tier in tiers}
-    for tier in required:
+    for tier in required if catalog.complete else ():
         if tier not in present:
             report.add(
                 MISSING_TIER,
@@ -386,7 +391,7 @@ def pricing_cross_findings(models: _Reporter, pricing: _Reporter, catalog: Catal
                 fix=f"Add {model_id!r} with input_per_1k and output_per_1k under its provider section in {pricing.file.display}.",
             )
     for model_id, price in catalog.prices.items():
-        if model_id not in named and price.has_price_field:
+        if model_id not in named and price.has_price_field and catalog.complete:
             pricing.add(
                 UNPRICED_MODEL,
                 price.path,

@@ -86,3 +86,24 @@ def test_a_model_priced_in_two_sections_is_no_finding_and_the_first_price_wins()
 def test_an_entry_without_prices_is_a_schema_error_not_an_unnamed_priced_model():
     pricing = PRICING + "  _notes: {updated: 2025-01-15}\n"
     assert findings(pricing=pricing) == [("APC301", "error", "config/pricing.yaml", 7)] * 2
+
+
+def test_an_empty_section_means_none():
+    # Every entry commented out leaves `models:` empty (null): no specs, not a schema error.
+    commented = "models:\n  # claude-opus-4-5:\n  #   tier: opus\n"
+    assert findings(MODELS + commented) == []
+    assert findings("model_aliases:\n" + commented) == [("APC303", "error", "config/models.yaml", 1)] * 3 + [
+        ("APC304", "warning", "config/pricing.yaml", line) for line in (2, 3, 4, 6)
+    ]
+
+
+def test_a_misshapen_alias_table_is_one_schema_error_not_a_cascade():
+    models = "model_aliases:\n  - haiku: claude-haiku-4-5\n  - sonnet: claude-sonnet-4-5\n"
+    assert findings(models) == [("APC301", "error", "config/models.yaml", 1)]  # at the key
+    models = MODELS + "models:\n  - {id: claude-opus-4-5, tier: opus}\n"
+    assert findings(models) == [("APC301", "error", "config/models.yaml", 6)]
+
+
+def test_a_misshapen_models_table_still_reports_unpriced_alias_targets():
+    models = MODELS + "  mini: gpt-4o-mini\nmodels: [claude-opus-4-5]\n"
+    assert findings(models) == [("APC301", "error", "config/models.yaml", 7), ("APC304", "error", "config/models.yaml", 6)]
