@@ -566,6 +566,9 @@ _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;", "|&"})
 # Commands whose arguments are (or may be) created by the command itself.
 _CREATORS = frozenset({"mkdir", "touch", "cp", "mv", "ln", "rsync", "install", "tee", "wget", "curl", "tar", "unzip", "rm", "rmdir", "scp"})
 _GIT_CREATORS = frozenset({"clone", "init", "worktree", "mv", "rm", "submodule"})
+# Git commands whose words name branches, remotes and tags (`git checkout -b docs/fix-typo`):
+# only what follows `--` is a path.
+_GIT_REFS = frozenset({"checkout", "switch", "branch", "push", "pull", "fetch", "merge", "rebase", "tag", "cherry-pick", "revert", "remote", "reset", "restore", "show", "log", "diff", "blame"})
 _WRAPPERS = frozenset({"sudo", "time", "exec", "env", "nohup", "command"})
 _OUTPUT_OPTIONS = frozenset({"-o", "--output", "--out", "--outdir", "--out-dir", "--output-dir", "--dest", "--destination", "--target", "--prefix", "-O", "--build-dir", "--cov-report", "-d", "--dist-dir", "--log-file", "--junitxml", "--basetemp"})
 _BUILDERS = frozenset({"sphinx-build", "sphinx-autobuild"})
@@ -648,6 +651,8 @@ def _segment_words(segment: list[str]) -> tuple[list[str], list[str]]:
     program = Path(segment[0]).name
     if program in _CREATORS or (program == "git" and len(segment) > 1 and segment[1] in _GIT_CREATORS):
         return [], [word for word in segment[1:] if not word.startswith("-")]
+    if program == "git" and len(segment) > 1 and segment[1] in _GIT_REFS:
+        return (segment[segment.index("--") + 1 :] if "--" in segment else []), []
     inputs: list[str] = []
     outputs: list[str] = []
     if program in _BUILDERS or segment[1:3] == ["-m", "sphinx"]:

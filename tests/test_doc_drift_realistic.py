@@ -139,3 +139,16 @@ def test_docs_sites_serve_pages_without_their_suffix(scan):
     files["docusaurus.config.js"] = "module.exports = {};\n"
     # a top-level README is still read on GitHub
     assert scan(files) == [("APR201", "README.md", 1, "docs/intro"), ("APR201", "docs/page.md", 1, "nowhere")]
+
+
+def test_git_branch_names_are_not_paths(scan):
+    doc = (
+        "```bash\n"
+        "git checkout -b docs/fix-typo\n"
+        "git push origin docs/fix-typo && git switch src/feature\n"
+        "git checkout -- docs/gone.md\n"
+        "git log -- src/gone.py\n"
+        "```\n"
+    )
+    files = {"docs/index.md": "# Docs\n", "src/a.py": "", "CONTRIBUTING.md": doc}
+    assert scan(files) == [("APR203", "CONTRIBUTING.md", 4, "docs/gone.md"), ("APR203", "CONTRIBUTING.md", 5, "src/gone.py")]
