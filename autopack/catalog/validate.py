@@ -209,7 +209,8 @@ def read_models(document: YamlDocument) -> Catalog:
     aliases = {
         name: target.strip()
         for name, target in _mapping(top.get("model_aliases")).items()
-        if isinstance(target, str) and target.strip()
+        # a target with a space inside is APC301's (schema pattern `^\S+$`), not also an unpriced model
+        if isinstance(target, str) and target.strip() and len(target.split()) == 1
     }
     specs = {
         model_id: spec or {}

@@ -107,3 +107,9 @@ def test_a_misshapen_alias_table_is_one_schema_error_not_a_cascade():
 def test_a_misshapen_models_table_still_reports_unpriced_alias_targets():
     models = MODELS + "  mini: gpt-4o-mini\nmodels: [claude-opus-4-5]\n"
     assert findings(models) == [("APC301", "error", "config/models.yaml", 7), ("APC304", "error", "config/models.yaml", 6)]
+
+
+def test_an_alias_target_with_a_space_is_one_schema_error():
+    assert findings(MODELS + "  mini: 'gpt 4o mini'\n") == [("APC301", "error", "config/models.yaml", 6)]
+    # surrounding blanks are a schema error too, but the model is still the one priced
+    assert findings(MODELS.replace("opus: claude-opus-4-5", "opus: 'claude-opus-4-5 '")) == [("APC301", "error", "config/models.yaml", 4)]
