@@ -330,6 +330,9 @@ def model_tiers(catalog: Catalog, tier_names: set[str]) -> dict[str, list[str]]:
 def models_findings(report: _Reporter, catalog: Catalog, model_ids: set[str], tier_names: set[str], required: Sequence[str]) -> None:
     """APC303 (required tiers) and APC306 (alias consistency) in models.yaml."""
     present = {tier for tiers in model_tiers(catalog, tier_names).values() for tier in tiers}
+    # A tier alias that points at a model of another tier is APC306's, below; the tier is not
+    # also reported missing.
+    present |= {alias for alias, target in catalog.aliases.items() if alias in tier_names and _tier_of_spec(catalog.specs.get(target, {}))}
     for tier in required if catalog.complete else ():
         if tier not in present:
             report.add(

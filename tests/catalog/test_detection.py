@@ -113,3 +113,11 @@ def test_an_alias_target_with_a_space_is_one_schema_error():
     assert findings(MODELS + "  mini: 'gpt 4o mini'\n") == [("APC301", "error", "config/models.yaml", 6)]
     # surrounding blanks are a schema error too, but the model is still the one priced
     assert findings(MODELS.replace("opus: claude-opus-4-5", "opus: 'claude-opus-4-5 '")) == [("APC301", "error", "config/models.yaml", 4)]
+
+
+def test_a_tier_alias_contradicting_its_models_tier_is_apc306_not_also_a_missing_tier():
+    models = MODELS.replace("sonnet: claude-sonnet-4-5", "sonnet: claude-opus-4-5") + "models:\n  claude-opus-4-5: {tier: opus}\n"
+    assert findings(models) == [
+        ("APC306", "error", "config/models.yaml", 3),
+        ("APC304", "warning", "config/pricing.yaml", 3),  # claude-sonnet-4-5 is no longer named
+    ]
