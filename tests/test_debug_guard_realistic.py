@@ -81,6 +81,22 @@ FLAGGED = {
         [("APD103", 5)],
     ),
     "toolbar app by its config class": ("settings/prod.py", 'INSTALLED_APPS += ["debug_toolbar.apps.DebugToolbarConfig"]\n', [("APD102", 1)]),
+    "a production stage built from a development stage inherits it": (
+        "Dockerfile.prod",
+        "FROM node:20 AS dev\nENV NODE_ENV=development\nFROM dev AS production\nCMD [\"node\", \"server.js\"]\n",
+        [("APD102", 2)],
+    ),
+    "the production stage after a development stage": (
+        "Dockerfile.prod",
+        'FROM node:20 AS development\nCMD ["npm", "run", "dev"]\nFROM node:20 AS production\nCMD ["npm", "run", "dev"]\n',
+        [("APD103", 4)],
+    ),
+    "else branch of a development-only block": (
+        "wp-config-production.php",
+        "<?php\nif ( getenv( 'WP_ENV' ) === 'development' ) {\n    define( 'WP_DEBUG', true );\n} else {\n    define( 'WP_DEBUG', true );\n}\n",
+        [("APD102", 5)],
+    ),
+    "a python class whose name only starts like dev": ("config/prod.py", "class DeviceSettings:\n    DEBUG = True\n", [("APD101", 2)]),
 }
 
 CLEAN = {
@@ -117,6 +133,24 @@ CLEAN = {
         '{\n  "scripts": {\n    "dev": "next dev",\n    "start:dev": "nodemon server.js",\n    "debug": "NODE_OPTIONS=\'--inspect\' next dev",\n    "start": "next start"\n  }\n}\n',
     ),
     "debug toolbar panels configured, not installed": ("settings/prod.py", 'DEBUG_TOOLBAR_PANELS = ["debug_toolbar.panels.versions.VersionsPanel"]\n'),
+    "dockerfile development stages": (
+        "Dockerfile.prod",
+        'FROM node:20 AS development\nENV NODE_ENV=development\nCMD ["npm", "run", "dev"]\n\nFROM python:3.12 AS debug\n'
+        'CMD ["python", "-m", "debugpy", "--listen", "0.0.0.0:5678", "app.py"]\n\nFROM node:20 AS production\nENV NODE_ENV=production\nCMD ["node", "server.js"]\n',
+    ),
+    "php block for the development environment": (
+        "web/wp-config-production.php",
+        "<?php\nif ( getenv( 'WP_ENV' ) === 'development' ) {\n    define( 'WP_DEBUG', true );\n    ini_set( 'display_errors', '1' );\n}\ndefine( 'WP_DEBUG', false );\n",
+    ),
+    "javascript block for the environment": (
+        "config/production.js",
+        "const config = { debug: false };\nif (process.env.LOCAL_RUN) {\n  process.env.NODE_ENV = 'development';\n}\nmodule.exports = config;\n",
+    ),
+    "staging and qa sections of a mixed file": ("config/production.yaml", "staging:\n  debug: true\nqa:\n  debug: true\nproduction:\n  debug: false\n"),
+    "staging and debug classes": (
+        "app/config/prod.py",
+        "class StagingConfig:\n    DEBUG = True\n\nclass DebugConfig:\n    DEBUG = True\n\nclass ProductionConfig:\n    DEBUG = False\n",
+    ),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
 }

@@ -112,10 +112,21 @@ def _without_block_comments(read: Reader) -> Reader:
     return lambda source, lines: read(source, line_readers.without_block_comments(lines))
 
 
+def _outside_development_stages(read: Reader) -> Reader:
+    """Dockerfiles: settings and commands of `FROM ... AS dev`/`debug`/`test` stages do not count."""
+
+    def read_production_stages(source: SourceFile, lines: IndexedLines) -> Iterable[Hit]:
+        hits = list(read(source, lines))
+        stages = line_readers.dockerfile_development_stages(lines) if hits else []
+        return [hit for hit in hits if not any(first <= hit.line <= last for first, last in stages)]
+
+    return read_production_stages
+
+
 READERS: dict[str, Reader] = {
     "dotenv": _plus_commands(_lines(line_readers.dotenv_hits), HASH),
     "shell": _plus_commands(_lines(line_readers.shell_hits), HASH),
-    "dockerfile": _plus_commands(_lines(line_readers.dockerfile_hits), HASH),
+    "dockerfile": _outside_development_stages(_plus_commands(_lines(line_readers.dockerfile_hits), HASH)),
     "yaml": _plus_commands(
         _parsed(
             lambda s: parsed.yaml_hits(s.text, parsed.WORKFLOW_INPUTS if is_ci_workflow(s.path) else frozenset()),

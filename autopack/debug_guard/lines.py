@@ -306,6 +306,29 @@ def dockerfile_hits(lines: Sequence[str]) -> Iterator[Hit]:
         in_env = code.rstrip().endswith("\\")
 
 
+_FROM = lazy(r"^\s*FROM\s+(?:--\S+\s+)*(?P<base>\S+)(?:\s+AS\s+(?P<name>\S+))?", re.IGNORECASE)
+# Build stages for development (`FROM node AS dev`, `AS debug`, `AS test`) are not what runs in production.
+DEVELOPMENT_STAGE_PARTS = frozenset({"dev", "development", "local", "test", "testing", "debug", "debugger"})
+
+
+def dockerfile_development_stages(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """Line ranges (1-based, inclusive) of a Dockerfile's development stages, unless a later
+    stage builds `FROM` one of them (then its settings are inherited)."""
+    stages: list[tuple[str, str, int]] = []  # (name, base, first line)
+    for number, line in enumerate(lines, start=1):
+        if "from" in line.lower():
+            match = _FROM.match(line)
+            if match:
+                stages.append(((match["name"] or "").lower(), match["base"].lower(), number))
+    bases = {base for _, base, _ in stages}
+    ranges = []
+    for index, (name, _, first) in enumerate(stages):
+        if name and name not in bases and not DEVELOPMENT_STAGE_PARTS.isdisjoint(re.split(r"[-_.]", name)):
+            last = stages[index + 1][2] - 1 if index + 1 < len(stages) else len(lines)
+            ranges.append((first, last))
+    return ranges
+
+
 # --- key/value lines (YAML fallback, JSON fallback, TOML, INI, HCL, generic) ---------------------
 
 _NAME_VALUE_INLINE = lazy(
@@ -539,7 +562,7 @@ def ruby_hits(lines: IndexedLines) -> Iterator[Hit]:
 
 def php_hits(lines: IndexedLines) -> Iterator[Hit]:
     """`define('WP_DEBUG', true)`, `ini_set('display_errors', '1')`, `'debug' => true`."""
-    return _pattern_hits(lines, HASH_OR_SLASH, PHP_PATTERNS)
+    return _pattern_hits(without_environment_blocks(lines), HASH_OR_SLASH, PHP_PATTERNS)
 
 
 def elixir_hits(lines: IndexedLines) -> Iterator[Hit]:
@@ -549,7 +572,55 @@ def elixir_hits(lines: IndexedLines) -> Iterator[Hit]:
 
 def js_hits(lines: IndexedLines) -> Iterator[Hit]:
     """`debug: true` in exported config objects, `process.env.NODE_ENV = 'development'`."""
-    return _pattern_hits(lines, SLASH, JS_PATTERNS)
+    return _pattern_hits(without_environment_blocks(lines), SLASH, JS_PATTERNS)
+
+
+# `if (getenv('WP_ENV') === 'development') {`, `if (process.env.DEBUG_MODE) {`: the environment decides.
+_ENVIRONMENT_IF = lazy(
+    r"""\bif\s*\((?=[^{};]*?(?:getenv|\benv\s*\(|\$_ENV|\$_SERVER|\bWP_ENV\b|WP_ENVIRONMENT_TYPE|wp_get_environment_type|\bAPP_ENV\b|process\.env|import\.meta\.env|["'](?:development|dev|local|staging|test)["']))[^{};]*\)\s*\{""",
+    re.IGNORECASE,
+)
+
+
+def without_environment_blocks(lines: IndexedLines) -> IndexedLines:
+    """PHP and JavaScript: the bodies of `if` blocks whose condition reads the environment or
+    names a development environment are blanked (line count kept; an `else` branch stays)."""
+    lowered = lines.lowered
+    if "if" not in lowered or not ("env" in lowered or "development" in lowered or "local" in lowered or "_server" in lowered):
+        return lines
+    text = "\n".join(lines)
+    blanked: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        match = _ENVIRONMENT_IF.search(text, position)
+        if not match:
+            break
+        depth, index, quote = 1, match.end(), ""
+        while index < len(text) and depth:
+            char = text[index]
+            if quote:
+                if char == "\\":
+                    index += 1
+                elif char == quote or char == "\n":
+                    quote = ""
+            elif char in "\"'`":
+                quote = char
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+            index += 1
+        blanked.append((match.end(), index - 1))
+        position = index
+    if not blanked:
+        return lines
+    pieces, last = [], 0
+    for start, end in blanked:
+        pieces.append(text[last:start])
+        pieces.append(re.sub(r"[^\n]", " ", text[start:end]))
+        last = end
+    pieces.append(text[last:])
+    return IndexedLines("".join(pieces).split("\n"))
 
 
 def xml_hits(lines: Sequence[str]) -> Iterator[Hit]:

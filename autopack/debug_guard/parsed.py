@@ -30,7 +30,7 @@ ENV_LIST_KEYS = frozenset({"environment", "env", "envs", "variables", "literals"
 # Sequences under these keys are one command line (compose, Kubernetes, ECS).
 COMMAND_KEYS = ("entrypoint", "command", "cmd", "args")
 # Sections of a mixed file that describe another environment are not production.
-NON_PRODUCTION_SECTIONS = frozenset({"development", "dev", "local", "test", "testing"})
+NON_PRODUCTION_SECTIONS = frozenset({"development", "dev", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"})
 # In CI workflows, `with:` holds an action's inputs (its own `debug: true` logging), not the app's settings.
 WORKFLOW_INPUTS = frozenset({"with"})
 
@@ -250,7 +250,12 @@ def _ini_has(parser: Any, path: Sequence[str]) -> bool:
 
 # --- Python ------------------------------------------------------------------------------------
 
-_DEV_CLASS = lazy(r"(?i)^(?:dev|development|local|test|testing)(?:config|settings)?$|^(?:Dev|Development|Local|Test|Testing)[A-Z_]")
+# `DevelopmentConfig`, `dev_settings`, `StagingConfig`, `Local_Settings` (not `DeviceSettings`: the prefix is a word of its own)
+_DEV_CLASS = lazy(
+    r"^(?i:dev|development|local|test|testing|staging|stage|qa|uat|debug)(?i:config|settings)?$"
+    r"|^(?:Dev|Development|Local|Test|Testing|Staging|Stage|QA|Qa|UAT|Uat|Debug)(?:[A-Z_]|$)"
+    r"|^(?:dev|development|local|test|testing|staging|stage|qa|uat|debug)_"
+)
 _GUNICORN_SETTING = lazy(r"^(?:bind|workers|worker_class|wsgi_app|timeout)\s*=", re.MULTILINE)
 # Application classes that take `debug=` (FastAPI(debug=True) serves tracebacks).
 APP_CLASSES = frozenset({"FastAPI", "Starlette", "Sanic", "Litestar", "Quart", "Bottle"})
