@@ -120,6 +120,12 @@ SETTINGS: dict[str, Setting] = {
     "check-anchors": Setting(True, "bool", "APR202: #anchors missing from the target document."),
     "check-code-paths": Setting(True, "bool", "APR203: repo paths in inline code and shell code blocks that do not exist."),
     "ignore-targets": Setting([], "str-list", "Globs of repo paths never reported as missing (e.g. generated files)."),
+    "fixture-globs": Setting(
+        ["**/__fixtures__/**", "**/fixtures/**", "**/testdata/**", "**/test_data/**", "**/__snapshots__/**",
+         "**/tests/**/data/**", "**/test/**/data/**"],
+        "str-list",
+        "Markdown test data the built-in checks do not read as documentation (fixtures are often broken on purpose).",
+    ),
     "history-globs": Setting(
         ["**/changelog*", "**/changes*", "**/history*", "**/news*", "**/release-notes*", "**/releases*"],
         "str-list",
@@ -875,6 +881,8 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
         path = unquote(raw_path)
         if "{{" in path or "{%" in path:
             continue  # a template (Jekyll, Hugo): the real target is known only after rendering
+        if path.lower() in _PLACEHOLDER_HREFS:
+            continue  # `[text](url)`: Markdown syntax shown by example
         target = _resolve(base_dir, path) if path else document.path
         if target is None or repo.ignored(target):
             continue
@@ -898,6 +906,9 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
             continue
         if settings["check-anchors"] and fragment:
             yield from _anchor_findings(repo, document, reference, target, unquote(fragment), query, column)
+
+
+_PLACEHOLDER_HREFS = frozenset({"url", "link", "href", "path", "target", "...", "\u2026", "todo", "tbd", "xxx"})
 
 
 def _site_page(repo: _Repo, document_path: str, target: str) -> bool:
@@ -1043,7 +1054,8 @@ def _builtin_findings(context: CheckContext) -> Iterator[Finding]:
     if not (settings["check-links"] or settings["check-anchors"] or settings["check-code-paths"]):
         return
     wanted = files.compile_globs(settings["docs-globs"])
-    paths = [path for path in context.repo_files() if wanted(path)]
+    fixture = files.compile_globs(settings["fixture-globs"])
+    paths = [path for path in context.repo_files() if wanted(path) and not fixture(path)]
     if not paths:
         return
     history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])

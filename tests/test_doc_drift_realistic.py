@@ -152,3 +152,19 @@ def test_git_branch_names_are_not_paths(scan):
     )
     files = {"docs/index.md": "# Docs\n", "src/a.py": "", "CONTRIBUTING.md": doc}
     assert scan(files) == [("APR203", "CONTRIBUTING.md", 4, "docs/gone.md"), ("APR203", "CONTRIBUTING.md", 5, "src/gone.py")]
+
+
+def test_test_fixtures_are_not_documentation_and_placeholder_hrefs(scan):
+    files = {
+        "tests/fixtures/broken.md": "[x](gone.md) `src/gone.py`\n",
+        "lib/__tests__/__fixtures__/doc.md": "![x](assets/image1.png)\n",
+        "scripts/tests/test_fixer/data/en_doc.md": "[x](project-generation.md) [y](#header-2)\n",
+        "src/a.py": "",
+        "docs/syntax.md": "Write links as [text](url) or <a href=\"url\">text</a>; [real](gone.md) `src/gone.py`\n",
+        "README.md": "[fixture](tests/fixtures/broken.md#nope)\n",
+    }
+    assert scan(files) == [
+        ("APR202", "README.md", 1, "#nope"),
+        ("APR201", "docs/syntax.md", 1, "gone.md"),
+        ("APR203", "docs/syntax.md", 1, "src/gone.py"),
+    ]
