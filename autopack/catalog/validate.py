@@ -297,7 +297,8 @@ def price_findings(report: _Reporter, prices: Iterable[Price]) -> None:
                 report.add(INVALID_PRICE, (*price.path, name), f"{price.model_id}: {name} is {written}, not a finite number")
             elif amount < 0:
                 report.add(INVALID_PRICE, (*price.path, name), f"{price.model_id}: {name} is negative ({amount})")
-        if _usable(price.input) and _usable(price.output) and price.output < price.input:  # type: ignore[operator]
+        # An output price of 0 is a model without output tokens (embeddings, moderation), not a swap.
+        if _usable(price.input) and _usable(price.output) and 0 < price.output < price.input:  # type: ignore[operator]
             report.add(
                 INVALID_PRICE,
                 (*price.path, "output_per_1k"),

@@ -121,3 +121,11 @@ def test_a_tier_alias_contradicting_its_models_tier_is_apc306_not_also_a_missing
         ("APC306", "error", "config/models.yaml", 3),
         ("APC304", "warning", "config/pricing.yaml", 3),  # claude-sonnet-4-5 is no longer named
     ]
+
+
+def test_an_embedding_model_with_output_price_0_is_not_a_swapped_price():
+    models = MODELS + "  embed: text-embedding-3-small\n"
+    pricing = PRICING + "  text-embedding-3-small: {input_per_1k: 0.00002, output_per_1k: 0}\n"
+    assert findings(models, pricing) == []
+    swapped = PRICING + "  text-embedding-3-small: {input_per_1k: 0.00002, output_per_1k: 0.00001}\n"
+    assert findings(models, swapped) == [("APC305", "warning", "config/pricing.yaml", 7)]
