@@ -97,6 +97,22 @@ FLAGGED = {
         [("APD102", 5)],
     ),
     "a python class whose name only starts like dev": ("config/prod.py", "class DeviceSettings:\n    DEBUG = True\n", [("APD101", 2)]),
+    "helm template: the else branch of a debug condition counts": (
+        "charts/app/templates/configmap-prod.yaml",
+        'data:\n  LOG_LEVEL: {{ .Values.logLevel | quote }}\n  {{- if .Values.debug }}\n  DEBUG: "true"\n  {{- else }}\n  DEBUG: "true"\n  {{- end }}\n',
+        [("APD101", 6)],
+    ),
+    "helm template: other blocks do not hide settings": (
+        "helm/prod/templates/deployment.yaml",
+        '      containers:\n        - name: app\n          {{- with .Values.env }}\n          env:\n            {{- toYaml . | nindent 12 }}\n          {{- end }}\n'
+        '          env:\n            - name: DEBUG\n              value: "true"\n',
+        [("APD101", 9)],
+    ),
+    "a production-named workflow without environments counts whole": (
+        ".github/workflows/deploy-production.yml",
+        'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      DEBUG: "true"\n    steps:\n      - run: ./deploy.sh\n',
+        [("APD101", 6)],
+    ),
 }
 
 CLEAN = {
@@ -150,6 +166,16 @@ CLEAN = {
     "staging and debug classes": (
         "app/config/prod.py",
         "class StagingConfig:\n    DEBUG = True\n\nclass DebugConfig:\n    DEBUG = True\n\nclass ProductionConfig:\n    DEBUG = False\n",
+    ),
+    "helm and jinja blocks for debug or development": (
+        "charts/app/templates/configmap-prod.yaml",
+        'data:\n  {{- if .Values.debug }}\n  DEBUG: "true"\n  {{- end }}\n  {{- if eq .Values.environment "development" }}\n  NODE_ENV: development\n  {{- end }}\n',
+    ),
+    "jinja block for debug": ("ansible/templates/prod.env.j2", "APP=x\n{% if app_debug %}\nDEBUG=1\n{% endif %}\n"),
+    "other jobs of a production-named workflow that names its production job": (
+        ".github/workflows/deploy-production.yml",
+        "on: push\njobs:\n  lint:\n    env:\n      DEBUG: 'true'\n    steps:\n      - run: npm run dev -- --check\n"
+        "  deploy:\n    environment: production\n    steps:\n      - run: ./deploy.sh\n",
     ),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),

@@ -157,11 +157,15 @@ def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
         return []
     # Without CR the text splits into the core's lines directly (cheaper than `source.lines`).
     lines = IndexedLines(source.lines) if "\r" in source.text else IndexedLines(source.text.split("\n"), lowered)
-    hits = READERS[file_format(source.path)](source, lines)
-    if is_ci_workflow(source.path) and not _path_scope(settings)(source.path):  # only production jobs count
-        tokens = settings["production-tokens"]
-        jobs = parsed.production_job_lines(source.text, lambda name: names_production(name, tokens))
-        hits = [hit for hit in hits if any(first <= hit.line <= last for first, last in jobs)]
+    # Helm/Jinja templates: lines under `{{ if .Values.debug }}`-like conditions are blanked
+    hits = READERS[file_format(source.path)](source, line_readers.without_template_debug_blocks(lines))
+    if is_ci_workflow(source.path):
+        hits = list(hits)
+        if hits:  # only production jobs count; a workflow named for production counts whole unless it names them
+            tokens = settings["production-tokens"]
+            jobs = parsed.production_job_lines(source.text, lambda name: names_production(name, tokens))
+            if jobs or not _path_scope(settings)(source.path):
+                hits = [hit for hit in hits if any(first <= hit.line <= last for first, last in jobs)]
     findings: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()
     for hit in sorted(hits, key=lambda h: (h.line, h.column, h.verdict.rule.id)):

@@ -153,6 +153,45 @@ def without_ruby_block_comments(lines: IndexedLines) -> IndexedLines:
     return IndexedLines(text.split("\n"))
 
 
+# Go templates (Helm) and Jinja: `{{- if .Values.debug }}` ... `{{- end }}`, `{% if debug %}` ... `{% endif %}`.
+_TEMPLATE_ACTION = lazy(
+    r"\{\{-?\s*(?P<go>if|else|end|range|with|define|block)\b(?P<go_rest>.*?)-?\}\}"
+    r"|\{%-?\s*(?P<jinja>if|elif|else|endif)\b(?P<jinja_rest>.*?)-?%\}"
+)
+_DEVELOPMENT_CONDITION = lazy(r"debug|\bdev\b|development|\blocal\b", re.IGNORECASE)
+
+
+def without_template_debug_blocks(lines: IndexedLines) -> IndexedLines:
+    """Template sources: lines inside `if` blocks whose condition is about debug or a development
+    environment are blanked (the values decide, as with `{{ .Values.debug }}`); `else` counts."""
+    if "{{" not in lines.lowered and "{%" not in lines.lowered:
+        return lines
+    out: list[str] = []
+    go: list[bool] = []  # open Go blocks: whether each skips
+    jinja: list[bool] = []
+    changed = False
+    for line in lines:
+        skipping = any(go) or any(jinja)
+        if "{" in line:
+            for action in _TEMPLATE_ACTION.finditer(line):
+                word, stack = (action["go"], go) if action["go"] else (action["jinja"], jinja)
+                rest = action["go_rest"] if action["go"] else action["jinja_rest"]
+                if word in ("if", "range", "with", "define", "block"):
+                    stack.append(word == "if" and bool(_DEVELOPMENT_CONDITION.search(rest or "")))
+                elif word in ("else", "elif") and stack:
+                    stack[-1] = word == "elif" and bool(_DEVELOPMENT_CONDITION.search(rest or ""))
+                    if action["go"] and (rest or "").strip().startswith("if"):  # `{{ else if ... }}`
+                        stack[-1] = bool(_DEVELOPMENT_CONDITION.search(rest))
+                elif word in ("end", "endif") and stack:
+                    stack.pop()
+        if skipping and line.strip():
+            out.append("")
+            changed = True
+        else:
+            out.append(line)
+    return IndexedLines(out) if changed else lines
+
+
 # --- commands ----------------------------------------------------------------------------------
 
 
