@@ -1015,6 +1015,7 @@ def _placeholder(repo: _Repo, path: str) -> bool:
 def _code_path_findings(repo: _Repo, document: Document) -> Iterator[Finding]:
     doc_dir = posixpath.dirname(document.path)
     document_bases = [""] if not doc_dir else ["", doc_dir]
+    seen: dict[tuple[int, str], int] = {}
     for reference in document.code_paths:
         bases = document_bases
         if reference.cwd:  # after `cd sub`, a word may also be relative to sub
@@ -1041,10 +1042,15 @@ def _code_path_findings(repo: _Repo, document: Document) -> Iterator[Finding]:
                 break
         if checkable and not found:
             text = _line_text(document, reference.line)
+            nth = seen[(reference.line, reference.target)] = seen.get((reference.line, reference.target), -1) + 1
+            column = _column(text, reference.target, word)
+            for _ in range(nth):  # the same path twice on a line: the second finding at the second one
+                later = text.find(reference.target, column) if column else -1
+                column = later + 1 if later >= 0 else column
             yield MISSING_CODE_PATH.finding(
                 document.path,
                 f"path `{reference.target}` in {reference.kind} does not exist",
-                line=reference.line, column=_column(text, reference.target, word), line_text=text,
+                line=reference.line, column=column, line_text=text,
                 data={"target": word},
             )
 

@@ -168,3 +168,11 @@ def test_test_fixtures_are_not_documentation_and_placeholder_hrefs(scan):
         ("APR201", "docs/syntax.md", 1, "gone.md"),
         ("APR203", "docs/syntax.md", 1, "src/gone.py"),
     ]
+
+
+def test_the_same_missing_path_twice_on_a_line_has_two_columns(make_repo, monkeypatch, capsys):
+    repo = make_repo({"tools/a.py": "", "README.md": "Run `python tools/gen.py --a`, or `python tools/gen.py --b`.\n"})
+    monkeypatch.chdir(repo)
+    doc_drift.main(["--all-files", "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)
+    assert [(f["line"], f["column"]) for f in findings] == [(1, 13), (1, 43)]
