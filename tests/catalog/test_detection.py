@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from autopack.catalog.validate import CatalogFile, validate_catalog
 from autopack.yamldoc import YamlProblem
 
@@ -129,3 +131,39 @@ def test_an_embedding_model_with_output_price_0_is_not_a_swapped_price():
     assert findings(models, pricing) == []
     swapped = PRICING + "  text-embedding-3-small: {input_per_1k: 0.00002, output_per_1k: 0.00001}\n"
     assert findings(models, swapped) == [("APC305", "warning", "config/pricing.yaml", 7)]
+
+
+# How a price written one way is read (YAML 1.1 as PyYAML reads it, plus YAML 1.2 floats):
+# None is no finding, else the one rule and severity reported for it.
+SPELLINGS = {
+    "0.005": None, "5e-3": None, "5E-3": None, "5.0e-3": None, "+0.005": None, ".005": None, "1e-7": None,
+    "0x10": None, "1_000": None, "0": None, "-0.0": None, "!!float '0.005'": None, "0.005  # $5 per 1M": None,
+    "-1e-4": ("APC305", "error"), ".inf": ("APC305", "error"), "-.Inf": ("APC305", "error"), ".NaN": ("APC305", "error"),
+    "'0.005'": ("APC301", "error"), "'1e-4'": ("APC301", "error"), "!!str 0.005": ("APC301", "error"),
+    "yes": ("APC301", "error"), "no": ("APC301", "error"), "~": ("APC301", "error"), "0o17": ("APC301", "error"),
+    "inf": ("APC301", "error"), "$0.005": ("APC301", "error"),
+}
+
+
+@pytest.mark.parametrize("spelling, expected", SPELLINGS.items(), ids=SPELLINGS.keys())
+def test_price_spellings(spelling, expected):
+    pricing = PRICING.replace("claude-opus-4-5: {input_per_1k: 0.005, output_per_1k: 0.025}",
+                              f"claude-opus-4-5:\n    output_per_1k: 100000\n    input_per_1k: {spelling}")
+    found = [(rule, severity) for rule, severity, _path, _line in findings(pricing=pricing)]
+    assert found == ([] if expected is None else [expected])
+
+
+def test_custom_required_tiers_replace_the_default_three():
+    models = "model_aliases:\n  fast: claude-haiku-4-5\n  smart: claude-opus-4-5\nmodels:\n  gpt-4o: {tier: mini}\n"
+    assert findings(models, required_tiers=("fast", "mini")) == [
+        ("APC304", "warning", "config/pricing.yaml", 3),
+    ]
+    assert findings(models, required_tiers=("fast", "nano")) == [
+        ("APC303", "error", "config/models.yaml", 1),
+        ("APC304", "warning", "config/pricing.yaml", 3),
+    ]
+
+
+def test_yaml11_booleans_in_specs():
+    assert findings(MODELS + "models:\n  gpt-4o: {safety_compatible: no}\n") == []
+    assert findings(MODELS + "models:\n  gpt-4o: {safety_compatible: 'no'}\n") == [("APC301", "error", "config/models.yaml", 7)]
