@@ -883,6 +883,8 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
             continue  # a template (Jekyll, Hugo): the real target is known only after rendering
         if path.lower() in _PLACEHOLDER_HREFS:
             continue  # `[text](url)`: Markdown syntax shown by example
+        if path.startswith("@site/"):  # Docusaurus: the site's folder (the one with its config)
+            path = path[len("@site") :]
         target = _resolve(base_dir, path) if path else document.path
         if target is None or repo.ignored(target):
             continue

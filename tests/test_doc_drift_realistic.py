@@ -176,3 +176,13 @@ def test_the_same_missing_path_twice_on_a_line_has_two_columns(make_repo, monkey
     doc_drift.main(["--all-files", "--format", "json"])
     findings = json.loads(capsys.readouterr().out)
     assert [(f["line"], f["column"]) for f in findings] == [(1, 13), (1, 43)]
+
+
+def test_docusaurus_site_alias(scan):
+    files = {
+        "website/docusaurus.config.js": "module.exports = {};\n",
+        "website/static/img/logo.png": b"\x89PNG\0",
+        "website/docs/intro.md": "# Intro\n",
+        "website/docs/guide/page.md": "![logo](@site/static/img/logo.png) [i](@site/docs/intro.md) [bad](@site/docs/gone.md)\n",
+    }
+    assert scan(files) == [("APR201", "website/docs/guide/page.md", 1, "/docs/gone.md")]
