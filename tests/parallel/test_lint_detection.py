@@ -99,3 +99,50 @@ def test_app401_message_names_a_walrus_alias_by_its_name():
     values = {key: setting.default for key, setting in SETTINGS.items()}
     (finding,) = Lint(values).scan(SourceFile("job.py", EP + "(run := execute_parallel)(tasks, workers=4)\n"))
     assert finding.message == "`run(...)` runs with workers=4 and no anchor"
+
+
+PLACES = {
+    "if TYPE_CHECKING import": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from autopack.parallel import execute_parallel\nexecute_parallel(t, workers=4)\n",
+    "star import": "from autopack.parallel import *\nexecute_parallel(t, workers=4)\n",
+    "importlib": "import importlib\npar = importlib.import_module('autopack.parallel')\npar.execute_parallel(t, workers=4)\n",
+    "comprehension": EP + "out = [execute_parallel(b, workers=n) for b in batches]\n",
+    "class body": EP + "class Jobs:\n    results = execute_parallel(t, workers=2)\n",
+    "decorated nested function": EP + "@cache\ndef outer():\n    def inner():\n        return execute_parallel(t, workers=os.cpu_count())\n",
+    "lambda in a default": EP + "def go(run=lambda t: execute_parallel(t, workers=3)): pass\n",
+}
+
+
+@pytest.mark.parametrize("source", PLACES.values(), ids=PLACES.keys())
+def test_app401_wherever_the_call_is(source):
+    assert scan(source) == [("APP401", source.rstrip("\n").count("\n") + 1)]
+
+
+def test_mentions_in_strings_comments_and_mock_targets_are_not_findings():
+    source = '''\
+        """Call execute_parallel(tasks, workers=4, anchor=...), never _execute_parallel_internal."""
+        from unittest import mock
+        # _execute_parallel_internal(tasks, workers=8)
+        with mock.patch("autopack.parallel.executor._execute_parallel_internal") as runner:
+            log.info("execute_parallel(tasks, workers=%d)", 4)
+        '''
+    assert scan(source) == []
+
+
+def test_app402_a_file_that_defines_the_runner_may_use_it():
+    source = "def _execute_parallel_internal(tasks, *, workers=1):\n    return []\n_execute_parallel_internal(tasks, workers=4)\n"
+    assert scan(source) == []
+    assert scan("from legacy import _execute_parallel_internal\n_execute_parallel_internal(tasks)\n") == [("APP402", 1), ("APP402", 2)]
+
+
+def test_app403_default_and_cpu_count_workers_are_findings_one_worker_is_not():
+    source = """\
+        import os
+        from concurrent.futures import ThreadPoolExecutor, ProcessPoolExecutor
+        with ThreadPoolExecutor() as pool:
+            pass
+        ProcessPoolExecutor(max_workers=os.cpu_count())
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pass
+        """
+    assert scan(source, raw_pool_paths=["app/**"]) == [("APP403", 3), ("APP403", 5)]
+    assert scan(source) == []  # opt-in
