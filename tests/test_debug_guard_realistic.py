@@ -113,6 +113,17 @@ FLAGGED = {
         'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      DEBUG: "true"\n    steps:\n      - run: ./deploy.sh\n',
         [("APD101", 6)],
     ),
+    "ECS task definition": (
+        "ecs/task-definition-prod.json",
+        '{\n  "containerDefinitions": [\n    {\n      "command": ["gunicorn", "app:app", "--reload"],\n      "environment": [\n'
+        '        {"name": "DEBUG", "value": "True"},\n        {"name": "NODE_OPTIONS", "value": "--inspect=0.0.0.0:9229"}\n      ]\n    }\n  ]\n}\n',
+        [("APD103", 4), ("APD101", 6), ("APD103", 7)],
+    ),
+    "app service command line": (
+        "azure/prod/appservice.json",
+        '{"properties": {"siteConfig": {\n  "appCommandLine": "python manage.py runserver 0.0.0.0:8000"\n}}}\n',
+        [("APD103", 2)],
+    ),
 }
 
 CLEAN = {
@@ -177,6 +188,12 @@ CLEAN = {
         "on: push\njobs:\n  lint:\n    env:\n      DEBUG: 'true'\n    steps:\n      - run: npm run dev -- --check\n"
         "  deploy:\n    environment: production\n    steps:\n      - run: ./deploy.sh\n",
     ),
+    "commands in acceptance criteria (camelCase prose key)": (
+        "prd.json",
+        '{\n  "userStories": [\n    {\n      "title": "Add a debug toggle",\n      "acceptanceCriteria": [\n'
+        '        "npm run dev starts without errors",\n        "python manage.py runserver works"\n      ]\n    }\n  ]\n}\n',
+    ),
+    "a development command setting (camelCase)": ("vercel.prod.json", '{\n  "buildCommand": "npm run build",\n  "devCommand": "npm run dev"\n}\n'),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
 }

@@ -223,7 +223,8 @@ def _place(offset: int, starts: list[int]) -> tuple[int, int]:
 # command (`"dev": "next dev"` in scripts, a `debug:` task): what they name is not run in production.
 PROSE_KEYS = frozenset(
     "description desc summary help usage notes note readme comment comments message msg title hint info "
-    "documentation docs doc text example examples instructions about details caption tooltip changelog".split()
+    "documentation docs doc text example examples instructions about details caption tooltip changelog "
+    "criteria requirements story stories rationale reason explanation question answer prompt".split()
 )
 DEVELOPMENT_COMMAND_KEYS = frozenset({"dev", "develop", "development", "debug", "local", "watch", "test", "tests"})
 _KEY_AT_START = lazy(r"""^\s*(?:-\s+)?(?:export\s+)?(?:(?P<q>["'])(?P<quoted>[^"'\n]+)(?P=q)|(?P<key>[A-Za-z_][\w./-]*))\s*[:=]""")
@@ -231,8 +232,9 @@ OWNER_LOOKBACK = 200  # lines searched upwards for the key that owns a block sca
 
 
 def quiet_key(key: str) -> bool:
-    """Whether a key's value is prose or a development command (see PROSE_KEYS)."""
-    parts = [part for part in re.split(r"[._/:-]+", key.lower()) if part]
+    """Whether a key's value is prose or a development command (see PROSE_KEYS); camelCase
+    and `_`/`-`/`.`/`:` separate the key's words (`acceptanceCriteria`, `devCommand`, `start:dev`)."""
+    parts = [part for part in re.split(r"[._/:-]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).lower()) if part]
     return bool(parts) and (parts[-1] in PROSE_KEYS or parts[0] in DEVELOPMENT_COMMAND_KEYS or parts[-1] in DEVELOPMENT_COMMAND_KEYS)
 
 
