@@ -236,9 +236,10 @@ def read_price_entries(document: YamlDocument) -> list[Price]:
         if not is_provider_section(provider, section):
             continue
         for model_id, entry in section.items():
-            if not isinstance(entry, dict):
-                continue
             path = (provider, model_id)
+            if not isinstance(entry, dict):  # `model: 0.005`, `model:` (APC301): there, but no prices
+                entries.append(Price(model_id, provider, path, None, None, has_price_field=False))
+                continue
             amounts = [
                 document.decimal((*path, name)) if _is_number(entry.get(name)) else None for name in PRICE_FIELDS
             ]

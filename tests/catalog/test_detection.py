@@ -167,3 +167,9 @@ def test_custom_required_tiers_replace_the_default_three():
 def test_yaml11_booleans_in_specs():
     assert findings(MODELS + "models:\n  gpt-4o: {safety_compatible: no}\n") == []
     assert findings(MODELS + "models:\n  gpt-4o: {safety_compatible: 'no'}\n") == [("APC301", "error", "config/models.yaml", 7)]
+
+
+@pytest.mark.parametrize("entry", ["0.005", "[0.005, 0.025]", "", "{}"])
+def test_a_misshapen_price_entry_is_one_schema_error_not_also_an_unpriced_model(entry):
+    pricing = PRICING.replace("{input_per_1k: 0.005, output_per_1k: 0.025}", entry)
+    assert [rule for rule, *_ in findings(pricing=pricing)] in (["APC301"], ["APC301", "APC301"])
