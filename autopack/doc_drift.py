@@ -999,6 +999,8 @@ def _placeholder(repo: _Repo, path: str) -> bool:
     """The first component of `path` missing from the repository is a placeholder name (`foo`,
     `my_project`, `path/to`): an example, not a reference to a file of this repository."""
     parts = path.split("/")
+    if any("..." in part or "\u2026" in part for part in parts):
+        return True  # `src/.../x.py`, `src/pkg/…`: an elision, not a path
     for depth in range(1, len(parts) + 1):
         prefix = "/".join(parts[:depth])
         if repo.exists(prefix):

@@ -113,6 +113,7 @@ def test_inline_code_with_spaces_and_placeholder_names(scan):
         "docs/index.md": (
             "`guide/My File.md` `src/foo/file.ext` `src/my_project/__init__.py` `path/to/file.py` `src/mypackage`\n"
             "`src/pkg/foo.py` `src/pkg/gone.py` `node src/myFirstPlugin.test.js` `src/mystery.py`\n"
+            "`src/.../mod.py` `src/\u2026/mod.py` `src/pkg/...`\n"
         ),
     }
     # `src/pkg/foo.py`: `src/pkg` exists, `foo.py` is the missing placeholder
