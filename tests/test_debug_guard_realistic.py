@@ -124,6 +124,12 @@ FLAGGED = {
         '{"properties": {"siteConfig": {\n  "appCommandLine": "python manage.py runserver 0.0.0.0:8000"\n}}}\n',
         [("APD103", 2)],
     ),
+    "powershell environment": (
+        "scripts/deploy-prod.ps1",
+        '$env:ASPNETCORE_ENVIRONMENT = "Development"\n[Environment]::SetEnvironmentVariable("DEBUG", "true", "Machine")\n',
+        [("APD102", 1), ("APD101", 2)],
+    ),
+    "a shell array length is not a template comment": ("scripts/backup-prod.sh", '#!/bin/bash\ncount=${#files[@]}\necho "{{ x }} #}"\nDEBUG=1\n', [("APD101", 4)]),
 }
 
 CLEAN = {
@@ -194,6 +200,10 @@ CLEAN = {
         '        "npm run dev starts without errors",\n        "python manage.py runserver works"\n      ]\n    }\n  ]\n}\n',
     ),
     "a development command setting (camelCase)": ("vercel.prod.json", '{\n  "buildCommand": "npm run build",\n  "devCommand": "npm run dev"\n}\n'),
+    "helm template comments": ("charts/app/templates/configmap-prod.yaml", '{{/* DEBUG: "true" */}}\n{{- /*\ndebug: true\nDEBUG: "1"\n*/ -}}\ndata:\n  LOG: info\n'),
+    "jinja comments": ("ansible/templates/prod.env.j2", "{# DEBUG=1 #}\n{#\nDEBUG=1\nAPP_DEBUG=true\n#}\nAPP_DEBUG={{ app_debug | default(false) }}\n"),
+    "erb comment": ("config/prod.yml.erb", '<%# debug: true %>\nproduction:\n  debug: <%= ENV.fetch("DEBUG", false) %>\n'),
+    "powershell comments and interpolation": ("deploy/prod/setup.ps1", '# $env:DEBUG = "1"\n<#\n$env:DEBUG = "1"\n#>\n$env:DEBUG = $env:DEBUG_OVERRIDE\n'),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
 }

@@ -126,6 +126,7 @@ def _outside_development_stages(read: Reader) -> Reader:
 READERS: dict[str, Reader] = {
     "dotenv": _plus_commands(_lines(line_readers.dotenv_hits), HASH),
     "shell": _plus_commands(_lines(line_readers.shell_hits), HASH),
+    "powershell": _plus_commands(_lines(line_readers.powershell_hits), HASH),
     "dockerfile": _outside_development_stages(_plus_commands(_lines(line_readers.dockerfile_hits), HASH)),
     "yaml": _plus_commands(
         _parsed(

@@ -161,11 +161,22 @@ _TEMPLATE_ACTION = lazy(
 _DEVELOPMENT_CONDITION = lazy(r"debug|\bdev\b|development|\blocal\b", re.IGNORECASE)
 
 
+# Template comments, also over several lines: Go/Helm `{{/* */}}`, Jinja `{# #}`, ERB `<%# %>`.
+_TEMPLATE_COMMENT = lazy(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}|\{#.*?#\}|<%#.*?%>", re.DOTALL)
+
+
 def without_template_debug_blocks(lines: IndexedLines) -> IndexedLines:
-    """Template sources: lines inside `if` blocks whose condition is about debug or a development
-    environment are blanked (the values decide, as with `{{ .Values.debug }}`); `else` counts."""
-    if "{{" not in lines.lowered and "{%" not in lines.lowered:
+    """Template sources: comments are blanked, and so are lines inside `if` blocks whose condition
+    is about debug or a development environment (the values decide, as with
+    `{{ .Values.debug }}`); `else` counts."""
+    lowered = lines.lowered
+    if "{{" not in lowered and "{%" not in lowered and "{#" not in lowered and "<%#" not in lowered:
         return lines
+    if "/*" in lowered or ("{#" in lowered and ("{{" in lowered or "{%" in lowered)) or "<%#" in lowered:
+        text = "\n".join(lines)
+        uncommented = _TEMPLATE_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+        if uncommented != text:
+            lines = IndexedLines(uncommented.split("\n"))
     out: list[str] = []
     go: list[bool] = []  # open Go blocks: whether each skips
     jinja: list[bool] = []
@@ -311,6 +322,28 @@ def shell_hits(lines: IndexedLines) -> Iterator[Hit]:
             if any(start <= match.start() < end for start, end in taken):
                 continue
             hit = setting_hit([match["key"]], match["value"], number, match.start("key") + 1)
+            if hit:
+                yield hit
+
+
+_POWERSHELL_ENV = lazy(
+    r"""^\s*\$env:(?P<key>[A-Za-z_]\w*)\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s;#]+)"""
+    r"""|\[(?:System\.)?Environment\]::SetEnvironmentVariable\(\s*["'](?P<key2>\w+)["']\s*,\s*(?P<value2>"[^"]*"|'[^']*')""",
+    re.IGNORECASE,
+)
+_POWERSHELL_BLOCK_COMMENT = lazy(r"<#.*?#>", re.DOTALL)
+
+
+def powershell_hits(lines: IndexedLines) -> Iterator[Hit]:
+    """PowerShell deploy scripts: `$env:KEY = "value"`, `[Environment]::SetEnvironmentVariable(...)`."""
+    if "<#" in lines.lowered:
+        text = _POWERSHELL_BLOCK_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), "\n".join(lines))
+        lines = IndexedLines(text.split("\n"))
+    for index in lines.with_words():
+        code = code_part(lines[index], HASH)
+        for match in _POWERSHELL_ENV.finditer(code):
+            key, value = (match["key"], match["value"]) if match["key"] else (match["key2"], match["value2"])
+            hit = setting_hit([key], value, index + 1, match.start() + 1)
             if hit:
                 yield hit
 

@@ -77,6 +77,8 @@ EXTENSION_FORMATS = {
     "zsh": "shell",
     "ksh": "shell",
     "env": "dotenv",
+    "ps1": "powershell",
+    "psm1": "powershell",
 }
 # Suffixes of rendered or copied files: the format is that of the name before them.
 WRAPPER_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".example", ".sample", ".dist", ".erb", ".in")
@@ -84,7 +86,7 @@ WRAPPER_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".
 
 def file_format(path: str) -> str:
     """The reader for a file, from its name: dotenv, dockerfile, yaml, json, toml, ini, python,
-    ruby, elixir, php, xml, js, hcl, shell or generic."""
+    ruby, elixir, php, xml, js, hcl, shell, powershell or generic."""
     name = path.rpartition("/")[2].lower()
     for suffix in WRAPPER_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
