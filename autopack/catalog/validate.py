@@ -396,8 +396,9 @@ def pricing_cross_findings(models: _Reporter, pricing: _Reporter, catalog: Catal
                 key=path[0] == "models",
                 fix=f"Add {model_id!r} with input_per_1k and output_per_1k under its provider section in {pricing.file.display}.",
             )
+    written = _names_behind_duplicates(models.document)
     for model_id, price in catalog.prices.items():
-        if model_id not in named and price.has_price_field and catalog.complete:
+        if model_id not in named and model_id not in written and price.has_price_field and catalog.complete:
             pricing.add(
                 UNPRICED_MODEL,
                 price.path,
@@ -406,6 +407,26 @@ def pricing_cross_findings(models: _Reporter, pricing: _Reporter, catalog: Catal
                 severity=Severity.WARNING,
                 fix=f"Name it in {models.file.display} (an alias or a models: entry), or delete its price.",
             )
+
+
+def _names_behind_duplicates(document: YamlDocument) -> set[str]:
+    """Model ids written in models.yaml where a duplicate key (APC302) made YAML drop them: an
+    earlier `haiku: <model>` or `models:` entry, or a whole earlier `model_aliases:` table. The
+    model is named in the file, so the repeated key is the one finding, not also an unnamed price."""
+    if not document.duplicates:
+        return set()
+    from yaml import MappingNode, ScalarNode
+
+    names: set[str] = set()
+    root = document.root
+    for key_node, value_node in root.value if isinstance(root, MappingNode) else ():
+        if isinstance(value_node, MappingNode) and key_node.value in ("model_aliases", "models"):
+            for entry_key, entry_value in value_node.value:
+                if key_node.value == "models":
+                    names.add(entry_key.value)
+                elif isinstance(entry_value, ScalarNode):
+                    names.add(entry_value.value.strip())
+    return names
 
 
 def build_entries(catalog: Catalog, tier_names: set[str]) -> list[ModelCatalogEntry]:

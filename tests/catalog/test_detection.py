@@ -173,3 +173,10 @@ def test_yaml11_booleans_in_specs():
 def test_a_misshapen_price_entry_is_one_schema_error_not_also_an_unpriced_model(entry):
     pricing = PRICING.replace("{input_per_1k: 0.005, output_per_1k: 0.025}", entry)
     assert [rule for rule, *_ in findings(pricing=pricing)] in (["APC301"], ["APC301", "APC301"])
+
+
+def test_a_duplicate_alias_is_apc302_not_also_an_unnamed_price():
+    models = MODELS + "  haiku: gpt-4o\n"  # the first haiku line is dropped by YAML
+    assert findings(models) == [("APC302", "error", "config/models.yaml", 6)]
+    models = MODELS + "model_aliases:\n  haiku: claude-haiku-4-5\n  sonnet: claude-sonnet-4-5\n  opus: claude-opus-4-5\n"
+    assert findings(models) == [("APC302", "error", "config/models.yaml", 6)]  # gpt-4o named in the dropped table
