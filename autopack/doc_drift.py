@@ -127,7 +127,8 @@ SETTINGS: dict[str, Setting] = {
         "Markdown test data the built-in checks do not read as documentation (fixtures are often broken on purpose).",
     ),
     "history-globs": Setting(
-        ["**/changelog*", "**/changes*", "**/history*", "**/news*", "**/release-notes*", "**/releases*"],
+        ["**/changelog*", "**/changes*", "**/history*", "**/news*", "**/release-notes*", "**/releases*",
+         "**/blog/**", "**/adr/**", "**/adrs/**", "**/decisions/**", "**/migrat*", "**/migrat*/**"],
         "str-list",
         "Documents that record history (matched case-insensitively): APR203 skips their code paths, which name old files on purpose.",
     ),
@@ -579,6 +580,7 @@ _WRAPPERS = frozenset({"sudo", "time", "exec", "env", "nohup", "command"})
 _OUTPUT_OPTIONS = frozenset({"-o", "--output", "--out", "--outdir", "--out-dir", "--output-dir", "--dest", "--destination", "--target", "--prefix", "-O", "--build-dir", "--cov-report", "-d", "--dist-dir", "--log-file", "--junitxml", "--basetemp"})
 _BUILDERS = frozenset({"sphinx-build", "sphinx-autobuild"})
 _SPHINX_VALUE_OPTIONS = frozenset({"-b", "-M", "-d", "-j", "-c", "-D", "-A", "-t", "-w", "--builder", "--doctree-dir", "--jobs", "--conf-dir", "--define", "--tag", "--warning-file"})
+_EXPRESSION_OPTIONS = frozenset({"-k", "-m", "--grep", "-g", "--filter"})
 _REDIRECTS = frozenset({">", ">>", ">|", "&>", "&>>"})
 _UNSAFE = re.compile(r"[*?\[\]{}$<>|=`'\"\\:,;()!#%^]|^~")
 _LOCATION_SUFFIX = re.compile(r"(?::\d+){1,2}$|::[\w\[\]\-.]+$")
@@ -676,6 +678,8 @@ def _segment_words(segment: list[str]) -> tuple[list[str], list[str]]:
     for word in words:
         if word in _REDIRECTS or word in _OUTPUT_OPTIONS:
             outputs.append(next(words, ""))
+        elif word in _EXPRESSION_OPTIONS:
+            next(words, "")  # `pytest -k "api/v1"`: an expression, not a path
         elif word.startswith("-"):
             option, sep, value = word.partition("=")
             if sep:

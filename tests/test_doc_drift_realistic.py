@@ -187,3 +187,21 @@ def test_docusaurus_site_alias(scan):
         "website/docs/guide/page.md": "![logo](@site/static/img/logo.png) [i](@site/docs/intro.md) [bad](@site/docs/gone.md)\n",
     }
     assert scan(files) == [("APR201", "website/docs/guide/page.md", 1, "/docs/gone.md")]
+
+
+def test_blog_posts_decision_records_and_migration_guides_are_history(scan):
+    text = "Moved `src/pkg/old.py` to `src/pkg/mod.py`.\n"
+    files = {
+        "src/pkg/mod.py": "",
+        "docs/blog/posts/release-1.0.md": text,
+        "docs/adr/0001-layout.md": text,
+        "docs/Migration-Guide-V5.md": text,
+        "docs/migration/v2.md": text,
+        "docs/guide.md": text,
+    }
+    assert scan(files) == [("APR203", "docs/guide.md", 1, "src/pkg/old.py")]
+
+
+def test_pytest_selection_expressions_are_not_paths(scan):
+    doc = "```bash\npytest src/pkg/mod.py -k \"src/api/v1\" -m slow\npytest src/pkg/gone.py\n```\n"
+    assert scan({"src/pkg/mod.py": "", "src/api/x.py": "", "README.md": doc}) == [("APR203", "README.md", 3, "src/pkg/gone.py")]
