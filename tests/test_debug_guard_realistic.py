@@ -130,6 +130,19 @@ FLAGGED = {
         [("APD102", 1), ("APD101", 2)],
     ),
     "a shell array length is not a template comment": ("scripts/backup-prod.sh", '#!/bin/bash\ncount=${#files[@]}\necho "{{ x }} #}"\nDEBUG=1\n', [("APD101", 4)]),
+    "PHP images' display_errors variables": (".env.production", "PHP_DISPLAY_ERRORS=On\nPHP_DISPLAY_STARTUP_ERRORS=1\nPHP_DISPLAY_ERRORS=Off\n", [("APD102", 1), ("APD102", 2)]),
+    "spring profile lists": (
+        "application-prod.yml",
+        "spring:\n  profiles:\n    active: prod,dev\n",
+        [("APD102", 3)],
+    ),
+    "spring profile list in the environment": (".env.production", "SPRING_PROFILES_ACTIVE=prod,local\n", [("APD102", 1)]),
+    "development settings modules": (
+        "k8s/prod/configmap.yaml",
+        'data:\n  DJANGO_SETTINGS_MODULE: "myproject.settings.dev"\n  APP_SETTINGS: config.DevelopmentConfig\n',
+        [("APD102", 2), ("APD102", 3)],
+    ),
+    "django settings module in dotenv": (".env.production", "DJANGO_SETTINGS_MODULE=config.settings.local\n", [("APD102", 1)]),
 }
 
 CLEAN = {
@@ -204,6 +217,10 @@ CLEAN = {
     "jinja comments": ("ansible/templates/prod.env.j2", "{# DEBUG=1 #}\n{#\nDEBUG=1\nAPP_DEBUG=true\n#}\nAPP_DEBUG={{ app_debug | default(false) }}\n"),
     "erb comment": ("config/prod.yml.erb", '<%# debug: true %>\nproduction:\n  debug: <%= ENV.fetch("DEBUG", false) %>\n'),
     "powershell comments and interpolation": ("deploy/prod/setup.ps1", '# $env:DEBUG = "1"\n<#\n$env:DEBUG = "1"\n#>\n$env:DEBUG = $env:DEBUG_OVERRIDE\n'),
+    "production profiles and settings modules": (
+        ".env.production",
+        "SPRING_PROFILES_ACTIVE=prod,aws\nDJANGO_SETTINGS_MODULE=config.settings.production\nDJANGO_SETTINGS_MODULE=myproject.settings\nAPP_SETTINGS=config.ProductionConfig\n",
+    ),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
 }

@@ -81,7 +81,7 @@ _DECIDING_VALUE = lazy(
     re.IGNORECASE,
 )
 # Words that make a file worth parsing even without a deciding value (modules, word values, secrets).
-ALWAYS_PARSE = ("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd", "devtools", "xdebug", "gin_mode", "(debug=", "autoreload")
+ALWAYS_PARSE = ("debug_toolbar", "debugtoolbar", "debugpy", "ptvsd", "devtools", "xdebug", "gin_mode", "(debug=", "autoreload", "settings_module", "app_settings")
 WINDOW = 4  # a nested key (`spring:` / `devtools:` / `restart:` / `enabled: true`) or `name:` then `value:`
 
 

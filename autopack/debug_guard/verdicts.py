@@ -52,8 +52,8 @@ RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
 _SERVE = ("ng serve", "artisan serve", "webpack serve", "webpack-dev", '"serve"', "php -s")
 KEYWORDS = (
     "debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", " dev", '"dev"', ":dev",
-    "=dev", "=local", ": local", "'dev'", "'local'", '"local"', "errors", "requests_local", "profiler", "stacktrace", "include-exception",
-    "include_exception", "reload", "inspect", "jdwp",
+    "=dev", "=local", ": local", "'dev'", "'local'", '"local"', ",dev", ",local", "errors", "requests_local", "profiler", "stacktrace", "include-exception",
+    "include_exception", "reload", "inspect", "jdwp", "settings_module", "app_settings",
     "runserver", "nodemon", "dlv", "pdb", *_SERVE,
 )  # fmt: skip
 SERVER_WORDS = (
@@ -147,7 +147,14 @@ TOOLBAR_MODULES = ("debug_toolbar", "pyramid_debugtoolbar")
 # Values worth a closer look; any other value decides nothing (except a DevTools remote secret).
 _INTERESTING_VALUES = ENABLING | DEVELOPMENT_ENVIRONMENTS | {"stdout", "stderr", "always"}
 # Keys whose deciding values are words of their own (`GIN_MODE=debug`, `xdebug.mode=debug`, a secret).
-_VALUE_KEYS = ("devtools", "xdebug", "gin_mode", "autoreload")
+_VALUE_KEYS = ("devtools", "xdebug", "gin_mode", "autoreload", "profiles", "settings_module", "app_settings", "flask_config", "config_class")
+# Settings that select a settings module or class: `DJANGO_SETTINGS_MODULE=config.settings.local`,
+# Flask's `APP_SETTINGS=config.DevelopmentConfig`.
+SETTINGS_MODULE_KEYS = frozenset({"django_settings_module", "settings_module", "app_settings", "flask_config", "config_class"})
+DEVELOPMENT_MODULES = frozenset(
+    {"developmentconfig", "devconfig", "localconfig", "dev_settings", "settings_dev", "local_settings", "settings_local",
+     "development_settings", "settings_development"} | DEVELOPMENT_ENVIRONMENTS
+)  # fmt: skip
 
 
 class LazyPattern:
@@ -192,7 +199,8 @@ def _relaxed(path: Sequence[str]) -> str:
 
 def _error_detail(name: str, relaxed: str, lowered: str) -> str | None:
     """The production value of an error-detail switch that is on, else None."""
-    if name in ("display_errors", "display_startup_errors") and lowered in ENABLING | {"stdout", "stderr"}:
+    # php.ini `display_errors`, php-fpm/Docker images' `PHP_DISPLAY_ERRORS`
+    if name.endswith(("display_errors", "display_startup_errors")) and lowered in ENABLING | {"stdout", "stderr"}:
         return "Off"
     if name in ("consider_all_requests_local", "detailederrors", "aspnetcore_detailederrors", "debug_errors") and lowered in ENABLING:
         return "false"
@@ -229,6 +237,16 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
                 f"Set `{key}` to `false` (or remove it) for production; enable it only in development configuration.",
             )
         return None
+    if relaxed.endswith("spring.profiles.active") and lowered not in DEVELOPMENT_ENVIRONMENTS:
+        if DEVELOPMENT_ENVIRONMENTS.isdisjoint(profile.strip() for profile in lowered.split(",")):
+            return None
+        lowered = next(p.strip() for p in lowered.split(",") if p.strip() in DEVELOPMENT_ENVIRONMENTS)  # `prod,dev`
+    if name in SETTINGS_MODULE_KEYS and re.split(r"[.:]", lowered)[-1] in DEVELOPMENT_MODULES:
+        return Verdict(
+            RULE_FRAMEWORK,
+            f"{shown}: development settings are selected in a production file",
+            f"Point `{key}` at the production settings (e.g. `config.settings.production`) or remove it here.",
+        )
     if lowered in DEVELOPMENT_ENVIRONMENTS and (
         name in ENVIRONMENT_KEYS
         or (name in GENERIC_ENVIRONMENT_KEYS and (len(path) == 1 or path[-2].lower().replace("-", "_") in ENVIRONMENT_MAPS))
