@@ -387,8 +387,9 @@ def _named_models(catalog: Catalog) -> dict[str, JsonPath]:
 def pricing_cross_findings(models: _Reporter, pricing: _Reporter, catalog: Catalog) -> None:
     """APC304 both ways: every named model priced (error), every priced model named (warning)."""
     named = _named_models(catalog)
+    dropped_prices = _priced_behind_duplicates(pricing.document)
     for model_id, path in named.items():
-        if model_id not in catalog.prices:
+        if model_id not in catalog.prices and model_id not in dropped_prices:
             models.add(
                 UNPRICED_MODEL,
                 path,
@@ -426,6 +427,25 @@ def _names_behind_duplicates(document: YamlDocument) -> set[str]:
                     names.add(entry_key.value)
                 elif isinstance(entry_value, ScalarNode):
                     names.add(entry_value.value.strip())
+    return names
+
+
+def _priced_behind_duplicates(document: YamlDocument) -> set[str]:
+    """Model ids priced in pricing.yaml only inside a provider section that a repeated top-level
+    key (APC302) made YAML drop: the repeated key is the finding, not also unpriced models."""
+    if not document.duplicates:
+        return set()
+    from yaml import MappingNode
+
+    names: set[str] = set()
+    root = document.root
+    for key_node, value_node in root.value if isinstance(root, MappingNode) else ():
+        name = key_node.value
+        if name in NON_PROVIDER_KEYS or name.startswith("x-") or not isinstance(value_node, MappingNode):
+            continue
+        for entry_key, entry_value in value_node.value:
+            if isinstance(entry_value, MappingNode) and any(k.value in PRICE_FIELDS for k, _ in entry_value.value):
+                names.add(entry_key.value)
     return names
 
 

@@ -180,3 +180,8 @@ def test_a_duplicate_alias_is_apc302_not_also_an_unnamed_price():
     assert findings(models) == [("APC302", "error", "config/models.yaml", 6)]
     models = MODELS + "model_aliases:\n  haiku: claude-haiku-4-5\n  sonnet: claude-sonnet-4-5\n  opus: claude-opus-4-5\n"
     assert findings(models) == [("APC302", "error", "config/models.yaml", 6)]  # gpt-4o named in the dropped table
+
+
+def test_a_repeated_provider_section_is_apc302_not_also_unpriced_models():
+    pricing = PRICING.replace("openai:", "anthropic:\n  claude-3-haiku: {input_per_1k: 0.00025, output_per_1k: 0.00125}\nopenai:")
+    assert findings(MODELS + "  legacy: claude-3-haiku\n", pricing) == [("APC302", "error", "config/pricing.yaml", 5)]
