@@ -482,8 +482,13 @@ def _passes_an_anchor(args: Sequence[ast.expr]) -> bool:
 
 
 def _has_anchor_or_forwarding(keywords: Iterable[ast.keyword]) -> bool:
-    """An anchor other than a literal None, or `**kwargs` that may carry one."""
-    return any(k.arg is None or (k.arg == "anchor" and not _is_none(k.value)) for k in keywords)
+    """An anchor other than a literal None, or `**kwargs` that may carry one (they cannot when
+    `anchor=` is written out too: Python refuses a keyword given twice)."""
+    keywords = list(keywords)
+    explicit = [k for k in keywords if k.arg == "anchor"]
+    if explicit:
+        return any(not _is_none(k.value) for k in explicit)
+    return any(k.arg is None for k in keywords)
 
 
 def _workers_keyword(keywords: Iterable[ast.keyword]) -> ast.keyword | None:

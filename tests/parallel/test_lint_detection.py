@@ -146,3 +146,8 @@ def test_app403_default_and_cpu_count_workers_are_findings_one_worker_is_not():
         """
     assert scan(source, raw_pool_paths=["app/**"]) == [("APP403", 3), ("APP403", 5)]
     assert scan(source) == []  # opt-in
+
+
+def test_app401_kwargs_cannot_carry_an_anchor_written_out_as_none():
+    source = EP + "def go(tasks, **options):\n    execute_parallel(tasks, workers=4, anchor=None, **options)\n    execute_parallel(tasks, workers=4, **options)\n"
+    assert scan(source) == [("APP401", 3)]
