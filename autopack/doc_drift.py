@@ -1070,6 +1070,7 @@ def _builtin_findings(context: CheckContext) -> Iterator[Finding]:
     wanted = files.compile_globs(settings["docs-globs"])
     fixture = files.compile_globs(settings["fixture-globs"])
     paths = [path for path in context.repo_files() if wanted(path) and not fixture(path)]
+    paths = _without_symlinked_copies(context.root, paths)
     if not paths:
         return
     history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
@@ -1096,6 +1097,22 @@ def _builtin_findings(context: CheckContext) -> Iterator[Finding]:
     for finding in found:
         if target(finding) not in ignored:
             yield finding
+
+
+def _without_symlinked_copies(root: Path, paths: list[str]) -> list[str]:
+    """`docs/changelog.md -> ../CHANGELOG.md` (a docs site's view of a top-level file): the file is
+    checked once, where it lives; its links were written for that place."""
+    kept = set(paths)
+    real_root = os.path.realpath(root)
+    result = []
+    for path in paths:
+        full = os.path.join(root, path)
+        if os.path.islink(full):
+            target = os.path.relpath(os.path.realpath(full), real_root).replace(os.sep, "/")
+            if target != path and target in kept:
+                continue
+        result.append(path)
+    return result
 
 
 def _git_ignored(root: Path, paths: list[str]) -> set[str]:

@@ -205,3 +205,22 @@ def test_blog_posts_decision_records_and_migration_guides_are_history(scan):
 def test_pytest_selection_expressions_are_not_paths(scan):
     doc = "```bash\npytest src/pkg/mod.py -k \"src/api/v1\" -m slow\npytest src/pkg/gone.py\n```\n"
     assert scan({"src/pkg/mod.py": "", "src/api/x.py": "", "README.md": doc}) == [("APR203", "README.md", 3, "src/pkg/gone.py")]
+
+
+def test_a_symlinked_copy_of_a_document_is_checked_once_where_it_lives(make_repo, monkeypatch, capsys):
+    from tests.conftest import git
+
+    repo = make_repo({
+        "CHANGELOG.md": "# Changelog\n",
+        "CONTRIBUTING.md": "See [the changelog](CHANGELOG.md) and [gone](gone.md).\n",
+        "mkdocs.yml": "site_name: x\n",
+        "docs/index.md": "# Docs\n",
+    }, commit=False)
+    (repo / "docs" / "contributing.md").symlink_to("../CONTRIBUTING.md")
+    (repo / "docs" / "changelog.md").symlink_to("../CHANGELOG.md")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    monkeypatch.chdir(repo)
+    doc_drift.main(["--all-files", "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)
+    assert [(f["path"], f["line"], f["data"]["target"]) for f in findings] == [("CONTRIBUTING.md", 1, "gone.md")]
