@@ -446,7 +446,9 @@ def _add_heading(document: Document, slugger: Slugger, text: str, toc: TocSlugge
         if explicit:
             document.anchors.add(explicit.group(1).lower())
         bare = text[: attrs.start()].rstrip().rstrip("#").rstrip()
-    for variant in {text.strip(), bare.strip(), _EMOJI_CODE.sub("", text).strip(), _EMOJI_CODE.sub("", bare).strip()}:
+    # `## Ship it :rocket:`: GitHub renders the emoji (dropped from the slug, its space kept: `ship-it-`)
+    for variant in {text.strip(), bare.strip(), _EMOJI_CODE.sub("", text).strip(), _EMOJI_CODE.sub("", bare).strip(),
+                    _EMOJI_CODE.sub("", text.strip())}:
         document.anchors.add(github_slug(variant))
     if toc is not None:
         document.toc_anchors.add(toc.slug(bare))
@@ -488,6 +490,7 @@ def _blank_front_matter(text: str) -> str:
 
 
 # `(label)=` on its own line: a MyST target, which `[text](label)` and `#label` refer to.
+_FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 _MYST_TARGET = re.compile(r"^[ \t]*\(([^()\s]+)\)=[ \t]*$", re.MULTILINE)
 # `::: pkg.module` (mkdocstrings) or `::: mkdocs-click`: content and its anchors generated at build
 # time. Container keywords (VuePress `::: tip`, Docusaurus `:::note`) generate no headings.
@@ -505,6 +508,10 @@ def parse_document(parser: Any, source: files.SourceFile) -> Document:
     if ")=" in source.text:
         document.labels.update(label.lower() for label in _MYST_TARGET.findall(source.text))
         document.anchors.update(document.labels)
+    if "[^" in source.text:  # footnotes: GitHub's `#fn-1`/`#fnref-1`, Python-Markdown's `#fn:1`/`#fnref:1`
+        for label in _FOOTNOTE_DEFINITION.findall(source.text):
+            label = label.lower()
+            document.anchors.update({f"fn-{label}", f"fnref-{label}", f"fn:{label}", f"fnref:{label}"})
     if ":::" in source.text:
         document.generated = any(name.lower() not in _CONTAINERS for name in _GENERATOR.findall(source.text))
     slugger = Slugger()

@@ -224,3 +224,13 @@ def test_a_symlinked_copy_of_a_document_is_checked_once_where_it_lives(make_repo
     doc_drift.main(["--all-files", "--format", "json"])
     findings = json.loads(capsys.readouterr().out)
     assert [(f["path"], f["line"], f["data"]["target"]) for f in findings] == [("CONTRIBUTING.md", 1, "gone.md")]
+
+
+def test_emoji_shortcodes_in_headings_keep_their_space(scan):
+    doc = "# Readme\n\n## Ship it :rocket:\n\n## :sparkles: Features\n\n[a](#ship-it-) [b](#ship-it) [c](#-features) [d](#features) [bad](#ship)\n"
+    assert scan({"README.md": doc}) == [("APR202", "README.md", 7, "#ship")]
+
+
+def test_footnote_anchors(scan):
+    doc = "# Readme\n\nText[^note].\n\n[back](#fnref-note) [n](#user-content-fn-note) [md](#fn:note) [bad](#fn-other)\n\n[^note]: A note.\n"
+    assert scan({"README.md": doc}) == [("APR202", "README.md", 5, "#fn-other")]
