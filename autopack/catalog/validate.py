@@ -225,7 +225,10 @@ def is_provider_section(name: str, section: Any) -> bool:
     """A top-level mapping, not a known non-provider key nor `x-`, with a priced entry."""
     if name in NON_PROVIDER_KEYS or name.startswith("x-") or not isinstance(section, dict):
         return False
-    return any(isinstance(entry, dict) and any(f in entry for f in PRICE_FIELDS) for entry in section.values())
+    return any(
+        isinstance(entry, dict) and any(f in entry for f in PRICE_FIELDS) and not key.startswith("x-")
+        for key, entry in section.items()
+    )
 
 
 def read_price_entries(document: YamlDocument) -> list[Price]:
@@ -236,6 +239,8 @@ def read_price_entries(document: YamlDocument) -> list[Price]:
         if not is_provider_section(provider, section):
             continue
         for model_id, entry in section.items():
+            if model_id.startswith("x-"):  # the user's own key, as at the top level
+                continue
             path = (provider, model_id)
             if not isinstance(entry, dict):  # `model: 0.005`, `model:` (APC301): there, but no prices
                 entries.append(Price(model_id, provider, path, None, None, has_price_field=False))

@@ -71,7 +71,7 @@ def test_alias_to_alias_is_still_apc306():
 
 
 def test_every_entry_of_a_model_priced_in_two_sections_is_checked():
-    pricing = PRICING + "others:\n  gpt-4o: {input_per_1k: -0.003, output_per_1k: .inf}\n  x-y: {input_per_1k: 2, output_per_1k: 1}\n"
+    pricing = PRICING + "others:\n  gpt-4o: {input_per_1k: -0.003, output_per_1k: .inf}\n  y-model: {input_per_1k: 2, output_per_1k: 1}\n"
     assert findings(pricing=pricing) == [
         ("APC305", "error", "config/pricing.yaml", 8),
         ("APC305", "error", "config/pricing.yaml", 8),
@@ -185,3 +185,10 @@ def test_a_duplicate_alias_is_apc302_not_also_an_unnamed_price():
 def test_a_repeated_provider_section_is_apc302_not_also_unpriced_models():
     pricing = PRICING.replace("openai:", "anthropic:\n  claude-3-haiku: {input_per_1k: 0.00025, output_per_1k: 0.00125}\nopenai:")
     assert findings(MODELS + "  legacy: claude-3-haiku\n", pricing) == [("APC302", "error", "config/pricing.yaml", 5)]
+
+
+def test_x_keys_inside_a_provider_section_are_the_users():
+    pricing = PRICING.replace("openai:\n", "openai:\n  x-source: https://openai.com/api/pricing\n  x-template: &t {input_per_1k: 0.01, output_per_1k: 0.03}\n")
+    assert findings(pricing=pricing) == []
+    only_templates = PRICING + "templates:\n  x-cheap: {input_per_1k: 0.01, output_per_1k: 0.03}\n  note: hello\n"
+    assert findings(pricing=only_templates) == []
