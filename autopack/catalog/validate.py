@@ -210,12 +210,12 @@ def read_models(document: YamlDocument) -> Catalog:
         name: target.strip()
         for name, target in _mapping(top.get("model_aliases")).items()
         # a target with a space inside is APC301's (schema pattern `^\S+$`), not also an unpriced model
-        if isinstance(target, str) and target.strip() and len(target.split()) == 1
+        if not name.startswith("x-") and isinstance(target, str) and target.strip() and len(target.split()) == 1
     }
     specs = {
         model_id: spec or {}
         for model_id, spec in _mapping(top.get("models")).items()
-        if spec is None or isinstance(spec, dict)
+        if not model_id.startswith("x-") and (spec is None or isinstance(spec, dict))  # x-: the user's
     }
     complete = all(top.get(key) is None or isinstance(top[key], dict) for key in ("model_aliases", "models"))
     return Catalog(aliases=aliases, specs=specs, complete=complete)

@@ -192,3 +192,11 @@ def test_x_keys_inside_a_provider_section_are_the_users():
     assert findings(pricing=pricing) == []
     only_templates = PRICING + "templates:\n  x-cheap: {input_per_1k: 0.01, output_per_1k: 0.03}\n  note: hello\n"
     assert findings(pricing=only_templates) == []
+
+
+def test_x_keys_inside_model_aliases_and_models_are_the_users():
+    models = MODELS.replace("model_aliases:\n", "model_aliases:\n  x-owner: platform-team\n") + (
+        "models:\n  x-anthropic: &anthropic {provider: anthropic, max_context_chars: 800000}\n"
+        "  claude-opus-4-5:\n    <<: *anthropic\n    tier: opus\n"
+    )
+    assert findings(models) == []
