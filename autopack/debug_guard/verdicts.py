@@ -51,11 +51,14 @@ RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
 # tests on lowered text are several times faster than one case-insensitive regex.
 _SERVE = ("ng serve", "artisan serve", "webpack serve", "webpack-dev", '"serve"', "php -s")
 KEYWORDS = (
-    "debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", " dev", '"dev"', ":dev",
-    "=dev", "=local", ": local", "'dev'", "'local'", '"local"', ",dev", ",local", "errors", "requests_local", "profiler", "stacktrace", "include-exception",
-    "include_exception", "reload", "inspect", "jdwp", "settings_module", "app_settings",
-    "runserver", "nodemon", "dlv", "pdb", *_SERVE,
+    "debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", "errors", "requests_local",
+    "profiler", "stacktrace", "include-exception", "include_exception", "reload", "inspect", "jdwp", "settings_module",
+    "app_settings", "runserver", "nodemon", "dlv", "pdb", *_SERVE,
 )  # fmt: skip
+# Short values that count only as a word of their own: `=dev`, `: local`, `'dev'`, `prod,local`
+# (one search for the word and a look at the character before it, not one search per spelling).
+VALUE_WORDS = ("dev", "local")
+_BEFORE_VALUE = frozenset(" \t\"':=,")
 SERVER_WORDS = (
     "-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy",
     "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
@@ -66,11 +69,21 @@ COMMAND_WORDS = SERVER_WORDS + DEPLOY_TOOL_WORDS + DEPLOY_FLAG_WORDS  # a line t
 
 
 def mentions(lowered: str, words: tuple[str, ...] = KEYWORDS) -> bool:
-    """Whether lowered text contains one of `words`."""
+    """Whether lowered text contains one of `words` (for KEYWORDS, also one of VALUE_WORDS as a value)."""
     for word in words:  # a plain loop: measurably faster than any() over a generator here
         if word in lowered:
             return True
-    return False
+    return words is KEYWORDS and any(True for _ in _value_word_positions(lowered))
+
+
+def _value_word_positions(lowered: str) -> Iterator[int]:
+    """Where a VALUE_WORD starts right after a delimiter (`=dev`, `: local`, `"dev"`)."""
+    for word in VALUE_WORDS:
+        position = lowered.find(word, 1)
+        while position != -1:
+            if lowered[position - 1] in _BEFORE_VALUE:
+                yield position
+            position = lowered.find(word, position + len(word))
 
 
 class IndexedLines(list[str]):
@@ -104,6 +117,8 @@ class IndexedLines(list[str]):
                     index = bisect_right(self._starts, position) - 1
                     found.add(index)
                     position = self.lowered.find(word, self._starts[index + 1])
+            if words is KEYWORDS:
+                found.update(bisect_right(self._starts, position) - 1 for position in _value_word_positions(self.lowered))
             self._found[words] = sorted(found)
         return self._found[words]
 
