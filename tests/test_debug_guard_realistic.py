@@ -143,6 +143,13 @@ FLAGGED = {
         [("APD102", 2), ("APD102", 3)],
     ),
     "django settings module in dotenv": (".env.production", "DJANGO_SETTINGS_MODULE=config.settings.local\n", [("APD102", 1)]),
+    "the production branch of an entrypoint": (
+        "docker/prod/entrypoint.sh",
+        '#!/bin/sh\nif [ "$DEBUG" != "1" ]; then\n  exec gunicorn app:app --reload\nelse\n  exec python -m debugpy --listen 5678 app.py\nfi\n'
+        'if [ "$APP_ENV" = "production" ]; then\n  exec gunicorn app:app --reload\nfi\nif [ -n "$MIGRATE" ]; then\n  python manage.py migrate\nfi\n'
+        "exec uvicorn app:app --reload\n",
+        [("APD103", 3), ("APD103", 8), ("APD103", 13)],
+    ),
 }
 
 CLEAN = {
@@ -221,6 +228,15 @@ CLEAN = {
         ".env.production",
         "SPRING_PROFILES_ACTIVE=prod,aws\nDJANGO_SETTINGS_MODULE=config.settings.production\nDJANGO_SETTINGS_MODULE=myproject.settings\nAPP_SETTINGS=config.ProductionConfig\n",
     ),
+    "entrypoint branches for debug and development": (
+        "docker/prod/entrypoint.sh",
+        '#!/bin/sh\nif [ "$DEBUG" = "1" ]; then\n  exec python -m debugpy --listen 0.0.0.0:5678 manage.py runserver\n'
+        'elif [ "${APP_ENV}" = "development" ]; then\n  exec uvicorn app:app --reload\nelse\n  exec gunicorn config.wsgi\nfi\n'
+        'case "$APP_ENV" in\n  dev|development)\n    exec npm run dev\n    ;;\n  *)\n    exec node server.js\n    ;;\nesac\n'
+        '[[ "$ENABLE_DEBUGGER" == "1" ]] && exec node --inspect=0.0.0.0:9229 server.js\n'
+        'if [ "$APP_ENV" = "production" ]; then exec gunicorn app:app; else exec uvicorn app:app --reload; fi\n',
+    ),
+    "make targets for development": ("Makefile.prod", "deploy:\n\thelm upgrade app chart\ndev:\n\tuvicorn app:app --reload\nrun-local:\n\tpython manage.py runserver\n"),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
 }

@@ -112,6 +112,11 @@ def _without_block_comments(read: Reader) -> Reader:
     return lambda source, lines: read(source, line_readers.without_block_comments(lines))
 
 
+def _without_shell_debug_branches(read: Reader) -> Reader:
+    """Shell scripts: branches that run only in debug or development are blanked first."""
+    return lambda source, lines: read(source, line_readers.without_shell_debug_branches(lines))
+
+
 def _outside_development_stages(read: Reader) -> Reader:
     """Dockerfiles: settings and commands of `FROM ... AS dev`/`debug`/`test` stages do not count."""
 
@@ -125,7 +130,7 @@ def _outside_development_stages(read: Reader) -> Reader:
 
 READERS: dict[str, Reader] = {
     "dotenv": _plus_commands(_lines(line_readers.dotenv_hits), HASH),
-    "shell": _plus_commands(_lines(line_readers.shell_hits), HASH),
+    "shell": _without_shell_debug_branches(_plus_commands(_lines(line_readers.shell_hits), HASH)),
     "powershell": _plus_commands(_lines(line_readers.powershell_hits), HASH),
     "dockerfile": _outside_development_stages(_plus_commands(_lines(line_readers.dockerfile_hits), HASH)),
     "yaml": _plus_commands(

@@ -348,6 +348,78 @@ def powershell_hits(lines: IndexedLines) -> Iterator[Hit]:
                 yield hit
 
 
+_SHELL_IF = lazy(r"^\s*(?P<word>if|elif)\s+(?P<condition>.*?)(?:;\s*then\b(?P<rest>.*)|$)")
+_SHELL_ELSE = lazy(r"^\s*else\b")
+_SHELL_FI = lazy(r"^\s*fi\b")
+_SHELL_CASE = lazy(r"^\s*case\s+.*\s+in\s*$")
+_SHELL_ARM = lazy(r"^\s*\(?(?P<patterns>[^()]*?)\)")
+_SHELL_TEST_AND = lazy(r"^\s*(?P<test>(?:\[\[?|test\b)[^&|]*?)\s*&&")
+_SHELL_DEVELOPMENT = lazy(r"debug|[\"'=\s|(](?:dev|development|local)\b", re.IGNORECASE)
+_SHELL_PRODUCTION = lazy(r"[\"'=\s|(](?:prod|production)\b", re.IGNORECASE)
+_SHELL_NEGATED = lazy(r"!=|(?:^|\s)!\s|(?:^|\s)-z\s")
+
+
+def _branch_skips(condition: str) -> tuple[bool, bool]:
+    """(skip the `then` branch, skip the `else` branch) of a shell condition: a debug or
+    development test leaves its branch to the environment; a production test its `else`."""
+    negated = bool(_SHELL_NEGATED.search(condition))
+    if _SHELL_DEVELOPMENT.search(condition):
+        return not negated, negated
+    if _SHELL_PRODUCTION.search(condition):
+        return negated, not negated
+    return False, False
+
+
+def without_shell_debug_branches(lines: IndexedLines) -> IndexedLines:
+    """Shell scripts (entrypoints, start scripts): branches that run only in debug or development
+    (`if [ "$DEBUG" = 1 ]; then ...`, `case $APP_ENV in dev) ...`, `[ "$DEBUG" ] && ...`) are
+    blanked; the environment decides, as with `${DEBUG:-0}`."""
+    if not ("if" in lines.lowered or "case" in lines.lowered or "&&" in lines.lowered):
+        return lines
+    out: list[str] = []
+    blocks: list[list[bool]] = []  # per open if: [skipping now, skip else]
+    cases: list[bool] = []  # per open case: skipping the current arm
+    changed = False
+    for line in lines:
+        code = code_part(line, HASH)
+        skipping = any(block[0] for block in blocks) or any(cases)
+        opened = _SHELL_IF.match(code)
+        if opened:
+            skip_then, skip_else = _branch_skips(opened["condition"])
+            if opened["word"] == "if":
+                single_line = bool(opened["rest"]) and re.search(r"\bfi\b", opened["rest"])
+                if single_line:  # `if ...; then a; else b; fi` on one line: either branch may be the development one
+                    skipping = skipping or skip_then or (skip_else and re.search(r"\belse\b", opened["rest"]) is not None)
+                else:
+                    blocks.append([skip_then, skip_else])
+            elif blocks:
+                blocks[-1] = [skip_then, skip_else]
+        elif _SHELL_ELSE.match(code) and blocks:
+            blocks[-1] = [blocks[-1][1], blocks[-1][1]]
+        elif _SHELL_FI.match(code) and blocks:
+            blocks.pop()
+        elif _SHELL_CASE.match(code):
+            cases.append(False)
+        elif cases and code.strip().startswith("esac"):
+            cases.pop()
+        elif cases and _SHELL_ARM.match(code) and not code.lstrip().startswith(("[", "$", "\"", "'")):
+            arm = _SHELL_ARM.match(code)
+            cases[-1] = bool(arm and re.search(r"(?:^|[|\s])(?:dev|development|local|debug)\b", arm["patterns"], re.IGNORECASE))
+            skipping = any(block[0] for block in blocks) or any(cases)
+        else:
+            test = _SHELL_TEST_AND.match(code)
+            if test and _branch_skips(test["test"])[0]:
+                skipping = True
+        if cases and code.rstrip().endswith(";;") and not _SHELL_ARM.match(code):
+            cases[-1] = False
+        if skipping and line.strip():
+            out.append("")
+            changed = True
+        else:
+            out.append(line)
+    return IndexedLines(out) if changed else lines
+
+
 # --- Dockerfile --------------------------------------------------------------------------------
 
 _INSTRUCTION = lazy(r"^\s*(?P<instruction>[A-Za-z]+)\s+(?P<rest>.*)$")
