@@ -237,6 +237,11 @@ CLEAN = {
         'if [ "$APP_ENV" = "production" ]; then exec gunicorn app:app; else exec uvicorn app:app --reload; fi\n',
     ),
     "make targets for development": ("Makefile.prod", "deploy:\n\thelm upgrade app chart\ndev:\n\tuvicorn app:app --reload\nrun-local:\n\tpython manage.py runserver\n"),
+    "dockerfile shell branch for debug": (
+        "Dockerfile.prod",
+        'FROM node:20\nCMD if [ "$DEBUG" = "true" ]; then exec npm run dev; else exec npm start; fi\n'
+        'RUN if [ "$INSTALL_DEBUGGER" = "1" ]; then \\\n      pip install debugpy && python -m debugpy --listen 5678 -c pass; \\\n    fi\n',
+    ),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
 }

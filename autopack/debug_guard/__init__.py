@@ -132,7 +132,7 @@ READERS: dict[str, Reader] = {
     "dotenv": _plus_commands(_lines(line_readers.dotenv_hits), HASH),
     "shell": _without_shell_debug_branches(_plus_commands(_lines(line_readers.shell_hits), HASH)),
     "powershell": _plus_commands(_lines(line_readers.powershell_hits), HASH),
-    "dockerfile": _outside_development_stages(_plus_commands(_lines(line_readers.dockerfile_hits), HASH)),
+    "dockerfile": _outside_development_stages(_without_shell_debug_branches(_plus_commands(_lines(line_readers.dockerfile_hits), HASH))),
     "yaml": _plus_commands(
         _parsed(
             lambda s: parsed.yaml_hits(s.text, parsed.WORKFLOW_INPUTS if is_ci_workflow(s.path) else frozenset()),

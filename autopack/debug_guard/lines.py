@@ -348,7 +348,7 @@ def powershell_hits(lines: IndexedLines) -> Iterator[Hit]:
                 yield hit
 
 
-_SHELL_IF = lazy(r"^\s*(?P<word>if|elif)\s+(?P<condition>.*?)(?:;\s*then\b(?P<rest>.*)|$)")
+_SHELL_IF = lazy(r"^\s*(?:(?i:RUN|CMD|ENTRYPOINT)\s+)?(?P<word>if|elif)\s+(?P<condition>.*?)(?:;\s*then\b(?P<rest>.*)|$)")
 _SHELL_ELSE = lazy(r"^\s*else\b")
 _SHELL_FI = lazy(r"^\s*fi\b")
 _SHELL_CASE = lazy(r"^\s*case\s+.*\s+in\s*$")
