@@ -892,7 +892,7 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
         path = unquote(raw_path)
         if "{{" in path or "{%" in path:
             continue  # a template (Jekyll, Hugo): the real target is known only after rendering
-        if path.lower() in _PLACEHOLDER_HREFS:
+        if path.lower() in _PLACEHOLDER_HREFS or _PLACEHOLDER_HREF.fullmatch(path.lower()):
             continue  # `[text](url)`: Markdown syntax shown by example
         if path.startswith("@site/"):  # Docusaurus: the site's folder (the one with its config)
             path = path[len("@site") :]
@@ -922,6 +922,9 @@ def _link_findings(repo: _Repo, document: Document, settings: dict[str, Any]) ->
 
 
 _PLACEHOLDER_HREFS = frozenset({"url", "link", "href", "path", "target", "...", "\u2026", "todo", "tbd", "xxx"})
+
+
+_PLACEHOLDER_HREF = re.compile(r"[a-z0-9_-]*[_-](?:url|link|href)")  # `provider-docs-url`
 
 
 def _site_page(repo: _Repo, document_path: str, target: str) -> bool:
@@ -1006,6 +1009,9 @@ _PLACEHOLDERS = frozenset({
 })
 
 
+_MY_NAME = re.compile(r"(?:^|[_-])my(?:[A-Z_-]|provider|project|package|plugin|module|app|lib|model|service|component|file|script)")
+
+
 def _placeholder(repo: _Repo, path: str) -> bool:
     """The first component of `path` missing from the repository is a placeholder name (`foo`,
     `my_project`, `path/to`): an example, not a reference to a file of this repository."""
@@ -1020,8 +1026,10 @@ def _placeholder(repo: _Repo, path: str) -> bool:
         stem = name.split(".", 1)[0]
         return (
             stem in _PLACEHOLDERS
-            or stem.startswith(("my_", "my-", "your_", "your-", "some_", "some-"))
-            or re.match(r"(?:my|your)[A-Z]", parts[depth - 1]) is not None  # `myFirstPlugin.test.js`
+            or stem.startswith(("my_", "my-", "some_", "some-", "path_to", "path-to"))
+            or "your" in stem  # `client_your_provider.py`, `yourapp`
+            or _MY_NAME.search(parts[depth - 1]) is not None  # `myFirstPlugin.test.js`, `client_myprovider.py`
+            or (depth == len(parts) and stem.endswith(("_", "-")) and "." not in name)  # `tests/test_`: a prefix
             or (name == "path" and parts[depth : depth + 1] == ["to"])
         )
     return False

@@ -114,10 +114,13 @@ def test_inline_code_with_spaces_and_placeholder_names(scan):
             "`guide/My File.md` `src/foo/file.ext` `src/my_project/__init__.py` `path/to/file.py` `src/mypackage`\n"
             "`src/pkg/foo.py` `src/pkg/gone.py` `node src/myFirstPlugin.test.js` `src/mystery.py`\n"
             "`src/.../mod.py` `src/\u2026/mod.py` `src/pkg/...`\n"
+            "`src/path_to_test.py` `src/pkg/test_` `src/client_your_provider.py` `src/client_myprovider.py` `src/pkg/mypy.ini`\n"
         ),
     }
     # `src/pkg/foo.py`: `src/pkg` exists, `foo.py` is the missing placeholder
-    assert scan(files) == [("APR203", "docs/index.md", 2, "src/pkg/gone.py"), ("APR203", "docs/index.md", 2, "src/mystery.py")]
+    assert scan(files) == [("APR203", "docs/index.md", 2, "src/pkg/gone.py"), ("APR203", "docs/index.md", 2, "src/mystery.py"),
+        ("APR203", "docs/index.md", 4, "src/pkg/mypy.ini"),
+    ]
 
 
 def test_git_ignored_targets_are_build_output_not_drift(scan):
@@ -161,7 +164,7 @@ def test_test_fixtures_are_not_documentation_and_placeholder_hrefs(scan):
         "lib/__tests__/__fixtures__/doc.md": "![x](assets/image1.png)\n",
         "scripts/tests/test_fixer/data/en_doc.md": "[x](project-generation.md) [y](#header-2)\n",
         "src/a.py": "",
-        "docs/syntax.md": "Write links as [text](url) or <a href=\"url\">text</a>; [real](gone.md) `src/gone.py`\n",
+        "docs/syntax.md": "Write links as [text](url) or <a href=\"url\">text</a> or [docs](provider-docs-url); [real](gone.md) `src/gone.py`\n",
         "README.md": "[fixture](tests/fixtures/broken.md#nope)\n",
     }
     assert scan(files) == [
