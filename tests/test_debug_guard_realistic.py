@@ -150,6 +150,12 @@ FLAGGED = {
         "exec uvicorn app:app --reload\n",
         [("APD103", 3), ("APD103", 8), ("APD103", 13)],
     ),
+    "helm template: block scalars are text, the keys after them settings": (
+        "charts/app/templates/configmap-prod.yaml",
+        'data:\n  {{- range $k, $v := .Values.env }}\n  {{ $k }}: {{ $v | quote }}\n  {{- end }}\n  config.yaml: |\n    debug: true\n'
+        '  app.env: |-\n    - DEBUG=1\n\n    FLASK_DEBUG: 1\n  LOG_LEVEL: {{ .Values.logLevel | quote }}\n  DEBUG: "true"\n',
+        [("APD101", 12)],
+    ),
 }
 
 CLEAN = {
@@ -241,6 +247,10 @@ CLEAN = {
         "Dockerfile.prod",
         'FROM node:20\nCMD if [ "$DEBUG" = "true" ]; then exec npm run dev; else exec npm start; fi\n'
         'RUN if [ "$INSTALL_DEBUGGER" = "1" ]; then \\\n      pip install debugpy && python -m debugpy --listen 5678 -c pass; \\\n    fi\n',
+    ),
+    "symfony per-environment sections": (
+        "config/packages/prod/web_profiler.yaml",
+        "when@dev:\n    web_profiler:\n        toolbar: true\nwhen@prod:\n    web_profiler:\n        toolbar: false\n",
     ),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),

@@ -509,6 +509,7 @@ def inline_name_value_hits(code: str, number: int) -> Iterator[Hit]:
 
 
 _YAML_PAIR = lazy(r"""^(?P<lead>\s*(?:-\s+)?)(?P<q>["']?)(?P<key>[^\s"'#{}\[\],:][^"'#{}\[\],:]*?)(?P=q)\s*:(?:\s+(?P<value>.*?))?\s*$""")
+_BLOCK_SCALAR = lazy(r"^[|>][-+0-9]*\s*$")
 _YAML_ITEM = lazy(r"""^\s*-\s+(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^"'\s]*)(?P=q)\s*$""")
 _FLOW_PAIR = lazy(r"""(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)(?P=q)\s*(?P<sep>[:=])\s*(?P<value>"[^"]*"|'[^']*'|[^,}\]\s"']+)""")
 
@@ -518,7 +519,12 @@ def yaml_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
     `- KEY=value` list items, flow mappings, and `name:`/`value:` env entries."""
     stack: list[tuple[int, str]] = []
     pairing = _Pairing()
+    block = -1  # indentation of the key whose block scalar (`key: |`) is being read, else -1
     for number, line in enumerate(lines, start=1):
+        if block >= 0:
+            if not line.strip() or len(line) - len(line.lstrip()) > block:
+                continue  # text of a block scalar, not settings (as the parser reads it)
+            block = -1
         code = code_part(line, HASH)
         if not code.strip():
             continue
@@ -535,6 +541,9 @@ def yaml_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
         while stack and stack[-1][0] >= indent:
             stack.pop()
         key, value = match["key"].strip(), match["value"] or ""
+        if _BLOCK_SCALAR.match(value):
+            block = len(code) - len(code.lstrip())
+            continue
         path = [k for _, k in stack] + [key]
         if not value:
             stack.append((indent, key))

@@ -30,7 +30,10 @@ ENV_LIST_KEYS = frozenset({"environment", "env", "envs", "variables", "literals"
 # Sequences under these keys are one command line (compose, Kubernetes, ECS).
 COMMAND_KEYS = ("entrypoint", "command", "cmd", "args")
 # Sections of a mixed file that describe another environment are not production.
-NON_PRODUCTION_SECTIONS = frozenset({"development", "dev", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"})
+NON_PRODUCTION_SECTIONS = frozenset(
+    {"development", "dev", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"}
+    | {"when@dev", "when@test", "when@local", "when@staging"}  # Symfony's per-environment sections
+)
 # In CI workflows, `with:` holds an action's inputs (its own `debug: true` logging), not the app's settings.
 WORKFLOW_INPUTS = frozenset({"with"})
 
