@@ -471,12 +471,13 @@ def _keywords(call: ast.Call) -> list[ast.keyword]:
 
 
 def _passes_an_anchor(args: Sequence[ast.expr]) -> bool:
-    """A positional argument that is plainly an anchor (`anchor`, `self.anchor`, `run_anchor`,
-    `load_anchor(...)`): an orchestrator's own `execute_parallel_runs(runs, anchor)` has one."""
-    for arg in args:
+    """A positional argument after the tasks that is plainly an anchor (`anchor`, `self.anchor`,
+    `ANCHOR_PATH`, `load_anchor(...)`): an orchestrator's own `execute_parallel_runs(runs, anchor)`
+    has one. `anchor` must be a whole word of the name (`anchored_tasks` is not one)."""
+    for arg in args[1:]:
         node = arg.func if isinstance(arg, ast.Call) else arg
         name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
-        if "anchor" in name.lower():
+        if "anchor" in name.lower().split("_"):
             return True
     return False
 

@@ -151,3 +151,15 @@ def test_app403_default_and_cpu_count_workers_are_findings_one_worker_is_not():
 def test_app401_kwargs_cannot_carry_an_anchor_written_out_as_none():
     source = EP + "def go(tasks, **options):\n    execute_parallel(tasks, workers=4, anchor=None, **options)\n    execute_parallel(tasks, workers=4, **options)\n"
     assert scan(source) == [("APP401", 3)]
+
+
+def test_app401_a_positional_anchor_is_a_whole_word_after_the_tasks():
+    source = EP + textwrap.dedent(
+        """\
+        execute_parallel(anchored_tasks, workers=4)
+        execute_parallel(anchor_tasks, workers=4)
+        execute_parallel(tasks, unanchored, workers=4)
+        execute_parallel(tasks, ANCHOR_PATH, workers=4)
+        """
+    )
+    assert scan(source) == [("APP401", 2), ("APP401", 3), ("APP401", 4)]
