@@ -156,6 +156,11 @@ FLAGGED = {
         '  app.env: |-\n    - DEBUG=1\n\n    FLASK_DEBUG: 1\n  LOG_LEVEL: {{ .Values.logLevel | quote }}\n  DEBUG: "true"\n',
         [("APD101", 12)],
     ),
+    "broken YAML: development sections still skipped": (
+        "config/production.yaml",
+        "development:\n  debug: true\n  x: [unclosed\nproduction:\n  debug: true\n",
+        [("APD101", 5)],
+    ),
 }
 
 CLEAN = {

@@ -26,6 +26,11 @@ from autopack.debug_guard.verdicts import (
     unquote,
 )
 
+# Sections of a mixed file that describe another environment are not production.
+NON_PRODUCTION_SECTIONS = frozenset(
+    {"development", "dev", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"}
+    | {"when@dev", "when@test", "when@local", "when@staging"}  # Symfony's per-environment sections
+)
 HASH = ("#",)
 INI_COMMENTS = ("#", ";")
 SLASH = ("//",)
@@ -547,6 +552,8 @@ def yaml_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
         path = [k for _, k in stack] + [key]
         if not value:
             stack.append((indent, key))
+            continue
+        if not NON_PRODUCTION_SECTIONS.isdisjoint(k.lower() for k in path[:-1]):
             continue
         if value[:1] in "{[":
             for pair in _FLOW_PAIR.finditer(value):

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from autopack.debug_guard.lines import Hit, ini_line_hits, quiet_key, setting_hit, toml_line_hits
+from autopack.debug_guard.lines import NON_PRODUCTION_SECTIONS, Hit, ini_line_hits, quiet_key, setting_hit, toml_line_hits
 from autopack.debug_guard.verdicts import (
     RULE_FRAMEWORK,
     TOOLBAR_MODULES,
@@ -29,11 +29,7 @@ NODE_BUDGET = 250_000
 ENV_LIST_KEYS = frozenset({"environment", "env", "envs", "variables", "literals"})
 # Sequences under these keys are one command line (compose, Kubernetes, ECS).
 COMMAND_KEYS = ("entrypoint", "command", "cmd", "args")
-# Sections of a mixed file that describe another environment are not production.
-NON_PRODUCTION_SECTIONS = frozenset(
-    {"development", "dev", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"}
-    | {"when@dev", "when@test", "when@local", "when@staging"}  # Symfony's per-environment sections
-)
+
 # In CI workflows, `with:` holds an action's inputs (its own `debug: true` logging), not the app's settings.
 WORKFLOW_INPUTS = frozenset({"with"})
 
