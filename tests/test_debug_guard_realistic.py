@@ -161,6 +161,11 @@ FLAGGED = {
         "development:\n  debug: true\n  x: [unclosed\nproduction:\n  debug: true\n",
         [("APD101", 5)],
     ),
+    "python branches chosen otherwise still count": (
+        "settings/production.py",
+        "if SENTRY_DSN:\n    DEBUG = True\nif __name__ == '__main__':\n    app.run(debug=True)\n",
+        [("APD101", 2), ("APD103", 4)],
+    ),
 }
 
 CLEAN = {
@@ -256,6 +261,11 @@ CLEAN = {
     "symfony per-environment sections": (
         "config/packages/prod/web_profiler.yaml",
         "when@dev:\n    web_profiler:\n        toolbar: true\nwhen@prod:\n    web_profiler:\n        toolbar: false\n",
+    ),
+    "python branches chosen by the environment": (
+        "settings/production.py",
+        'IS_LOCAL = os.getenv("IS_LOCAL") == "1"\nif IS_LOCAL:\n    DEBUG = True\nif ENVIRONMENT == "development":\n'
+        '    INSTALLED_APPS += ["debug_toolbar"]\nif os.environ.get("PROD"):\n    DEBUG = False\nelse:\n    DEBUG = True\n',
     ),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),

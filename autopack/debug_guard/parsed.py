@@ -278,9 +278,12 @@ def python_hits(text: str, path: str) -> list[Hit] | None:
         node = stack.pop()
         if isinstance(node, ast.ClassDef) and _DEV_CLASS.search(node.name):
             continue
-        # `if DEBUG:` code runs only in debug; `if os.environ.get(...)`/`if "test" in sys.argv` code
-        # is enabled from outside (the environment decides, as with `env.bool(...)`)
-        if isinstance(node, ast.If) and (_tests_debug(node.test) or _reads_environment(node.test)):
+        # `if DEBUG:` code runs only in debug; `if os.environ.get(...)`, `if "test" in sys.argv`,
+        # `if IS_LOCAL:`, `if ENVIRONMENT == "development":` code is chosen from outside (the
+        # environment decides, as with `env.bool(...)`)
+        if isinstance(node, ast.If) and _reads_environment(node.test):
+            continue  # both branches: the environment decides which one runs
+        if isinstance(node, ast.If) and _tests_debug(node.test):
             stack.extend(node.orelse)
             continue
         stack.extend(ast.iter_child_nodes(node))
@@ -301,12 +304,21 @@ def _tests_debug(test: Any) -> bool:
 _ENVIRONMENT_READERS = frozenset({"environ", "getenv", "argv", "env", "config", "getbool", "get_env", "env_bool"})
 
 
+_ENVIRONMENT_WORDS = frozenset({"dev", "development", "local", "test", "testing", "tests", "staging", "prod", "production", "env", "environment"})
+
+
 def _reads_environment(test: Any) -> bool:
     """Whether an `if` condition reads the process environment or command line (`os.environ`,
-    `os.getenv(...)`, `env("X")`, `env.bool(...)`, decouple's `config(...)`, `sys.argv`)."""
+    `os.getenv(...)`, `env("X")`, `env.bool(...)`, decouple's `config(...)`, `sys.argv`) or
+    tests which environment this is (`IS_LOCAL`, `settings.ENVIRONMENT == "development"`)."""
     import ast
 
     for part in ast.walk(test):
+        name = part.id if isinstance(part, ast.Name) else part.attr if isinstance(part, ast.Attribute) else None
+        if name is not None and not _ENVIRONMENT_WORDS.isdisjoint(name.lower().split("_")):
+            return True
+        if isinstance(part, ast.Constant) and isinstance(part.value, str) and part.value.lower() in _ENVIRONMENT_WORDS:
+            return True
         if (isinstance(part, ast.Attribute) and part.attr in _ENVIRONMENT_READERS) or (
             isinstance(part, ast.Name) and part.id in ("environ", "argv")
         ):
