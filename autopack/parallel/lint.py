@@ -157,6 +157,7 @@ class Scope:
     partial_names: set[str] = field(default_factory=set)  # names of functools.partial
     pool_classes: dict[str, str] = field(default_factory=dict)  # local name → executor/pool kind
     mp_roots: set[str] = field(default_factory=set)  # names of multiprocessing modules/contexts
+    own_executors: set[str] = field(default_factory=set)  # `ThreadPoolExecutor` imported from elsewhere or defined here
 
 
 class FileScan:
@@ -213,6 +214,8 @@ class FileScan:
                 references.append(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in self.lint.internals:
                 self.owned_names.add(node.name)  # the module that defines a runner owns it
+            elif isinstance(node, ast.ClassDef) and node.name in EXECUTORS:
+                self.scope.own_executors.add(node.name)  # a wrapper class of the same name
         by_position = attrgetter("lineno", "col_offset")
         for statement in sorted(imports, key=by_position):
             self.bind_import(statement)
@@ -266,6 +269,8 @@ class FileScan:
                 scope.partial_names.add(local)
             if module.startswith("concurrent.futures") and alias.name in EXECUTORS:
                 scope.pool_classes[local] = alias.name
+            elif local in EXECUTORS and alias.name != "*":  # from myapp.pools import ThreadPoolExecutor
+                scope.own_executors.add(local)
             if module in MP_MODULES and alias.name in MP_POOLS:
                 scope.pool_classes[local] = MP_POOLS[alias.name]
             if module == "multiprocessing" and alias.name in ("pool", "get_context"):
@@ -419,7 +424,7 @@ class FileScan:
         if isinstance(func, ast.Name):
             if func.id in self.scope.pool_classes:
                 return self.scope.pool_classes[func.id]
-            return func.id if func.id in EXECUTORS else None
+            return func.id if func.id in EXECUTORS and func.id not in self.scope.own_executors else None
         if isinstance(func, ast.Attribute):
             if func.attr in EXECUTORS:
                 return func.attr

@@ -163,3 +163,11 @@ def test_app401_a_positional_anchor_is_a_whole_word_after_the_tasks():
         """
     )
     assert scan(source) == [("APP401", 2), ("APP401", 3), ("APP401", 4)]
+
+
+def test_app403_an_executor_class_of_your_own_is_not_a_raw_pool():
+    wrapper = "from myapp.pools import ThreadPoolExecutor\nThreadPoolExecutor(max_workers=8)\n"
+    defined = "class ProcessPoolExecutor:\n    pass\nProcessPoolExecutor(4)\n"
+    unimported = "ThreadPoolExecutor(max_workers=8)\n"
+    assert scan(wrapper, raw_pool_paths=["**"]) == scan(defined, raw_pool_paths=["**"]) == []
+    assert scan(unimported, raw_pool_paths=["**"]) == [("APP403", 1)]
