@@ -21,6 +21,7 @@ import posixpath
 import re
 import shlex
 import sys
+import textwrap
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -514,28 +515,46 @@ def parse_document(parser: Any, source: files.SourceFile) -> Document:
             document.anchors.update({f"fn-{label}", f"fnref-{label}", f"fn:{label}", f"fnref:{label}"})
     if ":::" in source.text:
         document.generated = any(name.lower() not in _CONTAINERS for name in _GENERATOR.findall(source.text))
-    slugger = Slugger()
-    toc = TocSlugger()
-    env: dict[str, Any] = {}
-    tokens = parser.parse(_blank_front_matter(source.text), env)
+    text = _blank_front_matter(source.text)
+    _scan_tokens(parser, document, text, 0, Slugger(), TocSlugger(), {})
+    return document
+
+
+# `!!! note`, `??? tip`, `???+ warning` (admonitions), `=== "Tab"` (content tabs): MkDocs
+# extensions whose body is indented, which CommonMark alone reads as an indented code block.
+_INDENTED_CONTAINER = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?|===)[ \t]")
+
+
+def _scan_tokens(parser: Any, document: Document, text: str, offset: int, slugger: Slugger, toc: TocSlugger,
+                 env: dict[str, Any], depth: int = 0) -> None:
+    tokens = parser.parse(text, env)
+    lines: list[str] | None = None
     in_heading = False
     for token in tokens:
+        if token.type == "code_block" and token.map and depth < 8:
+            if lines is None:
+                lines = text.split("\n")
+            before = next((lines[i] for i in range(token.map[0] - 1, -1, -1) if lines[i].strip()), "")
+            if _INDENTED_CONTAINER.match(before):
+                body = "\n".join(lines[token.map[0] : token.map[1]])
+                _scan_tokens(parser, document, textwrap.dedent(body), offset + token.map[0], slugger, toc, env, depth + 1)
+            continue
+        token_map = [offset + token.map[0], offset + token.map[1]] if token.map else None
         if token.type == "heading_open":
             in_heading = True
-        elif token.type == "inline" and token.map:
+        elif token.type == "inline" and token_map:
             if not (in_heading or _INLINE_TRIGGERS.search(token.content)):
                 continue
             children = parser.inline.parse(token.content, parser, env, [])
             if in_heading:
                 _add_heading(document, slugger, _heading_text(children), toc)
                 in_heading = False
-            _scan_inline(document, children, token.map[0] + 1)
-        elif token.type == "html_block" and token.map:
-            _scan_html(document, token.content, token.map[0] + 1)
-        elif token.type == "fence" and token.map and token.info.split()[:1] and token.info.split()[0].lower() in SHELL_FENCES:
-            for target, offset, cwd in shell_paths(token.content):
-                document.code_paths.append(Reference(target, token.map[0] + 2 + offset, "shell code block", cwd))
-    return document
+            _scan_inline(document, children, token_map[0] + 1)
+        elif token.type == "html_block" and token_map:
+            _scan_html(document, token.content, token_map[0] + 1)
+        elif token.type == "fence" and token_map and token.info.split()[:1] and token.info.split()[0].lower() in SHELL_FENCES:
+            for target, line_offset, cwd in shell_paths(token.content):
+                document.code_paths.append(Reference(target, token_map[0] + 2 + line_offset, "shell code block", cwd))
 
 
 _FOOTNOTE = re.compile(r"\^[^\s\]]+")

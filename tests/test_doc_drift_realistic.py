@@ -237,3 +237,24 @@ def test_emoji_shortcodes_in_headings_keep_their_space(scan):
 def test_footnote_anchors(scan):
     doc = "# Readme\n\nText[^note].\n\n[back](#fnref-note) [n](#user-content-fn-note) [md](#fn:note) [bad](#fn-other)\n\n[^note]: A note.\n"
     assert scan({"README.md": doc}) == [("APR202", "README.md", 5, "#fn-other")]
+
+
+def test_links_and_commands_inside_mkdocs_admonitions_and_tabs(scan):
+    doc = (
+        "# Guide\n\n"
+        "!!! note \"Read first\"\n\n"
+        "    See [the setup](setup.md) and [gone](gone.md).\n\n"
+        "    ```bash\n"
+        "    python scripts/gone.py\n"
+        "    ```\n\n"
+        "=== \"pip\"\n\n"
+        "    Run `python scripts/run.py` or [old](old.md#x).\n\n"
+        "Plain indented code is code:\n\n"
+        "    [not a link](nowhere.md)\n"
+    )
+    files = {"docs/setup.md": "# Setup\n", "scripts/run.py": "", "docs/guide.md": doc}
+    assert scan(files) == [
+        ("APR201", "docs/guide.md", 5, "gone.md"),
+        ("APR203", "docs/guide.md", 8, "scripts/gone.py"),
+        ("APR201", "docs/guide.md", 13, "old.md"),
+    ]
