@@ -166,6 +166,12 @@ FLAGGED = {
         "if SENTRY_DSN:\n    DEBUG = True\nif __name__ == '__main__':\n    app.run(debug=True)\n",
         [("APD101", 2), ("APD103", 4)],
     ),
+    "settings echoed into configuration files": (
+        "Dockerfile.production",
+        'FROM php:8.3-fpm\nRUN echo "xdebug.mode=debug" >> /usr/local/etc/php/conf.d/xdebug.ini\n'
+        'RUN echo "display_errors = On" >> /usr/local/etc/php/php.ini && echo "xdebug.mode=off" > /x/xdebug.ini\n',
+        [("APD103", 2), ("APD102", 3)],
+    ),
 }
 
 CLEAN = {

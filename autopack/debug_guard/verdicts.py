@@ -61,7 +61,7 @@ VALUE_WORDS = ("dev", "local")
 _BEFORE_VALUE = frozenset(" \t\"':=,")
 SERVER_WORDS = (
     "-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy",
-    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
+    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", ".ini", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
 )  # fmt: skip
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
@@ -367,8 +367,12 @@ _DEPLOY_FLAG = lazy(
     r"(?:=|\s+)(?P<pairs>(?:[\"']?[\w.\[\]-]+=[^\s,\"']*[\"']?,?)+)"
 )
 _JVM_PROPERTY = lazy(r"(?<![\w.-])(?:-D|--)(?P<key>(?:spring|server|debug|xdebug)[\w.-]*)=(?P<value>[^\s\"',]+)")
-# A CI step exporting a setting to the job's later steps: `echo "DEBUG=true" >> "$GITHUB_ENV"`.
-_GITHUB_ENV = lazy(r"""\becho\s+["']?(?P<key>[A-Za-z_]\w*)=(?P<value>[^\s"'>]*)["']?\s*>>\s*["']?\$\{?GITHUB_ENV\b""")
+# A setting written by a command: exported to a CI job's later steps (`echo "DEBUG=true" >>
+# "$GITHUB_ENV"`) or appended to a configuration file (`echo "xdebug.mode=debug" >> .../xdebug.ini`).
+_ECHOED_SETTING = lazy(
+    r"""\b(?:echo|printf)\s+["']?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>[^\s"'>;&|]*)["']?\s*>>?\s*["']?"""
+    r"""(?:\$\{?GITHUB_ENV\b|[^\s"';&|]*\.(?:ini|env|conf|properties)\b)"""
+)
 _PAIR = lazy(r"[\"']?(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
 
 
@@ -389,9 +393,9 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
                 continue
             # the offending flag is the place (`--reload` on its own line of a continued command)
             yield match.start("flag") if groups.get("flag") else match.start(), dev_server(shown.format(**groups), fix.format(**groups))
-    if "GITHUB_ENV" in text:
-        for export in _GITHUB_ENV.finditer(text):
-            verdict = classify_setting([export["key"]], export["value"])
+    if ">" in text:
+        for export in _ECHOED_SETTING.finditer(text):
+            verdict = classify_setting(export["key"].split("."), export["value"])
             if verdict is not None:
                 yield export.start("key"), verdict
     for prop in _JVM_PROPERTY.finditer(text):  # `-Dspring.profiles.active=dev`, `--spring.devtools...=true`
