@@ -439,6 +439,8 @@ class TocSlugger:
 
 
 def _add_heading(document: Document, slugger: Slugger, text: str, toc: TocSlugger | None = None) -> None:
+    if "{{" in text or "{%" in text:
+        document.generated = True  # `## {{ config.name }}` (mkdocs-macros, Jinja): the slug is known after rendering
     document.anchors.add(slugger.slug(text))
     attrs = _HEADING_ATTRS.search(text)
     bare = text

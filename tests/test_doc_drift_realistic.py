@@ -258,3 +258,13 @@ def test_links_and_commands_inside_mkdocs_admonitions_and_tabs(scan):
         ("APR203", "docs/guide.md", 8, "scripts/gone.py"),
         ("APR201", "docs/guide.md", 13, "old.md"),
     ]
+
+
+def test_templated_headings_make_anchors_unknowable_and_go_package_patterns(scan):
+    files = {
+        "docs/vars.md": "# Variables\n\n## {{ config.site_name }} settings\n",
+        "docs/plain.md": "# Plain\n",
+        "pkg/a/a.go": "",
+        "README.md": "[a](docs/vars.md#my-site-settings) [bad](docs/plain.md#nope)\n\n```sh\ngo test ./pkg/...\ngo run ./pkg/gone\n```\n",
+    }
+    assert scan(files) == [("APR202", "README.md", 1, "#nope"), ("APR203", "README.md", 5, "pkg/gone")]
