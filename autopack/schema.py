@@ -120,6 +120,8 @@ def _shown(value: Any) -> str:
 
 
 def _got(value: Any) -> str:
+    if value is None:  # "got null", not "got null null"
+        return "got null"
     return f"got {_kind(value)}{_shown(value)}"
 
 

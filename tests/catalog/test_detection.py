@@ -200,3 +200,16 @@ def test_x_keys_inside_model_aliases_and_models_are_the_users():
         "  claude-opus-4-5:\n    <<: *anthropic\n    tier: opus\n"
     )
     assert findings(models) == []
+
+
+def test_a_null_price_message_says_null_once():
+    # autopack/schema.py (core) used to say "got null null"
+    from autopack.catalog.validate import CatalogFile, validate_catalog
+
+    pricing = PRICING.replace("output_per_1k: 0.01}", "output_per_1k: ~}")
+    result = validate_catalog(
+        CatalogFile(Path("m"), "m", "models"), CatalogFile(Path("p"), "p", "pricing"),
+        reader=lambda file: MODELS if file.schema == "models" else pricing,
+    )
+    (finding,) = result.findings
+    assert finding.message == "$.openai['gpt-4o'].output_per_1k: expected a number, got null"
