@@ -122,7 +122,7 @@ SETTINGS: dict[str, Setting] = {
     "check-code-paths": Setting(True, "bool", "APR203: repo paths in inline code and shell code blocks that do not exist."),
     "ignore-targets": Setting([], "str-list", "Globs of repo paths never reported as missing (e.g. generated files)."),
     "fixture-globs": Setting(
-        ["**/__fixtures__/**", "**/fixtures/**", "**/testdata/**", "**/test_data/**", "**/__snapshots__/**",
+        ["**/__fixtures__/**", "**/test*/**/fixtures/**", "**/__tests__/**/fixtures/**", "**/testdata/**", "**/test_data/**", "**/__snapshots__/**",
          "**/tests/**/data/**", "**/test/**/data/**"],
         "str-list",
         "Markdown test data the built-in checks do not read as documentation (fixtures are often broken on purpose).",

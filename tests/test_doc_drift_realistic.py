@@ -268,3 +268,8 @@ def test_templated_headings_make_anchors_unknowable_and_go_package_patterns(scan
         "README.md": "[a](docs/vars.md#my-site-settings) [bad](docs/plain.md#nope)\n\n```sh\ngo test ./pkg/...\ngo run ./pkg/gone\n```\n",
     }
     assert scan(files) == [("APR202", "README.md", 1, "#nope"), ("APR203", "README.md", 5, "pkg/gone")]
+
+
+def test_a_docs_folder_named_fixtures_is_documentation(scan):
+    files = {"docs/fixtures/index.md": "[gone](gone.md)\n", "tests/fixtures/x.md": "[gone](gone.md)\n"}
+    assert scan(files) == [("APR201", "docs/fixtures/index.md", 1, "gone.md")]
