@@ -770,7 +770,7 @@ def _submodule_paths(root: Path) -> tuple[str, ...]:
     return tuple(sorted({path.strip("/") for path in _SUBMODULE_PATH.findall(text)}))
 
 
-_SITE_CONFIG = re.compile(r"(?:^|/)(?:docusaurus\.config\.[cm]?[jt]s|\.vitepress/config\.[cm]?[jt]s|\.vuepress/config\.[cm]?[jt]s)$")
+_SITE_CONFIG = re.compile(r"(?:^|/)(?:docusaurus\.config\.[cm]?[jt]s|\.vitepress/config\.[cm]?[jt]s|\.vuepress/config\.[cm]?[jt]s|_config\.ya?ml)$")
 
 
 class _Repo:
@@ -793,7 +793,7 @@ class _Repo:
         self.labels: set[str] = set()
         # A MkDocs site renders heading ids with Python-Markdown's slugs, not GitHub's.
         self.mkdocs = any(posixpath.basename(path) in ("mkdocs.yml", "mkdocs.yaml", "zensical.toml") for path in self.files)
-        # A docs site (MkDocs, Docusaurus, VitePress, VuePress) resolves `intro` and `intro/` to `intro.md`.
+        # A docs site (MkDocs, Docusaurus, VitePress, VuePress, Jekyll) resolves `intro` and `intro/` to `intro.md`.
         self.site = self.mkdocs or any(_SITE_CONFIG.search(path) for path in self.files)
 
     def by_lowercase(self) -> dict[str, str]:

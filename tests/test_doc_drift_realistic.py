@@ -273,3 +273,9 @@ def test_templated_headings_make_anchors_unknowable_and_go_package_patterns(scan
 def test_a_docs_folder_named_fixtures_is_documentation(scan):
     files = {"docs/fixtures/index.md": "[gone](gone.md)\n", "tests/fixtures/x.md": "[gone](gone.md)\n"}
     assert scan(files) == [("APR201", "docs/fixtures/index.md", 1, "gone.md")]
+
+
+def test_jekyll_permalinks_to_pages(scan):
+    files = {"docs/_config.yml": "title: x\n", "docs/install.md": "# Install\n",
+             "docs/guide/use.md": "[i](/docs/install/) [j](../install) [bad](/docs/gone/)\n"}
+    assert scan(files) == [("APR201", "docs/guide/use.md", 1, "/docs/gone/")]
