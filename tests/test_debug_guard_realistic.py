@@ -5,6 +5,8 @@ together, as the hook runs them."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from autopack.debug_guard import SETTINGS, scan, wants
@@ -286,3 +288,23 @@ def test_flagged(path: str, text: str, expected: list[tuple[str, int]]) -> None:
 @pytest.mark.parametrize("path, text", CLEAN.values(), ids=CLEAN.keys())
 def test_clean(path: str, text: str) -> None:
     assert found(path, text) == []
+
+
+ADVERSARIAL = {
+    "unclosed php conditions": ("config/production.php", "<?php debug " + "if (getenv " * 50_000),
+    "unclosed template actions": ("charts/templates/prod.yaml", "debug: true\n" + "{{ if .Values.debug " * 50_000),
+    "unclosed template comments": ("charts/templates/prod.yaml", "debug: true\n" + "{{/* {# <%# " * 50_000),
+    "unclosed powershell comments": ("deploy/prod/setup.ps1", "$env:DEBUG='1'\n" + "<# " * 100_000),
+    "long shell test": ("deploy/prod/run.sh", "DEBUG=1\n[ " + " " * 300_000 + "x"),
+    "long shell condition": ("deploy/prod/run.sh", "DEBUG=1\nif ;" + " " * 300_000 + "x"),
+    "unclosed block comments": ("config/production.js", "debug: true\n" + "/* '" * 100_000),
+    "many development stages": ("Dockerfile.prod", "FROM x AS dev\nENV DEBUG=1\n" * 10_000),
+    "many commands under one key": ("config/production.yaml", "a:\n" + "      gunicorn --reload\n" * 5_000),
+}
+
+
+@pytest.mark.parametrize("path, text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
+def test_adversarial_input_stays_linear(path: str, text: str) -> None:
+    started = time.perf_counter()
+    found(path, text)
+    assert time.perf_counter() - started < 3.0

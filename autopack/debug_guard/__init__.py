@@ -12,6 +12,7 @@ mentions a debug-related word at all.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -123,7 +124,15 @@ def _outside_development_stages(read: Reader) -> Reader:
     def read_production_stages(source: SourceFile, lines: IndexedLines) -> Iterable[Hit]:
         hits = list(read(source, lines))
         stages = line_readers.dockerfile_development_stages(lines) if hits else []
-        return [hit for hit in hits if not any(first <= hit.line <= last for first, last in stages)]
+        if not stages:
+            return hits
+        firsts = [first for first, _ in stages]  # ascending, not overlapping
+
+        def in_stage(line: int) -> bool:
+            index = bisect_right(firsts, line) - 1
+            return index >= 0 and line <= stages[index][1]
+
+        return [hit for hit in hits if not in_stage(hit.line)]
 
     return read_production_stages
 

@@ -160,14 +160,35 @@ def without_ruby_block_comments(lines: IndexedLines) -> IndexedLines:
 
 # Go templates (Helm) and Jinja: `{{- if .Values.debug }}` ... `{{- end }}`, `{% if debug %}` ... `{% endif %}`.
 _TEMPLATE_ACTION = lazy(
-    r"\{\{-?\s*(?P<go>if|else|end|range|with|define|block)\b(?P<go_rest>.*?)-?\}\}"
-    r"|\{%-?\s*(?P<jinja>if|elif|else|endif)\b(?P<jinja_rest>.*?)-?%\}"
+    r"\{\{-?\s*(?P<go>if|else|end|range|with|define|block)\b(?P<go_rest>[^}\n]{0,400}?)-?\}\}"
+    r"|\{%-?\s*(?P<jinja>if|elif|else|endif)\b(?P<jinja_rest>[^%\n]{0,400}?)-?%\}"
 )
 _DEVELOPMENT_CONDITION = lazy(r"debug|\bdev\b|development|\blocal\b", re.IGNORECASE)
 
 
 # Template comments, also over several lines: Go/Helm `{{/* */}}`, Jinja `{# #}`, ERB `<%# %>`.
-_TEMPLATE_COMMENT = lazy(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}|\{#.*?#\}|<%#.*?%>", re.DOTALL)
+# (start, end pattern): found with one search each, so unclosed openers cost linear time
+_TEMPLATE_COMMENTS = ((lazy(r"\{\{-?\s*/\*"), lazy(r"\*/\s*-?\}\}")), (lazy(r"\{#"), lazy(r"#\}")), (lazy(r"<%#"), lazy(r"%>")))
+
+
+def blank_spans(text: str, start: Any, end: Any) -> str:
+    """`text` with every span from a `start` match to the next `end` match blanked (newlines
+    kept); linear: an opener without a closer ends the search."""
+    pieces, last, position = [], 0, 0
+    while True:
+        opened = start.search(text, position)
+        if not opened:
+            break
+        closed = end.search(text, opened.end())
+        if not closed:
+            break
+        pieces.append(text[last : opened.start()])
+        pieces.append(re.sub(r"[^\n]", " ", text[opened.start() : closed.end()]))
+        last = position = closed.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def without_template_debug_blocks(lines: IndexedLines) -> IndexedLines:
@@ -179,7 +200,9 @@ def without_template_debug_blocks(lines: IndexedLines) -> IndexedLines:
         return lines
     if "/*" in lowered or ("{#" in lowered and ("{{" in lowered or "{%" in lowered)) or "<%#" in lowered:
         text = "\n".join(lines)
-        uncommented = _TEMPLATE_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+        uncommented = text
+        for start, end in _TEMPLATE_COMMENTS:
+            uncommented = blank_spans(uncommented, start, end)
         if uncommented != text:
             lines = IndexedLines(uncommented.split("\n"))
     out: list[str] = []
@@ -265,13 +288,24 @@ def in_quiet_value(lines: Sequence[str], index: int) -> bool:
     match = _KEY_AT_START.match(line)
     if match:
         return _quiet_key(match)
+    # a line of the same indentation above (not a key) has the same owner: remembered per file
+    known: dict[int, bool] = getattr(lines, "__dict__", {}).setdefault("_quiet_owners", {})
     indent = len(line) - len(line.lstrip())
+    result = False
     for above in range(index - 1, max(-1, index - OWNER_LOOKBACK), -1):
         previous = lines[above]
-        if previous.strip() and len(previous) - len(previous.lstrip()) < indent:
+        if not previous.strip():
+            continue
+        previous_indent = len(previous) - len(previous.lstrip())
+        if previous_indent == indent and above in known:
+            result = known[above]
+            break
+        if previous_indent < indent:
             match = _KEY_AT_START.match(previous)
-            return bool(match) and _quiet_key(match)
-    return False
+            result = bool(match) and _quiet_key(match)
+            break
+    known[index] = result
+    return result
 
 
 def command_hits(lines: IndexedLines, markers: tuple[str, ...]) -> Iterator[Hit]:
@@ -336,13 +370,13 @@ _POWERSHELL_ENV = lazy(
     r"""|\[(?:System\.)?Environment\]::SetEnvironmentVariable\(\s*["'](?P<key2>\w+)["']\s*,\s*(?P<value2>"[^"]*"|'[^']*')""",
     re.IGNORECASE,
 )
-_POWERSHELL_BLOCK_COMMENT = lazy(r"<#.*?#>", re.DOTALL)
+_POWERSHELL_COMMENT = (lazy(r"<#"), lazy(r"#>"))
 
 
 def powershell_hits(lines: IndexedLines) -> Iterator[Hit]:
     """PowerShell deploy scripts: `$env:KEY = "value"`, `[Environment]::SetEnvironmentVariable(...)`."""
     if "<#" in lines.lowered:
-        text = _POWERSHELL_BLOCK_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), "\n".join(lines))
+        text = blank_spans("\n".join(lines), *_POWERSHELL_COMMENT)
         lines = IndexedLines(text.split("\n"))
     for index in lines.with_words():
         code = code_part(lines[index], HASH)
@@ -353,12 +387,12 @@ def powershell_hits(lines: IndexedLines) -> Iterator[Hit]:
                 yield hit
 
 
-_SHELL_IF = lazy(r"^\s*(?:(?i:RUN|CMD|ENTRYPOINT)\s+)?(?P<word>if|elif)\s+(?P<condition>.*?)(?:;\s*then\b(?P<rest>.*)|$)")
+_SHELL_IF = lazy(r"^\s*(?:(?i:RUN|CMD|ENTRYPOINT)\s+)?(?P<word>if|elif)\s+(?P<condition>.*?)(?:;[ \t]{0,40}then\b(?P<rest>.*)|$)")
 _SHELL_ELSE = lazy(r"^\s*else\b")
 _SHELL_FI = lazy(r"^\s*fi\b")
 _SHELL_CASE = lazy(r"^\s*case\s+.*\s+in\s*$")
 _SHELL_ARM = lazy(r"^\s*\(?(?P<patterns>[^()]*?)\)")
-_SHELL_TEST_AND = lazy(r"^\s*(?P<test>(?:\[\[?|test\b)[^&|]*?)\s*&&")
+_SHELL_TEST_AND = lazy(r"^\s*(?P<test>(?:\[\[?|test\b)[^&|]*)&&")
 _SHELL_DEVELOPMENT = lazy(r"debug|[\"'=\s|(](?:dev|development|local)\b", re.IGNORECASE)
 _SHELL_PRODUCTION = lazy(r"[\"'=\s|(](?:prod|production)\b", re.IGNORECASE)
 _SHELL_NEGATED = lazy(r"!=|(?:^|\s)!\s|(?:^|\s)-z\s")
@@ -739,7 +773,7 @@ def js_hits(lines: IndexedLines) -> Iterator[Hit]:
 
 # `if (getenv('WP_ENV') === 'development') {`, `if (process.env.DEBUG_MODE) {`: the environment decides.
 _ENVIRONMENT_IF = lazy(
-    r"""\bif\s*\((?=[^{};]*?(?:getenv|\benv\s*\(|\$_ENV|\$_SERVER|\bWP_ENV\b|WP_ENVIRONMENT_TYPE|wp_get_environment_type|\bAPP_ENV\b|process\.env|import\.meta\.env|["'](?:development|dev|local|staging|test)["']))[^{};]*\)\s*\{""",
+    r"""\bif\s*\((?=[^{};\n]{0,300}?(?:getenv|\benv\s*\(|\$_ENV|\$_SERVER|\bWP_ENV\b|WP_ENVIRONMENT_TYPE|wp_get_environment_type|\bAPP_ENV\b|process\.env|import\.meta\.env|["'](?:development|dev|local|staging|test)["']))[^{};\n]{0,300}\)\s*\{""",
     re.IGNORECASE,
 )
 
