@@ -275,6 +275,14 @@ CLEAN = {
         'IS_LOCAL = os.getenv("IS_LOCAL") == "1"\nif IS_LOCAL:\n    DEBUG = True\nif ENVIRONMENT == "development":\n'
         '    INSTALLED_APPS += ["debug_toolbar"]\nif os.environ.get("PROD"):\n    DEBUG = False\nelse:\n    DEBUG = True\n',
     ),
+    "a change-cause annotation records a command": (
+        "k8s/prod/deployment.yaml",
+        'metadata:\n  annotations:\n    kubernetes.io/change-cause: "kubectl set env deploy/web DEBUG=true"\n',
+    ),
+    "toolbar under a debug-named switch": (
+        "settings/production.py",
+        'DEBUG_TOOLBAR_ENABLED = env.bool("DEBUG_TOOLBAR_ENABLED", False)\nif DEBUG_TOOLBAR_ENABLED:\n    INSTALLED_APPS += ["debug_toolbar"]\n',
+    ),
     "uwsgi reloader off": ("deploy/prod/uwsgi.ini", "[uwsgi]\npy-autoreload = 0\n"),
     "a CI job's environment is a deploy target": (".gitlab-ci.yml", "review:\n  environment: development\n  variables:\n    DEBUG: 'true'\n"),
 }

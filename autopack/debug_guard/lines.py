@@ -263,7 +263,7 @@ def _place(offset: int, starts: list[int]) -> tuple[int, int]:
 PROSE_KEYS = frozenset(
     "description desc summary help usage notes note readme comment comments message msg title hint info "
     "documentation docs doc text example examples instructions about details caption tooltip changelog "
-    "criteria requirements story stories rationale reason explanation question answer prompt".split()
+    "criteria requirements story stories rationale reason explanation question answer prompt cause".split()
 )
 DEVELOPMENT_COMMAND_KEYS = frozenset({"dev", "develop", "development", "debug", "local", "watch", "test", "tests"})
 _KEY_AT_START = lazy(r"""^\s*(?:-\s+)?(?:export\s+)?(?:(?P<q>["'])(?P<quoted>[^"'\n]+)(?P=q)|(?P<key>[A-Za-z_][\w./-]*))\s*[:=]""")

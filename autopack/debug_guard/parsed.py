@@ -292,11 +292,12 @@ def python_hits(text: str, path: str) -> list[Hit] | None:
 
 
 def _tests_debug(test: Any) -> bool:
-    """Whether an `if` condition reads a debug switch (`DEBUG`, `settings.DEBUG`, `app.debug`)."""
+    """Whether an `if` condition reads a debug switch (`DEBUG`, `settings.DEBUG`, `app.debug`,
+    `DEBUG_TOOLBAR_ENABLED`, `ENABLE_DEBUG`)."""
     import ast
 
     return any(
-        isinstance(part, (ast.Name, ast.Attribute)) and _dotted(part).rpartition(".")[2].lower() == "debug"
+        isinstance(part, (ast.Name, ast.Attribute)) and "debug" in _dotted(part).rpartition(".")[2].lower().split("_")
         for part in ast.walk(test)
     )
 
