@@ -718,6 +718,12 @@ def _segment_words(segment: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _clean_word(word: str) -> str:
+    # prose punctuation after a path: `see src/a.py, src/b.py.` (not `..`)
+    trimmed = word.rstrip(",;:")
+    if trimmed.endswith(".") and not trimmed.endswith(".."):
+        trimmed = trimmed[:-1]
+    if "/" in trimmed:
+        word = trimmed
     word = _LOCATION_SUFFIX.sub("", word)
     return word[2:] if word.startswith("./") else word
 

@@ -279,3 +279,12 @@ def test_jekyll_permalinks_to_pages(scan):
     files = {"docs/_config.yml": "title: x\n", "docs/install.md": "# Install\n",
              "docs/guide/use.md": "[i](/docs/install/) [j](../install) [bad](/docs/gone/)\n"}
     assert scan(files) == [("APR201", "docs/guide/use.md", 1, "/docs/gone/")]
+
+
+def test_prose_punctuation_after_paths_in_code(scan):
+    doc = "Files: `src/a.py, src/gone.py, src/pkg.` and `see src/b.py.` and `src/a.py:12:`\n"
+    # `src/b.py.` was skipped whole before (a word with a trailing dot): now found
+    assert scan({"src/a.py": "", "src/pkg/x.py": "", "README.md": doc}) == [
+        ("APR203", "README.md", 1, "src/gone.py"),
+        ("APR203", "README.md", 1, "src/b.py"),
+    ]
