@@ -273,10 +273,10 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
             f"`{shown_key}` is set to `{value}`: a development environment is selected in a production file",
             f"Set `{shown_key}` to `production` (or remove it so the production default applies).",
         )
-    if (name in RELOADER_KEYS and lowered in ENABLING) or (
-        name.endswith(INTERVAL_RELOADER_KEYS) and value.isascii() and value.isdigit() and value.strip("0") != ""
-    ):
+    if name in RELOADER_KEYS and lowered in ENABLING:
         return dev_server(f"{key}={value}", f"Remove `{key}` (or set it to `false`); the auto-reloader belongs in development only.")
+    if name.endswith(INTERVAL_RELOADER_KEYS) and value.isascii() and value.isdigit() and value.strip("0") != "":
+        return dev_server(f"{key}={value}", f"Remove `{key}` (or set it to `0`); the auto-reloader belongs in development only.")
     safe = _error_detail(name, relaxed, lowered)
     if safe is not None:
         return Verdict(
