@@ -191,6 +191,14 @@ def blank_spans(text: str, start: Any, end: Any) -> str:
     return "".join(pieces)
 
 
+def blank_lines(lines: IndexedLines, skipped: Sequence[bool]) -> IndexedLines:
+    """`lines` with the flagged lines emptied (line numbers kept); `lines` itself when nothing
+    changes, so its index is reused."""
+    if not any(skip and line.strip() for line, skip in zip(lines, skipped)):
+        return lines
+    return IndexedLines(["" if skip else line for line, skip in zip(lines, skipped)])
+
+
 def without_template_debug_blocks(lines: IndexedLines) -> IndexedLines:
     """Template sources: comments are blanked, and so are lines inside `if` blocks whose condition
     is about debug or a development environment (the values decide, as with
@@ -205,10 +213,9 @@ def without_template_debug_blocks(lines: IndexedLines) -> IndexedLines:
             uncommented = blank_spans(uncommented, start, end)
         if uncommented != text:
             lines = IndexedLines(uncommented.split("\n"))
-    out: list[str] = []
+    skipped: list[bool] = []
     go: list[bool] = []  # open Go blocks: whether each skips
     jinja: list[bool] = []
-    changed = False
     for line in lines:
         skipping = any(go) or any(jinja)
         if "{" in line:
@@ -223,12 +230,8 @@ def without_template_debug_blocks(lines: IndexedLines) -> IndexedLines:
                         stack[-1] = bool(_DEVELOPMENT_CONDITION.search(rest))
                 elif word in ("end", "endif") and stack:
                     stack.pop()
-        if skipping and line.strip():
-            out.append("")
-            changed = True
-        else:
-            out.append(line)
-    return IndexedLines(out) if changed else lines
+        skipped.append(skipping)
+    return blank_lines(lines, skipped)
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -415,10 +418,9 @@ def without_shell_debug_branches(lines: IndexedLines) -> IndexedLines:
     blanked; the environment decides, as with `${DEBUG:-0}`."""
     if not ("if" in lines.lowered or "case" in lines.lowered or "&&" in lines.lowered):
         return lines
-    out: list[str] = []
+    skipped: list[bool] = []
     blocks: list[list[bool]] = []  # per open if: [skipping now, skip else]
     cases: list[bool] = []  # per open case: skipping the current arm
-    changed = False
     for line in lines:
         code = code_part(line, HASH)
         skipping = any(block[0] for block in blocks) or any(cases)
@@ -451,12 +453,8 @@ def without_shell_debug_branches(lines: IndexedLines) -> IndexedLines:
                 skipping = True
         if cases and code.rstrip().endswith(";;") and not _SHELL_ARM.match(code):
             cases[-1] = False
-        if skipping and line.strip():
-            out.append("")
-            changed = True
-        else:
-            out.append(line)
-    return IndexedLines(out) if changed else lines
+        skipped.append(skipping)
+    return blank_lines(lines, skipped)
 
 
 # --- Dockerfile --------------------------------------------------------------------------------
