@@ -7,8 +7,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autopack import __version__
+
+if TYPE_CHECKING:
+    from autopack.config import Config
+    from autopack.engine import Enforcement
 
 # subcommand → (module:function, one line of help). Modules are imported only when chosen.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -42,7 +47,8 @@ def check_main(argv: Sequence[str] | None = None) -> int:
     )
 
 
-def _load_for_listing(argv: Sequence[str] | None, prog: str):  # type: ignore[no-untyped-def]
+def _load_for_listing(argv: Sequence[str] | None, prog: str) -> tuple[Config, list[Enforcement]]:
+    """The configuration (`--config` honoured) and every enforcement, for listing commands."""
     import argparse
 
     from autopack import engine, files

@@ -439,13 +439,7 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     outputs = extra_outputs(args.also)
     enforcements = [resolve(name) for name in names if config.enabled(name)]
     paths = select_paths(args, root, default_all)
-    reader = None
-    if args.staged:
-        blobs = files.read_staged(root, paths or [])
-        max_size = config.values["max-file-size"]
-        reader = lambda path: (  # noqa: E731
-            files.source_from_bytes(path, blobs[path], max_size) if path in blobs else files.read_source(root, path, max_size)
-        )
+    reader = files.index_reader(root, paths or [], config.values["max-file-size"]) if args.staged else None
     result = collect(enforcements, root, config, paths, reader)
     findings = result.findings
     if args.write_baseline:

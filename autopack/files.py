@@ -206,6 +206,19 @@ def staged_files(root: Path) -> list[str] | None:
     return sorted({p for p in output.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
+def index_reader(root: Path, paths: list[str], max_size: int) -> Callable[[str], SourceFile | Skipped]:
+    """A reader that returns the index content of `paths` (what the commit records) and falls
+    back to the working tree for any other file a check asks for."""
+    blobs = read_staged(root, paths)
+
+    def read(path: str) -> SourceFile | Skipped:
+        if path in blobs:
+            return source_from_bytes(path, blobs[path], max_size)
+        return read_source(root, path, max_size)
+
+    return read
+
+
 def read_staged(root: Path, paths: list[str]) -> dict[str, bytes]:
     """The index content of `paths` (what a commit would record), in one `git cat-file` call.
     Paths with a newline cannot be named on cat-file's line protocol and are read one by one."""
