@@ -45,6 +45,7 @@ class CheckContext:
     settings: dict[str, Any]
     files: list[files.SourceFile]
     skipped: list[files.Skipped] = field(default_factory=list)
+    read_files: dict[str, files.SourceFile] = field(default_factory=dict)
     reader: Callable[[str], files.SourceFile | files.Skipped] | None = None
     _repo_files: list[str] | None = None
 
@@ -60,6 +61,7 @@ class CheckContext:
         if isinstance(result, files.Skipped):
             self.skipped.append(result)
             return None
+        self.read_files[path] = result  # the runner applies suppressions without reading it again
         return result
 
 
@@ -333,7 +335,7 @@ def collect(
                 context._repo_files = candidates
             produced = list(enforcement.check(context))
         findings.extend(produced)
-        for source in sources:
+        for source in [*sources, *context.read_files.values()]:
             checked_sources[source.path] = source
         for skip in context.skipped:
             skipped.setdefault(skip.path, skip)

@@ -109,3 +109,13 @@ def test_a_closed_pipe_ends_quietly(make_repo):
     _, stderr = process.communicate(timeout=60)
     assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr
     assert process.returncode == 1
+
+
+def test_suppressions_apply_to_files_a_fixed_set_check_reads(make_repo):
+    bare = "autopack: " + "ignore"
+    root = make_repo({
+        "docs/a.md": "<!-- autopack: ignore[APR201] -->\n[gone](nowhere.md)\n\n[also gone](missing.md) <!-- " + bare + " -->\n",
+    })
+    result = run_script("autopack", "check", "--select", "doc-drift", "--format", "json", cwd=root)
+    found = [(f["rule"], f["line"]) for f in json.loads(result.stdout)]
+    assert found == [("APR201", 4), ("APX001", 4)]
