@@ -1,0 +1,90 @@
+"""The built-in Markdown checks over the whole doc set: which documents are read, every one parsed
+before any link is judged (anchors and MyST targets are cross-file), and missing targets git
+ignores (build output, local files) dropped."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from autopack import files
+from autopack.doc_drift.code_paths import code_path_findings
+from autopack.doc_drift.links import BROKEN_ANCHOR, link_findings
+from autopack.doc_drift.markdown import markdown_parser
+from autopack.doc_drift.repo import Repo
+from autopack.engine import CheckContext
+from autopack.findings import Finding
+
+
+def builtin_findings(context: CheckContext) -> Iterator[Finding]:
+    """APR201, APR202 and APR203 over every document the settings select."""
+    settings = context.settings
+    if not (settings["check-links"] or settings["check-anchors"] or settings["check-code-paths"]):
+        return
+    wanted = files.compile_globs(settings["docs-globs"])
+    fixture = files.compile_globs(settings["fixture-globs"])
+    paths = [path for path in context.repo_files() if wanted(path) and not fixture(path)]
+    paths = _without_symlinked_copies(context.root, paths)
+    if not paths:
+        return
+    history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
+    repo = Repo(context, markdown_parser())
+    repo.preload(paths)
+    for path in paths:  # every document's MyST targets, before any link is judged
+        document = repo.document(path)
+        if document is not None:
+            repo.labels.update(document.labels)
+    found: list[Finding] = []
+    for path in paths:
+        document = repo.document(path)
+        if document is None:
+            continue
+        if settings["check-links"] or settings["check-anchors"]:
+            found.extend(link_findings(repo, document, settings))
+        if settings["check-code-paths"] and not history(path.lower()):
+            found.extend(code_path_findings(repo, document))
+    def target(finding: Finding) -> str | None:
+        return str(finding.data["target"]) if finding.data and finding.rule_id != BROKEN_ANCHOR.id else None
+
+    missing = sorted({path for finding in found if (path := target(finding))})
+    ignored = _git_ignored(context.root, missing) if missing else set()
+    for finding in found:
+        if target(finding) not in ignored:
+            yield finding
+
+
+def _without_symlinked_copies(root: Path, paths: list[str]) -> list[str]:
+    """`docs/changelog.md -> ../CHANGELOG.md` (a docs site's view of a top-level file): the file is
+    checked once, where it lives; its links were written for that place."""
+    kept = set(paths)
+    real_root = os.path.realpath(root)
+    result = []
+    for path in paths:
+        full = os.path.join(root, path)
+        if os.path.islink(full):
+            target = os.path.relpath(os.path.realpath(full), real_root).replace(os.sep, "/")
+            if target != path and target in kept:
+                continue
+        result.append(path)
+    return result
+
+
+def _git_ignored(root: Path, paths: list[str]) -> set[str]:
+    """Those of `paths` git ignores: build output (`docs/_build/html`), local files (`.env`) that
+    the docs name on purpose and no clone has. One `git check-ignore` call; none outside git."""
+    if not files.is_git_repo(root):
+        return set()
+    import subprocess
+
+    request = "".join(f"{path}\0" for path in paths).encode("utf-8", "surrogateescape")
+    try:
+        completed = subprocess.run(
+            ["git", "check-ignore", "-z", "--stdin"], cwd=root, input=request, capture_output=True,
+            timeout=files.GIT_TIMEOUT, check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if completed.returncode not in (0, 1):
+        return set()
+    return {path for path in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if path}

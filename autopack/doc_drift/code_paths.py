@@ -1,0 +1,98 @@
+"""Code paths (APR203): repository paths named in inline code and shell code blocks that do not
+exist."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from autopack.doc_drift.markdown import Document
+from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
+from autopack.findings import Finding, Rule, Severity
+
+MISSING_CODE_PATH = Rule(
+    id="APR203",
+    name="missing-code-path",
+    severity=Severity.ERROR,
+    summary="A repository path in inline code or a shell code block does not exist.",
+    fix="Update the path to where the file lives now, or remove the reference.",
+    doc="doc-drift.md",
+)
+
+# Names that stand for "your file here" in examples: `src/foo/file.ext`, `path/to/x`, `src/mypackage`.
+_PLACEHOLDERS = frozenset({
+    "foo", "bar", "baz", "qux", "quux", "foobar", "spam", "eggs", "ham", "xxx", "yyy", "zzz",
+    "mypackage", "mypkg", "myproject", "mymodule", "myapp", "mylib", "yourpackage", "yourproject", "yourapp",
+})
+
+
+_MY_NAME = re.compile(r"(?:^|[_-])my(?:[A-Z_-]|provider|project|package|plugin|module|app|lib|model|service|component|file|script)")
+
+
+def _placeholder(repo: Repo, path: str) -> bool:
+    """The first component of `path` missing from the repository is a placeholder name (`foo`,
+    `my_project`, `path/to`): an example, not a reference to a file of this repository."""
+    parts = path.split("/")
+    if any("..." in part or "\u2026" in part for part in parts):
+        return True  # `src/.../x.py`, `src/pkg/…`: an elision, not a path
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        if repo.exists(prefix):
+            continue
+        name = parts[depth - 1].lower()
+        stem = name.split(".", 1)[0]
+        return (
+            stem in _PLACEHOLDERS
+            or stem.startswith(("my_", "my-", "some_", "some-", "path_to", "path-to"))
+            or "your" in stem  # `client_your_provider.py`, `yourapp`
+            or _MY_NAME.search(parts[depth - 1]) is not None  # `myFirstPlugin.test.js`, `client_myprovider.py`
+            or (depth == len(parts) and stem.endswith(("_", "-")) and "." not in name)  # `tests/test_`: a prefix
+            or (name == "path" and parts[depth : depth + 1] == ["to"])
+        )
+    return False
+
+
+def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
+    """APR203 for each path in `document`'s code that names a missing file under a directory the
+    repository has (relative to the root, the document, or an earlier `cd`)."""
+    doc_dir = posixpath.dirname(document.path)
+    document_bases = [""] if not doc_dir else ["", doc_dir]
+    seen: dict[tuple[int, str], int] = {}
+    for reference in document.code_paths:
+        bases = document_bases
+        if reference.cwd:  # after `cd sub`, a word may also be relative to sub
+            moved = (resolve(base, reference.cwd) for base in document_bases)
+            bases = [*document_bases, *(base for base in moved if base is not None)]
+        word = reference.target.rstrip("/")
+        parts = word.split("/")
+        leading = next((i for i, part in enumerate(parts) if part not in (".", "..")), len(parts))
+        if leading >= len(parts) - 1:
+            continue  # `dir/` alone or `../x`: nothing under a known directory to check
+        anchor_prefix = "/".join(parts[: leading + 1])
+        checkable = False
+        found = False
+        for base in bases:
+            candidate = resolve(base, word)
+            anchor_dir = resolve(base, anchor_prefix)
+            if candidate is None or anchor_dir is None or anchor_dir == "." or anchor_dir not in repo.dirs:
+                continue
+            checkable = True
+            whole = resolve(base, reference.whole) if " " in reference.whole else None
+            if (repo.exists(candidate) or repo.names_module(candidate) or repo.ignored(candidate)
+                    or (whole is not None and repo.exists(whole)) or _placeholder(repo, candidate)):
+                found = True
+                break
+        if checkable and not found:
+            text = source_line(document, reference.line)
+            nth = seen[(reference.line, reference.target)] = seen.get((reference.line, reference.target), -1) + 1
+            column = column_of(text, reference.target, word)
+            for _ in range(nth):  # the same path twice on a line: the second finding at the second one
+                later = text.find(reference.target, column) if column else -1
+                column = later + 1 if later >= 0 else column
+            yield MISSING_CODE_PATH.finding(
+                document.path,
+                f"path `{reference.target}` in {reference.kind} does not exist",
+                line=reference.line, column=column, line_text=text,
+                data={"target": word},
+            )

@@ -1,0 +1,279 @@
+"""Markdown parsing: one pass over markdown-it-py's tokens (CommonMark plus GFM tables: code,
+reference links, images and HTML comments are what the parser says they are) turns a file into a
+`Document` of its anchors, links and code paths."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from autopack import files
+from autopack.doc_drift.shell import shell_paths
+from autopack.doc_drift.slugs import Slugger, TocSlugger, github_slug, toc_slug
+
+_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link target written in a document, or a path written in its code."""
+
+    target: str
+    line: int
+    kind: str  # "link", "image", "html link", "inline code", "shell code block"
+    cwd: str = ""  # for a shell word: where an earlier `cd` of the block moved to
+    whole: str = ""  # for inline code: its whole text (`docs/My File.md` is one path)
+
+
+@dataclass
+class Document:
+    """What the checks need from one Markdown file: its anchors, links and code paths."""
+
+    path: str
+    source: files.SourceFile  # its `lines` are split only when a finding needs one
+    anchors: set[str] = field(default_factory=set)
+    toc_anchors: set[str] = field(default_factory=set)  # Python-Markdown's slugs (MkDocs sites)
+    links: list[Reference] = field(default_factory=list)
+    code_paths: list[Reference] = field(default_factory=list)
+    labels: set[str] = field(default_factory=set)  # MyST targets, `(name)=`: Sphinx cross-references
+    generated: bool = False  # has `::: module.name` (mkdocstrings, mkdocs-click): anchors made at build
+
+
+@cache
+def _html_scanner() -> type:
+    """An HTMLParser that collects link targets (`href`, `src`) and anchors (`id`, `name`) of a
+    fragment, and the text of its `<h1>`..`<h6>` headings (GitHub gives raw HTML headings a slug
+    too); comments are ignored by construction. Built on first use (import cost)."""
+    from html.parser import HTMLParser
+
+    class HtmlScan(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.links: list[tuple[str, int, str]] = []
+            self.anchors: list[str] = []
+            self.headings: list[str] = []
+            self.heading: list[str] | None = None
+
+        def handle_data(self, data: str) -> None:
+            if self.heading is not None:
+                self.heading.append(data)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _HEADING_TAGS and self.heading is not None:
+                self.headings.append("".join(self.heading))
+                self.heading = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            line = self.getpos()[0]
+            if tag in _HEADING_TAGS:
+                self.heading = []
+            for name, value in attrs:
+                if value is None:
+                    continue
+                if name in ("id", "name"):
+                    self.anchors.append(value)
+                elif (name == "href" and tag in ("a", "link", "area")) or (name == "src" and tag in _SRC_TAGS):
+                    self.links.append((value, line, "image" if tag == "img" else "html link"))
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.handle_starttag(tag, attrs)
+            if tag in _HEADING_TAGS:
+                self.heading = None
+
+    return HtmlScan
+
+
+_SRC_TAGS = frozenset({"img", "source", "video", "audio", "script", "iframe"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _scan_html(document: Document, html: str, first_line: int) -> None:
+    scan = _html_scanner()()
+    try:
+        scan.feed(html)
+        scan.close()
+    except Exception:  # noqa: BLE001 - malformed HTML is skipped, never a crash
+        return
+    document.anchors.update(anchor.lower() for anchor in scan.anchors)
+    for heading in scan.headings:  # in the document's numbering of duplicates only approximately
+        document.anchors.add(github_slug(heading.strip()))
+        document.toc_anchors.add(toc_slug(heading.strip()))
+    document.links.extend(Reference(target, first_line + line - 1, kind) for target, line, kind in scan.links)
+
+
+def _heading_text(children: Sequence[Any]) -> str:
+    """The heading's text content, as a browser's textContent would give it."""
+    parts = []
+    for token in children:
+        if token.type in ("text", "text_special", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+# `## Title {#id}`, `## Title { #id .class }`, `### Title ### {: #id }`: an explicit heading id
+# (Python-Markdown attr_list in MkDocs, Pandoc, kramdown, Docusaurus, MyST).
+_HEADING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*([^{}\n]*)\}[ \t]*$")
+_ATTR_ID = re.compile(r"(?:^|[ \t])#([^\s#{}]+)")
+
+
+def _add_heading(document: Document, slugger: Slugger, text: str, toc: TocSlugger | None = None) -> None:
+    if "{{" in text or "{%" in text:
+        document.generated = True  # `## {{ config.name }}` (mkdocs-macros, Jinja): the slug is known after rendering
+    document.anchors.add(slugger.slug(text))
+    attrs = _HEADING_ATTRS.search(text)
+    bare = text
+    if attrs:
+        explicit = _ATTR_ID.search(attrs.group(1))
+        if explicit:
+            document.anchors.add(explicit.group(1).lower())
+        bare = text[: attrs.start()].rstrip().rstrip("#").rstrip()
+    # `## Ship it :rocket:`: GitHub renders the emoji (dropped from the slug, its space kept: `ship-it-`)
+    for variant in {text.strip(), bare.strip(), _EMOJI_CODE.sub("", text).strip(), _EMOJI_CODE.sub("", bare).strip(),
+                    _EMOJI_CODE.sub("", text.strip())}:
+        document.anchors.add(github_slug(variant))
+    if toc is not None:
+        document.toc_anchors.add(toc.slug(bare))
+        document.toc_anchors.add(toc_slug(bare, ascii_only=False))
+
+
+SHELL_FENCES = frozenset({"sh", "bash", "shell", "console", "zsh"})
+
+
+@cache
+def markdown_parser() -> Any:
+    """CommonMark plus GFM tables. The core `inline` rule is off: `parse_document` parses inline
+    content itself, and only where a link, image, code span or HTML can be (or in a heading)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table")
+    parser.core.ruler.disable("inline")
+    # Keep each href as written (the checks decode %-escapes themselves): markdown-it's URL
+    # normalisation costs a fifth of the parse and would only have to be undone.
+    parser.normalizeLink = str
+    return parser
+
+
+# Inline content without any of these characters holds no link, image, code span or HTML.
+_INLINE_TRIGGERS = re.compile(r"[\[`<]")
+
+
+def _blank_front_matter(text: str) -> str:
+    """YAML front matter (`---` ... `---` at the top) as blank lines, so line numbers stay."""
+    if not text.startswith("---"):
+        return text
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return text
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n" * index + "\n" + "\n".join(lines[index + 1 :])
+    return text
+
+
+# `(label)=` on its own line: a MyST target, which `[text](label)` and `#label` refer to.
+_FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+_MYST_TARGET = re.compile(r"^[ \t]*\(([^()\s]+)\)=[ \t]*$", re.MULTILINE)
+# `::: pkg.module` (mkdocstrings) or `::: mkdocs-click`: content and its anchors generated at build
+# time. Container keywords (VuePress `::: tip`, Docusaurus `:::note`) generate no headings.
+_GENERATOR = re.compile(r"^:::[ \t]+([A-Za-z_][\w.:-]*)[ \t]*$", re.MULTILINE)
+_CONTAINERS = frozenset({
+    "tip", "note", "info", "warning", "danger", "caution", "important", "details", "success", "error",
+    "code-group", "example", "question", "quote", "abstract", "bug", "failure", "hint", "attention", "seealso",
+    "admonition", "dropdown", "card", "grid", "tab", "tabs", "tab-set", "tab-item", "figure", "raw", "v-pre",
+})
+
+
+def parse_document(parser: Any, source: files.SourceFile) -> Document:
+    """One pass over markdown-it's tokens; line numbers come from the tokens' source maps."""
+    document = Document(source.path, source)
+    if ")=" in source.text:
+        document.labels.update(label.lower() for label in _MYST_TARGET.findall(source.text))
+        document.anchors.update(document.labels)
+    if "[^" in source.text:  # footnotes: GitHub's `#fn-1`/`#fnref-1`, Python-Markdown's `#fn:1`/`#fnref:1`
+        for label in _FOOTNOTE_DEFINITION.findall(source.text):
+            label = label.lower()
+            document.anchors.update({f"fn-{label}", f"fnref-{label}", f"fn:{label}", f"fnref:{label}"})
+    if ":::" in source.text:
+        document.generated = any(name.lower() not in _CONTAINERS for name in _GENERATOR.findall(source.text))
+    text = _blank_front_matter(source.text)
+    _scan_tokens(parser, document, text, 0, Slugger(), TocSlugger(), {})
+    return document
+
+
+# `!!! note`, `??? tip`, `???+ warning` (admonitions), `=== "Tab"` (content tabs): MkDocs
+# extensions whose body is indented, which CommonMark alone reads as an indented code block.
+_INDENTED_CONTAINER = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?|===)[ \t]")
+
+
+def _scan_tokens(parser: Any, document: Document, text: str, offset: int, slugger: Slugger, toc: TocSlugger,
+                 env: dict[str, Any], depth: int = 0) -> None:
+    tokens = parser.parse(text, env)
+    lines: list[str] | None = None
+    in_heading = False
+    for token in tokens:
+        if token.type == "code_block" and token.map and depth < 8:
+            if lines is None:
+                lines = text.split("\n")
+            before = next((lines[i] for i in range(token.map[0] - 1, -1, -1) if lines[i].strip()), "")
+            if _INDENTED_CONTAINER.match(before):
+                body = "\n".join(lines[token.map[0] : token.map[1]])
+                _scan_tokens(parser, document, textwrap.dedent(body), offset + token.map[0], slugger, toc, env, depth + 1)
+            continue
+        token_map = [offset + token.map[0], offset + token.map[1]] if token.map else None
+        if token.type == "heading_open":
+            in_heading = True
+        elif token.type == "inline" and token_map:
+            if not (in_heading or _INLINE_TRIGGERS.search(token.content)):
+                continue
+            children = parser.inline.parse(token.content, parser, env, [])
+            if in_heading:
+                _add_heading(document, slugger, _heading_text(children), toc)
+                in_heading = False
+            _scan_inline(document, children, token_map[0] + 1)
+        elif token.type == "html_block" and token_map:
+            _scan_html(document, token.content, token_map[0] + 1)
+        elif token.type == "fence" and token_map and token.info.split()[:1] and token.info.split()[0].lower() in SHELL_FENCES:
+            for target, line_offset, cwd in shell_paths(token.content):
+                document.code_paths.append(Reference(target, token_map[0] + 2 + line_offset, "shell code block", cwd))
+
+
+_FOOTNOTE = re.compile(r"\^[^\s\]]+")
+
+
+def _is_footnote(children: Sequence[Any], index: int) -> bool:
+    """`[^1]` with a `[^1]: Note.` definition is a GFM footnote, which CommonMark reads as a
+    reference link to the file `Note.`: never a link to check."""
+    following = children[index + 1 : index + 3]
+    return (
+        len(following) == 2
+        and following[0].type == "text"
+        and following[1].type == "link_close"
+        and _FOOTNOTE.fullmatch(following[0].content) is not None
+    )
+
+
+def _scan_inline(document: Document, children: Sequence[Any], line: int) -> None:
+    link_depth = 0
+    for index, token in enumerate(children):
+        if token.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif token.type == "link_open":
+            link_depth += 1
+            if token.markup != "autolink" and not _is_footnote(children, index):
+                document.links.append(Reference(str(token.attrs.get("href", "")), line, "link"))
+        elif token.type == "link_close":
+            link_depth -= 1
+        elif token.type == "image":
+            document.links.append(Reference(str(token.attrs.get("src", "")), line, "image"))
+        elif token.type == "code_inline" and link_depth == 0:
+            for target, _, cwd in shell_paths(token.content, prompts=False):
+                document.code_paths.append(Reference(target, line, "inline code", cwd, token.content.strip()))
+        elif token.type == "html_inline":
+            _scan_html(document, token.content, line)
+            line += token.content.count("\n")
