@@ -245,13 +245,13 @@ def test_whole_doc_set_is_checked_whatever_files_are_passed(make_repo):
 
 
 def test_github_slug_function():
-    slugger = doc_drift.Slugger()
+    slugger = doc_drift.slugs.Slugger()
     assert [slugger.slug("Intro"), slugger.slug("Intro"), slugger.slug("Intro-1"), slugger.slug("Intro")] == [
         "intro", "intro-1", "intro-1-1", "intro-2",
     ]
-    assert doc_drift.github_slug("What's new in 2.0?") == "whats-new-in-20"
-    assert doc_drift.github_slug("日本語 の 見出し") == "日本語-の-見出し"
-    assert doc_drift.github_slug("A  --  B") == "a------b"
+    assert doc_drift.slugs.github_slug("What's new in 2.0?") == "whats-new-in-20"
+    assert doc_drift.slugs.github_slug("日本語 の 見出し") == "日本語-の-見出し"
+    assert doc_drift.slugs.github_slug("A  --  B") == "a------b"
 
 
 def test_pre_commit_try_repo(make_repo, try_repo):
@@ -283,8 +283,8 @@ def test_many_documents_parsed_in_parallel_give_the_serial_findings(make_repo, m
     repo = make_repo({**pages, "src/m1.py": ""})
     monkeypatch.chdir(repo)
     outputs = []
-    for threshold in (doc_drift.PARALLEL_MIN_DOCUMENTS, 10**9):
-        monkeypatch.setattr(doc_drift, "PARALLEL_MIN_DOCUMENTS", threshold)
+    for threshold in (doc_drift.repo.PARALLEL_MIN_DOCUMENTS, 10**9):
+        monkeypatch.setattr(doc_drift.repo, "PARALLEL_MIN_DOCUMENTS", threshold)
         assert doc_drift.main(["--format", "json"]) == 1
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
