@@ -444,3 +444,17 @@ def test_shellcheck_passes_on_the_action_steps_and_hooks(tmp_path: Path) -> None
         scripts.append(script)
     completed = subprocess.run([executable, *map(str, scripts)], text=True, capture_output=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stdout
+
+
+def test_job_summary_shows_hostile_file_names_as_text(make_repo, tmp_path: Path) -> None:
+    """Attack: a file name holding HTML and Markdown reached the job summary as markup, through
+    the findings table and the autopilot's gap and plan tables."""
+    name = "<img src=x onerror=alert(1)> [a](https:evil) |.prod.env"
+    repo = make_repo({name: BAD_ENV})
+    run = run_action(repo, tmp_path / "runner", FAST)
+    assert run.returncode == 1, run.log
+    rows = [line for line in run.summary.splitlines() if "img" in line]
+    assert len(rows) >= 3, run.summary  # a finding, a gap and an action name the file
+    for row in rows:
+        for markup in ("<img", "](https", " |.prod"):
+            assert not re.search(r"(?<!\\)" + re.escape(markup), row), (markup, row)

@@ -8,27 +8,20 @@ from collections.abc import Sequence
 
 from autopack.findings import Finding, Rule, Severity
 from autopack.report import text
+from autopack.report.escape import workflow_data, workflow_property
 
 ANNOTATIONS_PER_LEVEL = 10
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
 
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
 def annotation(finding: Finding) -> str:
-    props = [f"file={_escape_property(finding.path)}"]
+    props = [f"file={workflow_property(finding.path)}"]
     if finding.line:
         props.append(f"line={finding.line}")
         if finding.column:
             props.append(f"col={finding.column}")
-    props.append(f"title={_escape_property(f'{finding.rule_id} {finding.rule_name}')}")
-    message = _escape_data(f"{finding.message}\nfix: {finding.fix}")
+    props.append(f"title={workflow_property(f'{finding.rule_id} {finding.rule_name}')}")
+    message = workflow_data(f"{finding.message}\nfix: {finding.fix}")
     return f"::{_COMMANDS[finding.severity]} {','.join(props)}::{message}\n"
 
 

@@ -7,14 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 
 from autopack.findings import Finding, Rule
+from autopack.report.escape import markdown_cell
 from autopack.report.text import location
 
 MAX_ROWS = 200
 MAX_BYTES = 512 * 1024
-
-
-def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
 def render(findings: Sequence[Finding], rules: Sequence[Rule], color: bool = False) -> str:
@@ -31,7 +28,7 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule], color: bool = Fal
     size = sum(len(line) + 1 for line in lines)
     shown = 0
     for finding in findings[:MAX_ROWS]:
-        row = f"| `{_cell(location(finding))}` | {finding.rule_id} | {_cell(finding.message)} | {_cell(finding.fix)} |"
+        row = f"| {markdown_cell(location(finding))} | {finding.rule_id} | {markdown_cell(finding.message)} | {markdown_cell(finding.fix)} |"
         if size + len(row) > MAX_BYTES:
             break
         lines.append(row)

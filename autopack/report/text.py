@@ -5,19 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from autopack.findings import Finding, Rule, Severity
+from autopack.report.escape import inert, one_line
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.NOTE: "\033[1;36m"}
 _RESET = "\033[0m"
 _DIM = "\033[2m"
 
 
-def printable(path: str) -> str:
-    """A path as one line: control characters (a newline in a file name) shown escaped."""
-    return path if path.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
-
-
 def location(finding: Finding) -> str:
-    parts = [printable(finding.path)]
+    parts = [one_line(finding.path)]
     if finding.line:
         parts.append(str(finding.line))
         if finding.column:
@@ -26,12 +22,16 @@ def location(finding: Finding) -> str:
 
 
 def format_finding(finding: Finding, color: bool = False) -> str:
+    """Two lines whatever the finding holds: content is shown on one line each, and neither line
+    can be taken for a GitHub workflow command (text output often ends up in a CI log)."""
     rule = finding.rule_id
     if color:
         rule = f"{_COLORS[finding.severity]}{rule}{_RESET}"
     severity = "" if finding.severity is Severity.ERROR else f"[{finding.severity.value}] "
-    fix = f"{_DIM}    fix: {finding.fix}{_RESET}" if color else f"    fix: {finding.fix}"
-    return f"{location(finding)}: {rule} {severity}{finding.message}\n{fix}\n"
+    fix = f"    fix: {one_line(finding.fix)}"
+    if color:
+        fix = f"{_DIM}{fix}{_RESET}"
+    return f"{inert(f'{location(finding)}: {rule} {severity}{one_line(finding.message)}')}\n{inert(fix)}\n"
 
 
 def summary_line(findings: Sequence[Finding]) -> str:
