@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +30,7 @@ SCHEMAS = {
 }
 GITIGNORE = ".gitignore"
 GITIGNORE_TEXT = "# autopack autopilot run directory: generated artifacts, never committed\n*\n"
+RUN_FILES = frozenset({*SCHEMAS, GITIGNORE})  # what a run directory may hold
 TEMP_SUFFIX = ".tmp"  # as `files.write_atomic` names its temp files: .<name>.<random>.tmp
 
 
@@ -66,33 +69,80 @@ def validate(name: str, document: Any) -> None:
         raise ArtifactError(f"{name}: {where}: {error.message} (an autopack bug: please report it)")
 
 
-def prepare_run_dir(root: Path, run_dir: Path) -> Path:
-    """Create the run directory and return its resolved path. Refused: the repository root or a
-    parent of it, a place inside `.git`, and a run directory in the repository that a symlink
-    leads out of it (checked before anything is created, and again after)."""
+def _placement_problem(root: Path, place: Path, protected: Sequence[str], outside_ok: bool) -> str | None:
+    """Why a run directory may not be at `place` (an absolute, normalised path), or None."""
+    if place == root or place in root.parents:
+        return "the run directory must not be the repository root or contain it"
+    if not place.is_relative_to(root):
+        if outside_ok:
+            return None
+        return "the run directory is outside the repository; choose a folder inside it (e.g. .autopack/runs)"
+    relative = place.relative_to(root)
+    if ".git" in relative.parts:
+        return "the run directory must not be inside .git"
+    for prefix in protected:
+        bare = prefix.strip("/")
+        if bare and (relative.as_posix() == bare or relative.as_posix().startswith(bare + "/")):
+            return f"the run directory lies under the protected path {prefix}; choose another"
+    return None
+
+
+def _foreign_entries(directory: Path) -> list[str]:
+    """Entries of an existing directory that no autopilot run wrote (so it is not a run directory)."""
+    return sorted(
+        entry.name for entry in directory.iterdir()
+        if entry.name not in RUN_FILES and not (entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX))
+    )
+
+
+def prepare_run_dir(root: Path, run_dir: Path, protected: Sequence[str] = (), *, outside_ok: bool = False) -> Path:
+    """Create the run directory and return its resolved path. Refused (before anything is
+    created, and again on the resolved path after): the repository root or a parent of it,
+    inside `.git` or under a protected path, a place outside the repository unless `outside_ok`
+    (a directory the person running the command named), a run directory that a symlink leads to
+    any of those, and an existing directory holding files no run wrote."""
     root = root.resolve()
     lexical = Path(os.path.normpath(run_dir if run_dir.is_absolute() else root / run_dir))
-    if lexical == root or lexical in root.parents:
-        raise ArtifactError(f"{run_dir}: the run directory must not be the repository root or contain it")
-    in_repo = lexical.is_relative_to(root)
-    if in_repo and ".git" in lexical.relative_to(root).parts:
-        raise ArtifactError(f"{run_dir}: the run directory must not be inside .git")
-
-    def escapes() -> Path | None:
-        real = lexical.resolve()
-        return real if in_repo and not real.is_relative_to(root) else None
-
-    try:
-        if (real := escapes()) is None:
-            lexical.mkdir(parents=True, exist_ok=True)
-            real = escapes()
-    except (OSError, RuntimeError) as exc:
-        raise ArtifactError(f"{run_dir}: cannot create the run directory: {getattr(exc, 'strerror', None) or exc}") from None
-    if real is not None:
-        raise ArtifactError(f"{run_dir}: a symlink leads the run directory outside the repository ({real}); refused")
+    outside_ok = outside_ok and not lexical.is_relative_to(root)  # inside, a symlink must not lead out
+    problem = _placement_problem(root, lexical, protected, outside_ok)
+    if problem is None:
+        try:
+            problem = _placement_problem(root, lexical.resolve(), protected, outside_ok)
+            if problem is None:
+                lexical.mkdir(parents=True, exist_ok=True)
+                real = lexical.resolve()
+                problem = _placement_problem(root, real, protected, outside_ok)
+        except (OSError, RuntimeError) as exc:
+            raise ArtifactError(f"{run_dir}: cannot create the run directory: {getattr(exc, 'strerror', None) or exc}") from None
+        if problem is not None and lexical.resolve() != lexical:
+            problem = f"a symlink leads it to {lexical.resolve()}: {problem}"
+    if problem is not None:
+        raise ArtifactError(f"{run_dir}: {problem}")
     if not lexical.is_dir():
         raise ArtifactError(f"{run_dir}: not a directory")
-    return lexical.resolve()
+    foreign = _foreign_entries(real)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
+        raise ArtifactError(f"{run_dir}: not an autopilot run directory (it holds {shown}); choose an empty or new one")
+    return real
+
+
+@contextmanager
+def run_dir_lock(run_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the run directory: sessions of the same state share one, and
+    cleaning up a killed writer's temp files must never remove a live writer's. The kernel
+    releases the lock when its holder dies, even by SIGKILL."""
+    try:
+        import fcntl
+    except ImportError:  # no flock on this platform: writes stay atomic, only cleanup is unguarded
+        yield
+        return
+    fd = os.open(run_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _target(run_dir: Path, name: str) -> Path:
@@ -107,8 +157,9 @@ def _target(run_dir: Path, name: str) -> Path:
 
 
 def remove_stale_temp_files(run_dir: Path) -> None:
-    """Temp files left by a killed writer (never a finished artifact)."""
-    for name in [*SCHEMAS, GITIGNORE]:
+    """Temp files left by a killed writer (never a finished artifact). Call it holding
+    `run_dir_lock`, as every writer does: then no live writer has a temp file here."""
+    for name in RUN_FILES:
         for leftover in run_dir.glob(f".{name}.*{TEMP_SUFFIX}"):
             if not leftover.is_symlink():
                 leftover.unlink(missing_ok=True)

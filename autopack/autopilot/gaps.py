@@ -433,6 +433,13 @@ def detect_policy(context: ScanContext) -> Iterator[Gap]:
     anchor = context.settings["anchor"]
     if not anchor or not os.path.lexists(context.root / anchor):
         return
+    outside = _outside_repository(context.root, anchor)
+    if outside is not None:  # never read: its content must not reach the gap report
+        yield _policy_gap(context, ["anchor", anchor], anchor if outside == "symlink" else "",
+                          "the parallelism anchor lies outside the repository",
+                          f"{anchor}: {'a symlink leads' if outside == 'symlink' else 'the path leads'} outside the "
+                          "repository; the anchor was not read. Commit the anchor as a file inside the repository.")
+        return
     try:
         from autopack.parallel.anchor import load_anchor
     except ImportError:
@@ -441,6 +448,19 @@ def detect_policy(context: ScanContext) -> Iterator[Gap]:
         load_anchor(context.root / anchor)
     except ConfigError as exc:
         yield _policy_gap(context, ["anchor", anchor], anchor, "the parallelism anchor is invalid", str(exc))
+
+
+def _outside_repository(root: Path, relative: str) -> str | None:
+    """`path` when a configured repo-relative path leaves the repository as written (absolute,
+    `..`), `symlink` when a symlink on the way leads out of it, None when it stays inside."""
+    if allowlist.path_escapes(relative):
+        return "path"
+    real_root = root.resolve()
+    try:
+        resolved = (root / relative).resolve()
+    except (OSError, RuntimeError):
+        return "symlink"  # a symlink loop
+    return None if resolved.is_relative_to(real_root) else "symlink"
 
 
 # --- custom detectors --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from autopack import __version__
-from autopack.autopilot import allowlist, artifacts
+from autopack.autopilot import artifacts
 from autopack.autopilot.digest import digest_of
 from autopack.autopilot.executor import REFUSED, ActionResult, SafeActionExecutor
 from autopack.autopilot.gaps import Gap, ScanContext, scan
@@ -136,42 +136,39 @@ def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | 
     run_id = "run-" + _sha(artifacts.canonical_json(identity))[:16]
     lexical_run_dir = explicit or Path(os.path.normpath(root / settings["runs-dir"])) / run_id
     label = _label(root, lexical_run_dir)
-    where = allowlist.protected_prefix(label, settings["protected-paths"])
-    if where is not None:
-        raise ConfigError(f"{label}: the run directory lies under the protected path {where}; choose another")
-    real_run_dir = artifacts.prepare_run_dir(root, lexical_run_dir)
-    artifacts.remove_stale_temp_files(real_run_dir)
-    artifacts.write_text(real_run_dir, artifacts.GITIGNORE, artifacts.GITIGNORE_TEXT)
+    real_run_dir = artifacts.prepare_run_dir(root, lexical_run_dir, settings["protected-paths"],
+                                             outside_ok=explicit is not None)
+    with artifacts.run_dir_lock(real_run_dir):
+        artifacts.remove_stale_temp_files(real_run_dir)
+        artifacts.write_text(real_run_dir, artifacts.GITIGNORE, artifacts.GITIGNORE_TEXT)
 
     gaps, context = scan_workspace(workspace)
     readonly = frozenset(tuple(d["run"]) for d in settings["detectors"] if d["read-only"])
     governance = Governance(root, real_run_dir, label, tuple(settings["protected-paths"]), readonly)
     actions = propose(gaps, governance, git_works=workspace.tree.ok, check_args=_config_args(root, config_path))
 
-    documents: dict[str, dict[str, Any]] = {}
-
-    def persist(name: str, document: dict[str, Any]) -> None:
-        artifacts.write_artifact(real_run_dir, name, document)
-        documents[name] = document
-
-    report = gap_report(run_id, digest, gaps, context)
-    persist("gap_report_v1.json", report)
-    plan = plan_proposal(run_id, report, actions, governance)
-    persist("plan_proposal_v1.json", plan)
-
     executor = SafeActionExecutor(root, real_run_dir, protected_paths=settings["protected-paths"],
                                   readonly_commands=readonly, timeout=float(settings["timeout"]))
     results = [executor.execute(a) for a in actions if a.approval == AUTO]
+    report = gap_report(run_id, digest, gaps, context)
+    plan = plan_proposal(run_id, report, actions, governance)
     reasons = gate_reasons(gaps, fail_on)
     exit_code = 1 if reasons else 0
     session = session_document(run_id, plan, actions, results, gaps, root, digest, fail_on, reasons)
-    persist("autopilot_session_v1.json", session)
-    persist("pending_approvals.json", {
-        "schema_version": "pending_approvals_v1",
-        "run_id": run_id,
-        "session_id": session["session_id"],
-        "approvals": session["approval_requests"],
-    })
+    documents = {
+        "gap_report_v1.json": report,
+        "plan_proposal_v1.json": plan,
+        "autopilot_session_v1.json": session,
+        "pending_approvals.json": {
+            "schema_version": "pending_approvals_v1",
+            "run_id": run_id,
+            "session_id": session["session_id"],
+            "approvals": session["approval_requests"],
+        },
+    }
+    with artifacts.run_dir_lock(real_run_dir):  # sessions of the same state write the same bytes, one at a time
+        for name, document in documents.items():
+            artifacts.write_artifact(real_run_dir, name, document)
     return Outcome(run_id, real_run_dir, label, gaps, actions, results, documents, exit_code)
 
 

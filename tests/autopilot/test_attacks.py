@@ -1,0 +1,97 @@
+"""Attacks on the autopilot's promises (issue 15), each a regression test: where the run directory
+may go, what a symlinked anchor may leak, and concurrent sessions of the same state."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from tests.autopilot.conftest import ARTIFACTS, autopilot, load_artifacts, tree_fingerprint
+from tests.conftest import BIN, GIT_ENV, git
+
+SECRET = "s3cr3t-token-9f8e7d"
+
+
+def test_ten_concurrent_sessions_of_the_same_state_all_succeed(make_repo):
+    # The same state means the same run directory: a session cleaning up a killed writer's temp
+    # files must never remove a live writer's (5 of 10 crashed before the run directory lock).
+    repo = make_repo({"README.md": "# x\n", ".env.production": "DEBUG=1\n",
+                      **{f"clutter_{i:03}.txt": f"{i}\n" for i in range(60)}})
+    env = {**os.environ, **GIT_ENV}
+    processes = [
+        subprocess.Popen([str(BIN / "autopack-autopilot"), "--format", "json"], cwd=repo, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(10)
+    ]
+    outcomes = [(*p.communicate(timeout=300), p.returncode) for p in processes]
+    outcomes = [(code, out, err) for out, err, code in outcomes]
+    assert [code for code, _, _ in outcomes] == [1] * 10, [err for _, _, err in outcomes]
+    assert not any("Traceback" in err for _, _, err in outcomes)
+    run_dirs = {json.loads(out)["run_dir"] for _, out, _ in outcomes}
+    assert len(run_dirs) == 1
+    run_dir = repo / run_dirs.pop()
+    load_artifacts(run_dir)
+    assert sorted(p.name for p in run_dir.iterdir()) == sorted([*ARTIFACTS, ".gitignore"])
+
+
+def test_configured_runs_dir_outside_the_repository_is_refused(make_repo, tmp_path: Path):
+    outside = tmp_path / "elsewhere"
+    for runs_dir in ("../elsewhere", str(outside)):
+        repo = make_repo({"README.md": "# x\n", ".autopack.toml": f'[autopilot]\nruns-dir = "{runs_dir}"\n'})
+        result = autopilot(repo)
+        assert result.returncode == 2, (runs_dir, result.stdout)
+        assert "outside the repository" in result.stderr and "Traceback" not in result.stderr
+        assert not outside.exists()
+
+
+def test_run_dir_symlinked_into_a_protected_path_is_refused(make_repo):
+    repo = make_repo({"README.md": "# x\n", "docs/guide.md": "# Guide\n"})
+    (repo / "out").symlink_to("docs", target_is_directory=True)
+    (repo / ".autopack.toml").write_text('[autopilot]\nruns-dir = "out/runs"\n', encoding="utf-8")
+    before = tree_fingerprint(repo / "docs")
+    for args in ((), ("--run-dir", "out")):
+        result = autopilot(repo, *args)
+        assert result.returncode == 2, result.stdout
+        assert "protected path docs/" in result.stderr and "Traceback" not in result.stderr
+    assert tree_fingerprint(repo / "docs") == before
+
+
+def test_run_dir_that_holds_other_files_is_refused(make_repo):
+    repo = make_repo({"README.md": "# x\n", "scripts/.gitignore": "keep-me\n", "scripts/run.sh": "echo\n"})
+    result = autopilot(repo, "--run-dir", "scripts")
+    assert result.returncode == 2 and "not an autopilot run directory" in result.stderr
+    assert (repo / "scripts/.gitignore").read_text(encoding="utf-8") == "keep-me\n"
+    assert git(repo, "status", "--porcelain").stdout == ""
+
+
+def test_explicit_run_dir_outside_the_repository_stays_allowed_for_the_person_running_it(make_repo, tmp_path: Path):
+    repo = make_repo({"README.md": "# x\n"})
+    result = autopilot(repo, "--run-dir", str(tmp_path / "artifacts"))  # the Action keeps runs in RUNNER_TEMP
+    assert result.returncode == 0, result.stderr
+    load_artifacts(tmp_path / "artifacts")
+
+
+def test_anchor_symlinked_out_of_the_repository_never_leaks_its_target(make_repo, tmp_path: Path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(f"{SECRET}\n", encoding="utf-8")  # a one-line file, as a token file is
+    repo = make_repo({"README.md": "# x\n"})
+    (repo / ".autopack").mkdir()
+    (repo / ".autopack/anchor.yaml").symlink_to(secret)
+    absolute = make_repo({"README.md": "# x\n", ".autopack.toml": f'[autopilot]\nanchor = "{secret}"\n'})
+    for target in (repo, absolute):
+        result = autopilot(target, "--format", "json")
+        assert SECRET not in result.stdout + result.stderr
+        summary = json.loads(result.stdout)
+        for name in ARTIFACTS:
+            assert SECRET not in (target / summary["run_dir"] / name).read_text(encoding="utf-8")
+        drift = [g for g in summary["gap_report"]["gaps"] if g["gap_type"] == "baseline_policy_drift"]
+        assert [g["title"] for g in drift] == ["the parallelism anchor lies outside the repository"]
+        assert "was not read" in drift[0]["evidence"]["error"]
+
+
+def test_a_session_refused_for_its_run_dir_writes_nothing(make_repo, tmp_path: Path):
+    repo = make_repo({"README.md": "# x\n", ".autopack.toml": '[autopilot]\nruns-dir = "../escape"\n'})
+    assert autopilot(repo).returncode == 2
+    assert not (tmp_path / "escape").exists() and not (repo / ".autopack").exists()
