@@ -69,11 +69,14 @@ def decode_path(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def read_working_tree(start: Path) -> WorkingTree:
+def read_working_tree(start: Path, exclude: tuple[str, ...] = ()) -> WorkingTree:
     """HEAD and every status entry (untracked files listed one by one, paths relative to the
     repository root) of the repository containing `start`. Run directories keep themselves out
-    of this list with a `.gitignore` of their own."""
-    answer = git(start, "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all")
+    of this list with a `.gitignore` of their own; a session also names them in `exclude`
+    (repo-relative), because a concurrent session's run directory shows its `.gitignore`'s temp
+    file for a moment before that `.gitignore` exists."""
+    pathspecs = ["--", *(f":(top,exclude,literal){path}" for path in exclude)] if exclude else []
+    answer = git(start, "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", *pathspecs)
     if not answer.ok:
         return WorkingTree("", (), error=answer.stderr or "git status failed", git_missing=answer.missing)
     head = UNBORN

@@ -92,7 +92,7 @@ def open_workspace(root: Path, config_path: Path | None = None, run_dir: Path | 
     runs_dir = Path(os.path.normpath(root / settings["runs-dir"]))
     candidates = (runs_dir, Path(os.path.normpath(root / run_dir)) if run_dir is not None else None)
     excluded = tuple(_label(root, d) for d in candidates if d is not None and d.is_relative_to(root))
-    tree = read_working_tree(root)
+    tree = read_working_tree(root, excluded)
     return Workspace(root, config, config_error, settings, excluded, tree, digest_of(root, tree))
 
 
