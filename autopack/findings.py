@@ -1,14 +1,18 @@
 """Findings and rules: the one type every check produces and every reporter consumes.
 
-Nothing in this module imports from the rest of the package, so any module can use it.
+Nothing in this module imports from the rest of the package, so any module can use it. Every hook
+imports it on every commit, so its classes are plain classes: `dataclasses` pulls in `inspect`
+(and with it `ast`, `dis` and `tokenize`), which costs more than a clean hook run itself.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any
+from enum import Enum  # already loaded by `re`
+
+TYPE_CHECKING = False  # `typing` is imported by type checkers only (see tests/test_imports.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 DOCS_URL = "https://github.com/org/autopack/blob/main/docs"
 
@@ -45,16 +49,30 @@ def fingerprint(rule_id: str, path: str, line_text: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
 class Rule:
     """A rule's stable public identity: its id and name never change meaning once released."""
 
-    id: str
-    name: str
-    severity: Severity
-    summary: str
-    fix: str
-    doc: str  # file under docs/ that documents the rule, e.g. "debug-guard.md"
+    __slots__ = ("id", "name", "severity", "summary", "fix", "doc")
+
+    def __init__(self, id: str, name: str, severity: Severity, summary: str, fix: str, doc: str) -> None:
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.summary = summary
+        self.fix = fix
+        self.doc = doc  # file under docs/ that documents the rule, e.g. "debug-guard.md"
+
+    def _identity(self) -> tuple[str, str, Severity, str, str, str]:
+        return (self.id, self.name, self.severity, self.summary, self.fix, self.doc)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rule) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return f"Rule(id={self.id!r}, name={self.name!r}, severity={self.severity!r})"
 
     @property
     def help_uri(self) -> str:
@@ -87,20 +105,47 @@ class Rule:
         )
 
 
-@dataclass(frozen=True)
 class Finding:
-    """One problem at one place. `data` carries structured evidence (e.g. a command's result)."""
+    """One problem at one place. `data` carries structured evidence (e.g. a command's result);
+    it takes no part in equality."""
 
-    rule_id: str
-    rule_name: str
-    severity: Severity
-    path: str
-    line: int | None
-    column: int | None
-    message: str
-    fix: str
-    fingerprint: str
-    data: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    __slots__ = ("rule_id", "rule_name", "severity", "path", "line", "column", "message", "fix", "fingerprint", "data")
+
+    def __init__(
+        self,
+        rule_id: str,
+        rule_name: str,
+        severity: Severity,
+        path: str,
+        line: int | None,
+        column: int | None,
+        message: str,
+        fix: str,
+        fingerprint: str,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.rule_id = rule_id
+        self.rule_name = rule_name
+        self.severity = severity
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+        self.fix = fix
+        self.fingerprint = fingerprint
+        self.data = data
+
+    def _identity(self) -> tuple[object, ...]:
+        return (self.rule_id, self.rule_name, self.severity, self.path, self.line, self.column, self.message, self.fix, self.fingerprint)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Finding) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return f"Finding({self.rule_id} {self.path}:{self.line}:{self.column} {self.message!r})"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
