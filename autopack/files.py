@@ -13,47 +13,82 @@ import functools
 import os
 import re
 import stat
+from collections import namedtuple
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing and pathlib are imported for type checkers only: hooks start lean
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    StrPath = str | os.PathLike[str]
 
 BINARY_SNIFF_BYTES = 8192
 GIT_TIMEOUT = 60
 
 
-@dataclass(frozen=True)
 class SourceFile:
     """A text file read from disk: repo-relative `/` path and decoded text (BOM removed)."""
 
-    path: str
-    text: str
-    decode_errors: bool = False
+    __slots__ = ("path", "text", "decode_errors", "_lines")
 
-    @functools.cached_property
+    def __init__(self, path: str, text: str, decode_errors: bool = False) -> None:
+        self.path = path
+        self.text = text
+        self.decode_errors = decode_errors
+        self._lines: list[str] | None = None
+
+    @property
     def lines(self) -> list[str]:
-        """Lines without their endings (CRLF and LF alike); index 0 is line 1."""
-        return [line.removesuffix("\r") for line in self.text.split("\n")]
+        """Lines without their endings (CRLF and LF alike); index 0 is line 1. Split on first use."""
+        if self._lines is None:
+            self._lines = [line.removesuffix("\r") for line in self.text.split("\n")]
+        return self._lines
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SourceFile) and (self.path, self.text, self.decode_errors) == (
+            other.path,
+            other.text,
+            other.decode_errors,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.text, self.decode_errors))
+
+    def __repr__(self) -> str:
+        return f"SourceFile({self.path!r}, <{len(self.text)} characters>)"
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(namedtuple("Skipped", "path reason notify")):
     """Why a file was not read; `notify` says whether the user should hear about it."""
 
+    __slots__ = ()
     path: str
     reason: str
     notify: bool
 
 
-def find_root(start: Path) -> Path:
-    """git's top level for `start` (found by walking up to `.git`), else `start` itself."""
-    start = start.resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
+def find_root_dir(start: StrPath) -> str:
+    """git's top level for `start` (found by walking up to `.git`), else `start` itself, as an
+    absolute real path. A string, so a hook that never needs a Path does not import pathlib."""
+    start = os.path.realpath(start)
+    candidate = start
+    while True:
+        if os.path.exists(os.path.join(candidate, ".git")):
             return candidate
-    return start
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            return start
+        candidate = parent
 
 
-def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> bytes | None:
+def find_root(start: StrPath) -> Path:
+    """`find_root_dir` as a Path."""
+    from pathlib import Path
+
+    return Path(find_root_dir(start))
+
+
+def run_git(root: StrPath, *args: str, timeout: float = GIT_TIMEOUT) -> bytes | None:
     """Output of a git command, or None when git is missing, fails or times out."""
     import subprocess  # only when git is asked: a hook on named files never pays for it
 
@@ -71,11 +106,11 @@ def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT) -> bytes | Non
     return completed.stdout if completed.returncode == 0 else None
 
 
-def is_git_repo(root: Path) -> bool:
-    return (root / ".git").exists()
+def is_git_repo(root: StrPath) -> bool:
+    return os.path.exists(os.path.join(root, ".git"))
 
 
-def list_repo_files(root: Path) -> list[str]:
+def list_repo_files(root: StrPath) -> list[str]:
     """All candidate files, sorted: git's tracked and untracked-not-ignored files, else a walk."""
     output = run_git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard") if is_git_repo(root) else None
     if output is None:
@@ -84,16 +119,17 @@ def list_repo_files(root: Path) -> list[str]:
     return sorted(paths)
 
 
-def _walk(root: Path) -> list[str]:
+def _walk(root: StrPath) -> list[str]:
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):  # does not follow symlinked directories
         dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        base = Path(dirpath).relative_to(root)
-        found.extend((base / name).as_posix() for name in filenames)
+        base = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if base == "." else f"{base}/"
+        found.extend(prefix + name for name in filenames)
     return sorted(found)
 
 
-def changed_files(root: Path, base: str) -> list[str] | None:
+def changed_files(root: StrPath, base: str) -> list[str] | None:
     """Files changed since the merge base with `base` (for pull requests), None if git cannot say."""
     output = run_git(root, "diff", "--name-only", "-z", "--diff-filter=d", f"{base}...HEAD")
     if output is None:
@@ -157,7 +193,7 @@ def _real_root(root: str) -> str:
     return os.path.realpath(root)
 
 
-def read_source(root: Path, path: str, max_size: int) -> SourceFile | Skipped:
+def read_source(root: StrPath, path: str, max_size: int) -> SourceFile | Skipped:
     """Read one repo-relative file with every guard applied: one open and one fstat in the
     common case (this runs for every file of a scan), symlinks resolved only when met."""
     full = os.path.join(root, path)
@@ -198,7 +234,7 @@ def source_from_bytes(path: str, raw: bytes, max_size: int) -> SourceFile | Skip
     return decode_text(path, raw)
 
 
-def staged_files(root: Path) -> list[str] | None:
+def staged_files(root: StrPath) -> list[str] | None:
     """Files added, copied, modified or renamed in the index; None when git cannot say."""
     output = run_git(root, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR")
     if output is None:
@@ -206,7 +242,7 @@ def staged_files(root: Path) -> list[str] | None:
     return sorted({p for p in output.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
-def index_reader(root: Path, paths: list[str], max_size: int) -> Callable[[str], SourceFile | Skipped]:
+def index_reader(root: StrPath, paths: list[str], max_size: int) -> Callable[[str], SourceFile | Skipped]:
     """A reader that returns the index content of `paths` (what the commit records) and falls
     back to the working tree for any other file a check asks for."""
     blobs = read_staged(root, paths)
@@ -219,7 +255,7 @@ def index_reader(root: Path, paths: list[str], max_size: int) -> Callable[[str],
     return read
 
 
-def read_staged(root: Path, paths: list[str]) -> dict[str, bytes]:
+def read_staged(root: StrPath, paths: list[str]) -> dict[str, bytes]:
     """The index content of `paths` (what a commit would record), in one `git cat-file` call.
     Paths with a newline cannot be named on cat-file's line protocol and are read one by one."""
     plain = [p for p in paths if "\n" not in p]
@@ -270,16 +306,18 @@ def _default_mode() -> int:
     return 0o666 & ~current
 
 
-def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+def write_atomic(path: StrPath, text: str, mode: int | None = None) -> None:
     """Write through a temp file in the same directory, fsync, rename, and fsync the directory:
     a reader (or a crash) sees the old file or the new one, never half of one."""
     import tempfile
 
+    path = os.fspath(path)
+    parent = os.path.dirname(path) or "."
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.makedirs(parent, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise OSError(exc.errno, exc.strerror, path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -288,10 +326,13 @@ def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
         raise
     try:
-        directory = os.open(path.parent, os.O_RDONLY)
+        directory = os.open(parent, os.O_RDONLY)
     except OSError:
         return  # a platform that cannot open directories: the rename is still atomic
     try:
