@@ -8,13 +8,20 @@ types are a `ConfigError` that names the key, the file and the line.
 
 from __future__ import annotations
 
+import os
 import re
+from collections import namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from types import MappingProxyType
 
 from autopack.findings import ConfigError
+
+TYPE_CHECKING = False  # typing and pathlib are imported for type checkers only: hooks start lean
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+    from autopack.files import StrPath
 
 CONFIG_FILE = ".autopack.toml"
 SECTIONS = ("debug-guard", "doc-drift", "catalog", "parallelism", "autopilot")
@@ -36,8 +43,7 @@ DEFAULT_EXCLUDE = (
 )
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(namedtuple("Setting", "default kind help choices item", defaults=((), MappingProxyType({})))):
     """One configuration key: its default, its type and a line of help for `autopack config`.
 
     `kind` is one of: bool, int, number, str, str-list, argv (a string or a list of strings, as
@@ -45,11 +51,12 @@ class Setting:
     `item` gives the keys of each table in a table-list.
     """
 
+    __slots__ = ()
     default: Any
     kind: str
     help: str
-    choices: tuple[str, ...] = ()
-    item: Mapping[str, Setting] = field(default_factory=dict)
+    choices: tuple[str, ...]
+    item: Mapping[str, Setting]
 
 
 ENABLED = Setting(True, "bool", "Run this enforcement.")
@@ -97,16 +104,39 @@ def _expected(setting: Setting) -> str:
     }[setting.kind]
 
 
-@dataclass(frozen=True)
 class Config:
-    """The loaded configuration: global values plus each section's raw table."""
+    """The loaded configuration: global values plus each section's raw table. The paths are
+    kept as strings; `root` and `source` give them as Paths for the code that wants one."""
 
-    root: Path
-    source: Path | None
-    text: str
-    values: dict[str, Any]
-    raw_sections: dict[str, dict[str, Any]]
-    prefix: str  # how keys are spelled in the source file: "tool.autopack." or ""
+    __slots__ = ("root_dir", "source_file", "text", "values", "raw_sections", "prefix")
+
+    def __init__(
+        self,
+        root: StrPath,
+        source: StrPath | None,
+        text: str,
+        values: dict[str, Any],
+        raw_sections: dict[str, dict[str, Any]],
+        prefix: str,
+    ) -> None:
+        self.root_dir = os.fspath(root)
+        self.source_file = os.fspath(source) if source is not None else None
+        self.text = text
+        self.values = values
+        self.raw_sections = raw_sections
+        self.prefix = prefix  # how keys are spelled in the source file: "tool.autopack." or ""
+
+    @property
+    def root(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.root_dir)
+
+    @property
+    def source(self) -> Path | None:
+        from pathlib import Path
+
+        return Path(self.source_file) if self.source_file is not None else None
 
     @property
     def exclude(self) -> list[str]:
@@ -143,7 +173,7 @@ class Config:
 
     def _fail(self, where: str, key: str, problem: str) -> None:
         dotted = f"{where}.{key}" if where else key
-        location = str(self.source) if self.source else "configuration"
+        location = self.source_file or "configuration"
         line = _line_of_key(self.text, key)
         if line:
             location += f":{line}"
@@ -157,11 +187,12 @@ def _line_of_key(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+def _read_toml(path: str) -> tuple[str, dict[str, Any]]:
     import tomllib
 
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror or exc}") from None
     try:
@@ -174,15 +205,16 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
-def find_config_file(root: Path) -> Path | None:
+def find_config_file(root: StrPath) -> str | None:
     """`.autopack.toml` wins over pyproject.toml; pyproject counts only with a [tool.autopack] table."""
-    dedicated = root / CONFIG_FILE
-    if dedicated.is_file():
+    dedicated = os.path.join(root, CONFIG_FILE)
+    if os.path.isfile(dedicated):
         return dedicated
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    pyproject = os.path.join(root, "pyproject.toml")
+    if os.path.isfile(pyproject):
         try:
-            head = pyproject.read_bytes()
+            with open(pyproject, "rb") as handle:
+                head = handle.read()
         except OSError:
             return pyproject  # let loading report the error with the file name
         if b"tool.autopack" in head:
@@ -190,15 +222,15 @@ def find_config_file(root: Path) -> Path | None:
     return None
 
 
-def load_config(root: Path, explicit: Path | None = None) -> Config:
+def load_config(root: StrPath, explicit: StrPath | None = None) -> Config:
     """Load and validate the global part of the configuration (sections are validated on use)."""
-    source = explicit or find_config_file(root)
+    source = os.fspath(explicit) if explicit is not None else find_config_file(root)
     text, table, prefix = "", {}, ""
     if source is not None:
-        if explicit is not None and not explicit.is_file():
-            raise ConfigError(f"{explicit}: configuration file not found; check the --config path")
+        if explicit is not None and not os.path.isfile(source):
+            raise ConfigError(f"{source}: configuration file not found; check the --config path")
         text, document = _read_toml(source)
-        if source.name == "pyproject.toml":
+        if os.path.basename(source) == "pyproject.toml":
             prefix = "tool.autopack."
             tool = document.get("tool", {})
             table = tool.get("autopack", {}) if isinstance(tool, dict) else {}

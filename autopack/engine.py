@@ -13,12 +13,9 @@ import importlib
 import os
 import re
 import sys
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from autopack import files
 from autopack.config import Config, Setting, load_config
@@ -33,31 +30,55 @@ from autopack.findings import (
     sort_findings,
 )
 
+TYPE_CHECKING = False  # typing and pathlib are imported for type checkers only: hooks start lean
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+    from autopack.files import StrPath
+
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 
 
-@dataclass
 class CheckContext:
-    """What a check sees: the repository, its settings and the files it was given."""
+    """What a check sees: the repository, its settings and the files it was given. The root is
+    kept as a string (`root_dir`); `root` gives it as a Path to the checks that want one."""
 
-    root: Path
-    config: Config
-    settings: dict[str, Any]
-    files: list[files.SourceFile]
-    skipped: list[files.Skipped] = field(default_factory=list)
-    read_files: dict[str, files.SourceFile] = field(default_factory=dict)
-    reader: Callable[[str], files.SourceFile | files.Skipped] | None = None
-    _repo_files: list[str] | None = None
+    def __init__(
+        self,
+        root: StrPath,
+        config: Config,
+        settings: dict[str, Any],
+        files: list[files.SourceFile],
+        reader: Callable[[str], files.SourceFile | files.Skipped] | None = None,
+    ) -> None:
+        self.root_dir = os.fspath(root)
+        self.config = config
+        self.settings = settings
+        self.files = files
+        self.reader = reader
+        self.skipped: list[files.Skipped] = []
+        self.read_files: dict[str, files.SourceFile] = {}
+        self._repo_files: list[str] | None = None
+        self._root_path: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        if self._root_path is None:
+            from pathlib import Path
+
+            self._root_path = Path(self.root_dir)
+        return self._root_path
 
     def repo_files(self) -> list[str]:
         """Every candidate file of the repository (for checks whose subject is the whole set)."""
         if self._repo_files is None:
-            self._repo_files = _apply_excludes(files.list_repo_files(self.root), self.config)
+            self._repo_files = _apply_excludes(files.list_repo_files(self.root_dir), self.config)
         return self._repo_files
 
     def read(self, path: str) -> files.SourceFile | None:
         """Read a repo-relative file with the core's guards; a skip is remembered for a note."""
-        result = self.reader(path) if self.reader else files.read_source(self.root, path, self.config.values["max-file-size"])
+        result = self.reader(path) if self.reader else files.read_source(self.root_dir, path, self.config.values["max-file-size"])
         if isinstance(result, files.Skipped):
             self.skipped.append(result)
             return None
@@ -65,20 +86,20 @@ class CheckContext:
         return result
 
 
-@dataclass(frozen=True)
-class Enforcement:
+class Enforcement(namedtuple("Enforcement", "name hook_id rules settings check wants triggers", defaults=(None, None))):
     """One enforcement. `wants(path)` selects its files; None means it checks a fixed set of its
     own (catalog, doc drift) and ignores the files it is handed."""
 
+    __slots__ = ()
     name: str  # configuration section, e.g. "debug-guard"
     hook_id: str  # pre-commit hook id and `autopack <hook>` subcommand
     rules: tuple[Rule, ...]
     settings: Mapping[str, Setting]
     check: Callable[[CheckContext], Iterable[Finding]]
-    wants: Callable[[str, dict[str, Any]], bool] | None = None
+    wants: Callable[[str, dict[str, Any]], bool] | None
     # For a fixed-set enforcement: when files are named (a commit, a pull request), it runs only
     # if one of them can affect its result. None, or no files named, means it always runs.
-    triggers: Callable[[str, dict[str, Any]], bool] | None = None
+    triggers: Callable[[str, dict[str, Any]], bool] | None
 
 
 # Enforcements by configuration section; resolved lazily so a hook imports only its own module.
@@ -148,7 +169,7 @@ def apply_suppressions(findings: list[Finding], sources: Mapping[str, files.Sour
 BASELINE_VERSION = 1
 
 
-def write_baseline(path: Path, findings: list[Finding]) -> None:
+def write_baseline(path: StrPath, findings: list[Finding]) -> None:
     entries = sorted(
         ({"fingerprint": f.fingerprint, "rule": f.rule_id, "path": f.path} for f in findings),
         key=lambda e: (e["path"], e["rule"], e["fingerprint"]),
@@ -159,11 +180,12 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
     files.write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
-def read_baseline(path: Path) -> list[dict[str, str]]:
+def read_baseline(path: StrPath) -> list[dict[str, str]]:
     import json
 
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            document = json.loads(handle.read())
     except FileNotFoundError:
         raise ConfigError(f"{path}: baseline not found; create it with --write-baseline {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -213,24 +235,24 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--diff-base", metavar="REV", help="check only files changed since REV (merge base)")
     parser.add_argument("--shard", metavar="K/N", help="check only shard K of N (files split by a stable hash)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (atomically)")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE (atomically)")
     parser.add_argument("--also", action="append", default=[], metavar="FORMAT=FILE", help="also write the report in FORMAT to FILE (repeatable), e.g. --also sarif=autopack.sarif")
-    parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .autopack.toml or pyproject.toml)")
+    parser.add_argument("--config", metavar="FILE", help="configuration file (default: .autopack.toml or pyproject.toml)")
     parser.add_argument("--fail-on", choices=("error", "warning", "note"), help="lowest severity that fails the run")
-    parser.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not recorded in FILE")
-    parser.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current findings in FILE and exit 0")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    parser.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
     parser.add_argument("--show-stale", action="store_true", help="with --baseline: list baseline entries that no longer match")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
 
 
-def extra_outputs(values: Sequence[str]) -> list[tuple[str, Path]]:
+def extra_outputs(values: Sequence[str]) -> list[tuple[str, str]]:
     """`--also FORMAT=FILE` pairs, validated before any check runs."""
     pairs = []
     for value in values:
         fmt, sep, target = value.partition("=")
         if not sep or fmt not in FORMATS or not target:
             raise ConfigError(f"--also {value!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}")
-        pairs.append((fmt, Path(target)))
+        pairs.append((fmt, target))
     return pairs
 
 
@@ -257,18 +279,18 @@ def _apply_excludes(paths: Iterable[str], config: Config) -> list[str]:
     return [p for p in paths if not excluded(p)]
 
 
-def _to_repo_path(root: Path, name: str) -> str | None:
+def _to_repo_path(root: str, name: str) -> str | None:
     """A FILE argument as a repo-relative `/` path; None when it lies outside the repository."""
-    path = Path(name)
-    absolute = path if path.is_absolute() else Path.cwd() / path
-    try:
-        return Path(os.path.normpath(absolute)).relative_to(root).as_posix()
-    except ValueError:
+    relative = os.path.relpath(os.path.normpath(os.path.join(os.getcwd(), name)), root)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
         return None
+    return relative.replace(os.sep, "/")
 
 
-@dataclass
-class RunResult:
+class RunResult(namedtuple("RunResult", "findings rules")):
+    """What a run found (suppressions applied, sorted) and the rules of the enforcements that ran."""
+
+    __slots__ = ()
     findings: list[Finding]
     rules: list[Rule]
 
@@ -292,7 +314,7 @@ def _internal_errors(enforcement: Enforcement) -> Iterator[None]:
 
 def collect(
     enforcements: Sequence[Enforcement],
-    root: Path,
+    root: StrPath,
     config: Config,
     paths: list[str] | None,
     reader: Callable[[str], files.SourceFile | files.Skipped] | None = None,
@@ -354,7 +376,7 @@ def collect(
     return RunResult(sort_findings(findings), [unique_rules[k] for k in sorted(unique_rules)])
 
 
-def select_paths(args: argparse.Namespace, root: Path, default_all: bool) -> list[str] | None:
+def select_paths(args: argparse.Namespace, root: str, default_all: bool) -> list[str] | None:
     """The files named on the command line, or None for the whole repository."""
     if args.staged:
         staged = files.staged_files(root)
@@ -436,7 +458,7 @@ def reader_went_away() -> int:
 
 
 def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> int:
-    root = files.find_root(Path.cwd())
+    root = files.find_root_dir(os.getcwd())
     config = load_config(root, args.config)
     outputs = extra_outputs(args.also)
     enforcements = [resolve(name) for name in names if config.enabled(name)]
