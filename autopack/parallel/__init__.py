@@ -8,10 +8,9 @@ Names load on first use (PEP 562), so `import autopack.parallel.lint` (the hook)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from autopack.lazy import lazy_exports
 
+TYPE_CHECKING = False  # typing is imported for type checkers only: the hook starts lean
 if TYPE_CHECKING:
     from autopack.parallel.anchor import DEFAULT_ANCHOR_PATH, Anchor, AnchorError, load_anchor
     from autopack.parallel.executor import (
