@@ -422,6 +422,16 @@ def selected(names: Sequence[str], choice: str | None) -> list[str]:
     return [name for name in names if name in picked]
 
 
+def build_parser(names: Sequence[str], prog: str, description: str = "") -> argparse.ArgumentParser:
+    """The command line of a hook or of `autopack check` (several enforcements: `--select` too).
+    The autopilot's allowlist parses commands with it, so it reads them exactly as they would run."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    add_common_arguments(parser)
+    if len(names) > 1:
+        parser.add_argument("--select", metavar="CHECKS", help="comma-separated checks to run (default: every enabled one)")
+    return parser
+
+
 def run(
     names: Sequence[str],
     argv: Sequence[str] | None,
@@ -431,11 +441,7 @@ def run(
 ) -> int:
     """Parse the common flags, run the named enforcements, report, and return the exit code.
     With several enforcements (`autopack check`), `--select` narrows them."""
-    parser = argparse.ArgumentParser(prog=prog, description=description)
-    add_common_arguments(parser)
-    if len(names) > 1:
-        parser.add_argument("--select", metavar="CHECKS", help="comma-separated checks to run (default: every enabled one)")
-    args = parser.parse_args(argv)
+    args = build_parser(names, prog, description).parse_args(argv)
     try:
         return _run(selected(names, getattr(args, "select", None)), args, default_all)
     except ConfigError as exc:

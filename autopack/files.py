@@ -131,7 +131,8 @@ def _walk(root: StrPath) -> list[str]:
 
 def changed_files(root: StrPath, base: str) -> list[str] | None:
     """Files changed since the merge base with `base` (for pull requests), None if git cannot say."""
-    output = run_git(root, "diff", "--name-only", "-z", "--diff-filter=d", f"{base}...HEAD")
+    # --end-of-options: a base such as `--output=x` is a revision, never an option of git diff
+    output = run_git(root, "diff", "--name-only", "-z", "--diff-filter=d", "--end-of-options", f"{base}...HEAD")
     if output is None:
         return None
     return sorted({p for p in output.decode("utf-8", "surrogateescape").split("\0") if p})
