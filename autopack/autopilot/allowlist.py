@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # git subcommands that only read the repository.
 READ_ONLY_GIT = frozenset({"status", "diff", "log", "show", "rev-parse", "ls-files", "blame", "describe", "shortlog"})
@@ -22,13 +23,19 @@ READ_ONLY_GIT = frozenset({"status", "diff", "log", "show", "rev-parse", "ls-fil
 # (Global options such as `-c` and `-C` cannot appear: the subcommand must come first.)
 GIT_DENIED_OPTIONS = ("--output", "--ext-diff", "--exec", "--upload-pack", "--receive-pack", "--open-files-in-pager")
 
-# autopack commands that only read (their write flags are checked separately).
-READ_ONLY_AUTOPACK = frozenset({"check", "debug-guard", "doc-drift", "catalog", "parallel-lint", "digest", "rules", "config"})
-READ_ONLY_AUTOPACK_SCRIPTS = frozenset(
-    {"autopack-debug-guard", "autopack-doc-drift", "autopack-catalog", "autopack-parallel-lint"}
-)
-CATALOG_READ_ONLY = frozenset({"validate", "show", "route", "snapshot"})
-# Flags of autopack commands that write a file: allowed only into the run directory.
+# autopack's checks (`autopack SUBCOMMAND` and `autopack-HOOK`) → the enforcements whose command
+# line they take. Their argv is parsed with autopack's own parser (abbreviations such as
+# `--outp`, `--x=y` forms, `--also FORMAT=FILE`), so the allowlist reads a command exactly as it
+# would run; anything the parser refuses is never auto-approved.
+AUTOPACK_CHECKS: dict[str, tuple[str, ...]] = {
+    "check": (),  # every enforcement
+    "debug-guard": ("debug-guard",),
+    "doc-drift": ("doc-drift",),
+    "parallel-lint": ("parallelism",),
+    "catalog": ("catalog",),
+}
+READ_ONLY_AUTOPACK_SCRIPTS = frozenset(f"autopack-{name}" for name in AUTOPACK_CHECKS if name != "check")
+# Flags of other commands that write a file: allowed only into the run directory.
 WRITE_FLAGS = ("--output", "--write-baseline")
 
 SHELL_SYNTAX = re.compile(r"[;&|`$<>\n\r\0]")
@@ -89,6 +96,59 @@ def _values(token: str) -> list[str]:
     return [token]
 
 
+@dataclass(frozen=True)
+class AutopackCommand:
+    """One of autopack's checks as its parser reads it: the files it would write, and why it
+    cannot run without approval (None when it may)."""
+
+    writes: tuple[str, ...]
+    problem: str | None = None
+    hostile: bool = False
+
+
+def _quiet_parse(parser: Any, args: Sequence[str]) -> Any:
+    """argparse's namespace, or None where argparse would print an error or help and exit."""
+    import contextlib
+    import io
+
+    try:
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            return parser.parse_args(list(args))
+    except SystemExit:
+        return None
+
+
+def parse_autopack(argv: Sequence[str]) -> AutopackCommand | None:
+    """autopack's own check command parsed with autopack's own parser; None for other commands."""
+    if argv[0] == "autopack" and len(argv) > 1 and argv[1] in AUTOPACK_CHECKS:
+        command, args = argv[1], list(argv[2:])
+    elif argv[0] in READ_ONLY_AUTOPACK_SCRIPTS:
+        command, args = argv[0].removeprefix("autopack-"), list(argv[1:])
+    else:
+        return None
+    if command == "catalog" and args[:1] == ["validate"]:
+        args = args[1:]
+    elif command == "catalog" and args and not args[0].startswith("-"):
+        return AutopackCommand((), f"`{argv[0]} ... {args[0]}` is not a catalog check on the allowlist")
+    from autopack import engine
+    from autopack.findings import ConfigError
+
+    names = AUTOPACK_CHECKS[command] or tuple(engine.REGISTRY)
+    parsed = _quiet_parse(engine.build_parser(names, " ".join(argv[:2])), args)
+    if parsed is None:
+        return AutopackCommand((), f"autopack's parser does not accept `{' '.join(argv)}`")
+    if parsed.diff_base is not None and parsed.diff_base.startswith("-"):
+        return AutopackCommand((), f"--diff-base {parsed.diff_base!r} would be read as an option", hostile=True)
+    if getattr(parsed, "fix", False):
+        return AutopackCommand((), "--fix changes files in the working tree")
+    try:
+        also = [str(target) for _, target in engine.extra_outputs(parsed.also)]
+    except ConfigError as exc:
+        return AutopackCommand((), str(exc))
+    writes = [str(path) for path in (parsed.output, parsed.write_baseline) if path is not None]
+    return AutopackCommand(tuple(writes + also))
+
+
 def _denied_program(argv: Sequence[str]) -> str | None:
     """Why this program (with these arguments) changes something, or None."""
     name = program_name(argv[0])
@@ -108,10 +168,18 @@ def _denied_program(argv: Sequence[str]) -> str | None:
         subcommand = args[0] if args else ""
         if subcommand not in READ_ONLY_GIT:
             return f"`git {subcommand}` is not a read-only git command" if subcommand else "`git` without a subcommand"
-        denied = next((a for a in args if a.startswith(GIT_DENIED_OPTIONS)), None)
+        denied = next((a for a in args if _git_denied(a)), None)
         if denied is not None:
             return f"git option `{denied}` writes files or runs other programs"
     return None
+
+
+def _git_denied(arg: str) -> bool:
+    """A denied git option, also as git's unique-prefix abbreviation (`--outp=x` is `--output`)."""
+    if arg.startswith(GIT_DENIED_OPTIONS):
+        return True
+    name = arg.split("=", 1)[0]
+    return name.startswith("--") and len(name) > 2 and any(option.startswith(name) for option in GIT_DENIED_OPTIONS)
 
 
 def hostile_reason(argv: Sequence[str]) -> str | None:
@@ -128,7 +196,12 @@ def hostile_reason(argv: Sequence[str]) -> str | None:
 
 
 def written_paths(argv: Sequence[str]) -> list[str]:
-    """Files an autopack command would write (`--output FILE`, `--write-baseline FILE`)."""
+    """Files a command would write: for autopack's checks as their parser reads them (`--output`,
+    `--write-baseline`, `--also FORMAT=FILE`, abbreviated or not), for others `--output FILE`
+    and `--write-baseline FILE` as written."""
+    parsed = parse_autopack(argv) if argv else None
+    if parsed is not None:
+        return list(parsed.writes)
     found: list[str] = []
     for index, token in enumerate(argv):
         for flag in WRITE_FLAGS:
@@ -139,28 +212,20 @@ def written_paths(argv: Sequence[str]) -> list[str]:
     return found
 
 
-def _read_only_builtin(argv: Sequence[str]) -> bool:
-    name = program_name(argv[0])
-    if argv[0] != name:  # the allowlist names bare programs, found on PATH or beside autopack
-        return False
-    if name == "git":
-        return True  # _denied_program already refused every git command that is not read-only
-    if name in READ_ONLY_AUTOPACK_SCRIPTS:
-        return True
-    if name == "autopack" and len(argv) > 1 and argv[1] in READ_ONLY_AUTOPACK:
-        return argv[1] != "catalog" or len(argv) == 2 or argv[2].startswith("-") or argv[2] in CATALOG_READ_ONLY
-    return False
-
-
 def check_command(
     argv: Sequence[str],
     readonly_commands: Collection[tuple[str, ...]] = (),
 ) -> Verdict:
-    """Classify a command: hostile (never runs), read-only (may run without approval) or neither."""
+    """Classify a command: hostile (never runs), read-only (may run without approval) or neither.
+    The allowlist names bare programs (found on PATH or beside autopack); its autopack commands
+    are read by autopack's parser, whose writes the caller checks (`written_paths`)."""
     reason = hostile_reason(argv)
     if reason is not None:
         return Verdict(False, True, reason)
-    if _read_only_builtin(argv):
+    parsed = parse_autopack(argv)
+    if parsed is not None and parsed.problem is not None:
+        return Verdict(False, parsed.hostile, parsed.problem)
+    if parsed is not None or argv[0] == "git":  # _denied_program refused every git command that is not read-only
         return Verdict(True, False, "read-only command on the autopilot allowlist")
     if tuple(argv) in readonly_commands:
         return Verdict(True, False, "configured detector command marked read-only")

@@ -8,8 +8,14 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from autopack.autopilot.executor import SafeActionExecutor
+from autopack.autopilot.plan import APPROVAL, AUTO, Action, Governance, approve, new_action
 from tests.autopilot.conftest import ARTIFACTS, autopilot, load_artifacts, tree_fingerprint
-from tests.conftest import BIN, GIT_ENV, git
+from tests.conftest import BIN, GIT_ENV, git, run_script
+
+PROTECTED = ("docs/", "config/", "src/", "tests/", ".github/")
 
 SECRET = "s3cr3t-token-9f8e7d"
 
@@ -95,3 +101,70 @@ def test_a_session_refused_for_its_run_dir_writes_nothing(make_repo, tmp_path: P
     repo = make_repo({"README.md": "# x\n", ".autopack.toml": '[autopilot]\nruns-dir = "../escape"\n'})
     assert autopilot(repo).returncode == 2
     assert not (tmp_path / "escape").exists() and not (repo / ".autopack").exists()
+
+
+# --- the allowlist parses commands with autopack's own parser ----------------------------------
+
+WALKAROUNDS = [
+    # (command a plan might carry, the file it would write if it ran)
+    (["autopack", "check", "--all-files", "--outp", "docs/pwned.json"], "docs/pwned.json"),
+    (["autopack", "check", "--all-files", "--out=src/pwned.json"], "src/pwned.json"),
+    (["autopack-debug-guard", "--all-files", "--also", "json=docs/pwned.json"], "docs/pwned.json"),
+    (["autopack", "debug-guard", "--all-files", "--also=sarif=config/pwned.sarif"], "config/pwned.sarif"),
+    (["autopack-debug-guard", "--all-files", "--write-b", "src/pwned.json"], "src/pwned.json"),
+    (["autopack", "catalog", "validate", "--write-baseline=config/pwned.json"], "config/pwned.json"),
+    (["autopack-debug-guard", "--diff-base=--output=docs/pwned.json"], "docs/pwned.json...HEAD"),
+    (["git", "diff", "--outp=docs/pwned.json"], "docs/pwned.json"),
+    (["git", "log", "-p", "--out", "docs/pwned.json"], "docs/pwned.json"),
+]
+
+
+@pytest.mark.parametrize(("command", "written"), WALKAROUNDS, ids=lambda c: " ".join(c) if isinstance(c, list) else c)
+def test_abbreviated_and_joined_write_options_are_never_auto_approved(make_repo, command, written):
+    repo = make_repo({"README.md": "# x\n", ".env.production": "DEBUG=1\n", "docs/keep.md": "# k\n",
+                      "src/keep.py": "x = 1\n", "config/keep.yaml": "a: 1\n"})
+    git(repo, "commit", "-q", "--allow-empty", "-m", "second")
+    run_dir = repo / ".autopack/runs/run-0"
+    run_dir.mkdir(parents=True)
+    governance = Governance(repo, run_dir, ".autopack/runs/run-0", PROTECTED, frozenset())
+    approval, reason = approve(new_action("run_check", [], "", command=command), governance)
+    assert approval != AUTO, reason
+    executor = SafeActionExecutor(repo, run_dir, protected_paths=PROTECTED)
+    forged = Action("action-000000000009", "run_check", (), (), tuple(command), "forged", AUTO, "the plan says so")
+    result = executor.execute(forged)
+    assert result.status == "refused", result
+    assert not (repo / written).exists()
+    assert git(repo, "status", "--porcelain").stdout == ""
+
+
+def test_the_same_commands_writing_into_the_run_directory_stay_auto_approved(make_repo):
+    repo = make_repo({"README.md": "# x\n"})
+    run_dir = repo / ".autopack/runs/run-0"
+    run_dir.mkdir(parents=True)
+    governance = Governance(repo, run_dir, ".autopack/runs/run-0", PROTECTED, frozenset())
+    for command in (["autopack", "check", "--outp", ".autopack/runs/run-0/a.json"],
+                    ["autopack-debug-guard", "--also", "json=.autopack/runs/run-0/b.json", "--all-files"],
+                    ["autopack", "catalog", "validate", "--config", "pyproject.toml"]):
+        assert approve(new_action("run_check", [], "", command=command), governance)[0] == AUTO, command
+
+
+@pytest.mark.parametrize("command", [
+    ["make", "docs"],
+    ["autopack", "catalog", "snapshot", "--output", "x.json"],
+    ["autopack", "check", "--no-such-flag"],
+    ["autopack", "check", "--also", "xml=.autopack/runs/run-0/a.xml"],
+    ["autopack", "autopilot"],
+    ["./autopack-debug-guard", "--all-files"],
+])
+def test_unknown_or_unparseable_commands_wait_for_approval(tmp_path: Path, command):
+    run_dir = tmp_path / ".autopack/runs/run-0"
+    run_dir.mkdir(parents=True)
+    governance = Governance(tmp_path, run_dir, ".autopack/runs/run-0", PROTECTED, frozenset())
+    assert approve(new_action("run_check", [], "", command=command), governance)[0] == APPROVAL
+
+
+def test_a_diff_base_that_is_an_option_never_reaches_git_as_one(make_repo):
+    repo = make_repo({"README.md": "# x\n", ".env.production": "DEBUG=0\n"})
+    result = run_script("autopack-debug-guard", "--diff-base=--output=pwned", cwd=repo)
+    assert result.returncode == 2 and "--output=pwned" in result.stderr
+    assert sorted(p.name for p in repo.iterdir()) == [".env.production", ".git", "README.md"]
