@@ -30,7 +30,8 @@ SCHEMAS = {
 }
 GITIGNORE = ".gitignore"
 GITIGNORE_TEXT = "# autopack autopilot run directory: generated artifacts, never committed\n*\n"
-RUN_FILES = frozenset({*SCHEMAS, GITIGNORE})  # what a run directory may hold
+SNAPSHOT_DIR = "snapshot"  # the working tree's disposable copy, while a session runs configured commands
+RUN_FILES = frozenset({*SCHEMAS, GITIGNORE, SNAPSHOT_DIR})  # what a run directory may hold
 TEMP_SUFFIX = ".tmp"  # as `files.write_atomic` names its temp files: .<name>.<random>.tmp
 
 

@@ -43,16 +43,33 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def digest_of(root: Path, tree: WorkingTree) -> str:
-    """The digest of an already-read working tree (so a session reads git status only once)."""
+def entry_states(root: Path, tree: WorkingTree) -> dict[str, tuple[bytes, str]]:
+    """path → (status entry as git printed it, content hash of a file changed in the working
+    tree, else ""): what the digest covers, entry by entry, so two states can be compared."""
+    return {
+        entry.path: (entry.raw, content_hash(root / entry.path) if entry.worktree_changed else "")
+        for entry in tree.entries
+    }
+
+
+def changed_paths(before: dict[str, tuple[bytes, str]], after: dict[str, tuple[bytes, str]]) -> list[str]:
+    """Paths whose state differs between two `entry_states`, sorted."""
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def digest_of(root: Path, tree: WorkingTree, states: dict[str, tuple[bytes, str]] | None = None) -> str:
+    """The digest of an already-read working tree (so a session reads git status only once);
+    `states` are its `entry_states` when the caller has them already."""
     if not tree.ok:
         return SENTINEL_DIGEST
+    states = entry_states(root, tree) if states is None else states
     digest = hashlib.sha256()
     digest.update(b"autopack-workspace-digest-v1\0HEAD " + tree.head.encode("ascii", "replace") + b"\0")
     for entry in tree.entries:
-        digest.update(entry.raw + b"\0")
+        raw, content = states[entry.path]
+        digest.update(raw + b"\0")
         if entry.worktree_changed:
-            digest.update(content_hash(root / entry.path).encode("ascii") + b"\0")
+            digest.update(content.encode("ascii") + b"\0")
     return digest.hexdigest()
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from autopack.autopilot import allowlist
 from autopack.autopilot.gitstate import git_env
 from autopack.autopilot.plan import AUTO, Action
+from autopack.autopilot.snapshot import Snapshot
 
 REFUSED = "refused"
 
@@ -79,12 +80,14 @@ class SafeActionExecutor(ActionExecutor):
     """Runs only auto-approved, allowlisted, run-local actions; refuses the rest."""
 
     def __init__(self, root: Path, run_dir: Path, *, protected_paths: Sequence[str],
-                 readonly_commands: Collection[tuple[str, ...]] = (), timeout: float = 300.0) -> None:
+                 readonly_commands: Collection[tuple[str, ...]] = (), timeout: float = 300.0,
+                 snapshot: Snapshot | None = None) -> None:
         self.root = root
         self.run_dir = run_dir
         self.protected_paths = tuple(protected_paths)
         self.readonly_commands = readonly_commands
         self.timeout = timeout
+        self.snapshot = snapshot  # when the repository configures commands: where all but git run
 
     def refusal(self, action: Action) -> str | None:
         """Why this action must not run, re-derived from the allowlist (the plan is not trusted)."""
@@ -113,7 +116,10 @@ class SafeActionExecutor(ActionExecutor):
         from autopack.commands import run_command
 
         env = {**git_env(), "NO_COLOR": "1"}
-        evidence = run_command(self._resolve(argv), self.root, self.timeout, cwd_label=".", env=env)
+        cwd = self.root
+        if self.snapshot is not None and argv[0] != "git":  # it may run repository code: in the copy
+            cwd, env = self.snapshot.path, self.snapshot.env(env)
+        evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env)
         return ActionResult(
             action.action_id, tuple(argv), evidence.status, evidence.exit_code, evidence.stdout_sha256,
             evidence.stdout_excerpt, evidence.stderr_excerpt, evidence.stderr_excerpt_sha256, evidence.detail,

@@ -24,6 +24,7 @@ from autopack import engine, files
 from autopack.autopilot import allowlist
 from autopack.autopilot.gitstate import WorkingTree, git_dir, git_env
 from autopack.autopilot.settings import RISKS, ROOT_ALLOW_WITH_MANIFEST, load_settings, risk_rank
+from autopack.autopilot.snapshot import Snapshot, config_in
 from autopack.config import Config
 from autopack.findings import ConfigError, Finding
 
@@ -94,6 +95,7 @@ class ScanContext:
     settings: dict[str, Any]
     tree: WorkingTree
     run_dir_prefixes: tuple[str, ...]  # repo-relative run directory (excluded from every scan)
+    snapshot: Snapshot  # where configured commands run
     config_error: str | None = None
     statuses: list[DetectorStatus] = field(default_factory=list)
 
@@ -104,6 +106,8 @@ class ScanContext:
 
     def relative(self, text: str) -> str:
         """Messages name files repo-relative, so reports do not depend on where the repo lives."""
+        if self.snapshot.made:
+            text = text.replace(str(self.snapshot.path) + os.sep, "")
         return text.replace(str(self.root) + os.sep, "")
 
     @cached_property
@@ -124,19 +128,29 @@ Detector = Callable[[ScanContext], Iterator[Gap]]
 
 # --- the four enforcements -----------------------------------------------------------------------
 
+def _no_commands(_settings: dict[str, Any]) -> bool:
+    return False
+
+
+def _doc_checks(settings: dict[str, Any]) -> bool:
+    return settings["preset"] != "none" or bool(settings["commands"])
+
+
 @dataclass(frozen=True)
 class EnforcementGap:
     """How one enforcement's findings become gaps: its section, gap type, the risk of an `error`
-    finding (warnings one step lower, notes two), and the console script that re-checks."""
+    finding (warnings one step lower, notes two), the console script that re-checks, and whether
+    its settings make it run configured commands (then it runs in the snapshot)."""
 
     section: str
     gap_type: str
     error_risk: str
     script: str
+    runs_commands: Callable[[dict[str, Any]], bool] = _no_commands
 
 
 ENFORCEMENT_GAPS: tuple[EnforcementGap, ...] = (
-    EnforcementGap("doc-drift", "doc_drift", "high", "autopack-doc-drift"),
+    EnforcementGap("doc-drift", "doc_drift", "high", "autopack-doc-drift", _doc_checks),
     EnforcementGap("debug-guard", "production_debug_config", "critical", "autopack-debug-guard"),
     EnforcementGap("catalog", "catalog_invalid", "high", "autopack-catalog"),
     EnforcementGap("parallelism", "parallelism_policy_violation", "high", "autopack-parallel-lint"),
@@ -177,14 +191,20 @@ def detect_enforcements(context: ScanContext) -> Iterator[Gap]:
             continue
         enforcement = engine.resolve(mapping.section)
         try:
-            if not context.config.section(mapping.section, enforcement.settings)["enabled"]:
+            settings = context.config.section(mapping.section, enforcement.settings)
+            if not settings["enabled"]:
                 status.status, status.detail = "disabled", "enabled = false"
                 continue
         except ConfigError:
             status.status, status.detail = "skipped", "its configuration section is invalid"
             continue
         try:
-            result = engine.collect([enforcement], context.root, context.config, None)
+            if mapping.runs_commands(settings):  # repository code: in the snapshot, never the working tree
+                status.detail = "ran in the snapshot (configured commands)"
+                copy = context.snapshot.path
+                result = engine.collect([enforcement], copy, config_in(copy, context.root, context.config), None)
+            else:
+                result = engine.collect([enforcement], context.root, context.config, None)
         except Exception as exc:  # one broken detector must not end the whole session
             if os.environ.get("AUTOPACK_DEBUG"):
                 raise
@@ -487,11 +507,48 @@ def detect_custom(context: ScanContext) -> Iterator[Gap]:
             yield gap(evidence={**base, "status": "refused", "reason": reason},
                       title=f"detector {name} refused: {reason}", risk="high")
             continue
-        evidence = run_command(argv, context.root, float(detector["timeout"]), cwd_label=".", env=git_env())
+        copy = context.snapshot.path  # repository code: in the snapshot, never the working tree
+        evidence = run_command(argv, copy, float(detector["timeout"]), cwd_label=".", env=context.snapshot.env(git_env()))
         if evidence.status != PASSED:
             code = f" (exit {evidence.exit_code})" if evidence.exit_code is not None else ""
             yield gap(evidence={**base, **evidence.to_dict()}, title=f"detector {name}: {evidence.status}{code}",
                       risk=detector["risk"])
+
+
+# --- the read-only promise ----------------------------------------------------------------------
+
+MAX_LISTED = 100  # changed paths named in evidence
+
+
+def read_only_violation(before: str, after: str, changed: Sequence[str]) -> Gap:
+    """The working tree changed while the session ran: never silent, always critical."""
+    shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+    return make_gap(
+        "read_only_violation", ["workspace-changed", before, after],
+        title=f"the working tree changed during the read-only session: {shown or 'HEAD or the index'}",
+        risk="critical", blocks=True, detector="workspace-integrity", paths=list(changed[:MAX_LISTED]),
+        evidence={"digest_before": before, "digest_after": after, "changed_paths": list(changed[:MAX_LISTED]),
+                  "changed_count": len(changed)},
+        fix="Review and revert the change; a configured command that writes must not be marked read-only "
+            "(or something else edited the tree while the session ran).",
+    )
+
+
+def runs_configured_commands(config: Config | None, settings: dict[str, Any]) -> bool:
+    """Whether a session will run repository code: a read-only detector, or an enabled
+    enforcement whose settings configure commands."""
+    if any(detector["read-only"] for detector in settings["detectors"]):
+        return True
+    if config is None:
+        return False
+    for mapping in ENFORCEMENT_GAPS:
+        try:
+            section = config.section(mapping.section, engine.resolve(mapping.section).settings)
+        except (ConfigError, ImportError):
+            continue
+        if section["enabled"] and mapping.runs_commands(section):
+            return True
+    return False
 
 
 DETECTORS: tuple[Detector, ...] = (

@@ -32,6 +32,7 @@ REMEDIES: dict[str, tuple[str, str]] = {
     "windows_encoding_issue": ("reencode_file", "Re-save the file as UTF-8."),
     "baseline_policy_drift": ("fix_policy_file", "Fix the configuration or anchor file."),
     "unknown": ("investigate_detector", "Investigate what the detector reports."),
+    "read_only_violation": ("review_workspace_change", "Review and revert what changed the working tree."),
 }
 INSPECT_GIT = ("git", "status", "--porcelain=v2", "--branch")
 INSPECT_CHANGES = ("git", "status", "--short", "--untracked-files=all")  # works before the first commit too

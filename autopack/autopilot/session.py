@@ -15,12 +15,13 @@ from typing import Any
 
 from autopack import __version__
 from autopack.autopilot import artifacts
-from autopack.autopilot.digest import digest_of
+from autopack.autopilot.digest import changed_paths, digest_of, entry_states
 from autopack.autopilot.executor import REFUSED, ActionResult, SafeActionExecutor
-from autopack.autopilot.gaps import Gap, ScanContext, scan
+from autopack.autopilot.gaps import MAX_LISTED, Gap, ScanContext, read_only_violation, runs_configured_commands, scan
 from autopack.autopilot.gitstate import WorkingTree, read_working_tree
 from autopack.autopilot.plan import AUTO, APPROVAL, BLOCKED, Action, Governance, propose
 from autopack.autopilot.proof_metrics import proof_metrics
+from autopack.autopilot.snapshot import Snapshot
 from autopack.autopilot.settings import RISKS, default_settings, load_settings, risk_rank
 from autopack.config import Config, load_config
 from autopack.findings import ConfigError
@@ -84,6 +85,7 @@ class Workspace:
     settings: dict[str, Any]
     excluded: tuple[str, ...]  # repo-relative run directories, left out of the file scans
     tree: WorkingTree
+    states: dict[str, tuple[bytes, str]]  # what the digest covers, entry by entry
     digest: str
 
 
@@ -93,13 +95,21 @@ def open_workspace(root: Path, config_path: Path | None = None, run_dir: Path | 
     candidates = (runs_dir, Path(os.path.normpath(root / run_dir)) if run_dir is not None else None)
     excluded = tuple(_label(root, d) for d in candidates if d is not None and d.is_relative_to(root))
     tree = read_working_tree(root, excluded)
-    return Workspace(root, config, config_error, settings, excluded, tree, digest_of(root, tree))
+    states = entry_states(root, tree)
+    return Workspace(root, config, config_error, settings, excluded, tree, states, digest_of(root, tree, states))
 
 
-def scan_workspace(workspace: Workspace) -> tuple[list[Gap], ScanContext]:
-    """Every detector over the workspace: the gaps, sorted, and the context (detector statuses)."""
+def scan_workspace(workspace: Workspace, snapshot: Snapshot | None = None) -> tuple[list[Gap], ScanContext]:
+    """Every detector over the workspace: the gaps, sorted, and the context (detector statuses).
+    Configured commands run in `snapshot` (by default one in a temporary directory)."""
+    if snapshot is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="autopack-snapshot-") as holder:
+            with Snapshot(workspace.root, workspace.tree.head, Path(holder) / artifacts.SNAPSHOT_DIR) as temporary:
+                return scan_workspace(workspace, temporary)
     context = ScanContext(workspace.root, workspace.config, workspace.settings, workspace.tree,
-                          workspace.excluded, config_error=workspace.config_error)
+                          workspace.excluded, snapshot, config_error=workspace.config_error)
     return scan(context), context
 
 
@@ -138,38 +148,72 @@ def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | 
     label = _label(root, lexical_run_dir)
     real_run_dir = artifacts.prepare_run_dir(root, lexical_run_dir, settings["protected-paths"],
                                              outside_ok=explicit is not None)
+    # One session per run directory at a time: sessions of the same state write the same bytes,
+    # and the snapshot and the cleanup of a killed session's leftovers need the place to themselves.
     with artifacts.run_dir_lock(real_run_dir):
         artifacts.remove_stale_temp_files(real_run_dir)
         artifacts.write_text(real_run_dir, artifacts.GITIGNORE, artifacts.GITIGNORE_TEXT)
-
-    gaps, context = scan_workspace(workspace)
-    readonly = frozenset(tuple(d["run"]) for d in settings["detectors"] if d["read-only"])
-    governance = Governance(root, real_run_dir, label, tuple(settings["protected-paths"]), readonly)
-    actions = propose(gaps, governance, git_works=workspace.tree.ok, check_args=_config_args(root, config_path))
-
-    executor = SafeActionExecutor(root, real_run_dir, protected_paths=settings["protected-paths"],
-                                  readonly_commands=readonly, timeout=float(settings["timeout"]))
-    results = [executor.execute(a) for a in actions if a.approval == AUTO]
-    report = gap_report(run_id, digest, gaps, context)
-    plan = plan_proposal(run_id, report, actions, governance)
-    reasons = gate_reasons(gaps, fail_on)
-    exit_code = 1 if reasons else 0
-    session = session_document(run_id, plan, actions, results, gaps, root, digest, fail_on, reasons)
-    documents = {
-        "gap_report_v1.json": report,
-        "plan_proposal_v1.json": plan,
-        "autopilot_session_v1.json": session,
-        "pending_approvals.json": {
-            "schema_version": "pending_approvals_v1",
-            "run_id": run_id,
-            "session_id": session["session_id"],
-            "approvals": session["approval_requests"],
-        },
-    }
-    with artifacts.run_dir_lock(real_run_dir):  # sessions of the same state write the same bytes, one at a time
+        with Snapshot(root, workspace.tree.head, real_run_dir / artifacts.SNAPSHOT_DIR, real_run_dir) as snapshot:
+            work = _scan_plan_execute(workspace, snapshot, real_run_dir, label, config_path)
+        gaps, actions, results = work.gaps, work.actions, work.results
+        report = gap_report(run_id, digest, gaps, work.context)
+        plan = plan_proposal(run_id, report, actions, work.governance)
+        reasons = gate_reasons(gaps, fail_on)
+        exit_code = 1 if reasons else 0
+        session = session_document(run_id, plan, actions, results, gaps, root, digest, fail_on, reasons)
+        session["workspace_integrity"] = work.integrity
+        documents = {
+            "gap_report_v1.json": report,
+            "plan_proposal_v1.json": plan,
+            "autopilot_session_v1.json": session,
+            "pending_approvals.json": {
+                "schema_version": "pending_approvals_v1",
+                "run_id": run_id,
+                "session_id": session["session_id"],
+                "approvals": session["approval_requests"],
+            },
+        }
         for name, document in documents.items():
             artifacts.write_artifact(real_run_dir, name, document)
     return Outcome(run_id, real_run_dir, label, gaps, actions, results, documents, exit_code)
+
+
+@dataclass(frozen=True)
+class SessionWork:
+    """What a session found and did, before it is written down."""
+
+    gaps: list[Gap]
+    context: ScanContext
+    governance: Governance
+    actions: list[Action]
+    results: list[ActionResult]
+    integrity: dict[str, Any]  # the working tree's digest before and after, and what changed
+
+
+def _scan_plan_execute(workspace: Workspace, snapshot: Snapshot, run_dir: Path, label: str,
+                       config_path: Path | None) -> SessionWork:
+    """Scan, plan and run the safe actions, configured commands in the snapshot; then compare the
+    working tree with the state the session started from: any change is a critical gap."""
+    root, settings = workspace.root, workspace.settings
+    gaps, context = scan_workspace(workspace, snapshot)
+    readonly = frozenset(tuple(d["run"]) for d in settings["detectors"] if d["read-only"])
+    governance = Governance(root, run_dir, label, tuple(settings["protected-paths"]), readonly)
+    actions = propose(gaps, governance, git_works=workspace.tree.ok, check_args=_config_args(root, config_path))
+    configured = runs_configured_commands(workspace.config, settings)
+    executor = SafeActionExecutor(root, run_dir, protected_paths=settings["protected-paths"], readonly_commands=readonly,
+                                  timeout=float(settings["timeout"]), snapshot=snapshot if configured else None)
+    results = [executor.execute(a) for a in actions if a.approval == AUTO]
+    after_tree = read_working_tree(root, workspace.excluded)
+    after_states = entry_states(root, after_tree)
+    after = digest_of(root, after_tree, after_states)
+    changed = changed_paths(workspace.states, after_states)
+    integrity = {"digest_before": workspace.digest, "digest_after": after, "unchanged": after == workspace.digest,
+                 "changed_paths": changed[:MAX_LISTED]}
+    if after != workspace.digest:
+        violation = read_only_violation(workspace.digest, after, changed)
+        gaps = sorted([*gaps, violation], key=lambda g: g.sort_key)
+        actions = sorted([*actions, *propose([violation], governance, git_works=False)], key=lambda a: a.action_id)
+    return SessionWork(gaps, context, governance, actions, results, integrity)
 
 
 def gap_report(run_id: str, digest: str, gaps: list[Gap], context: ScanContext) -> dict[str, Any]:

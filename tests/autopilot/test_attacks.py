@@ -12,7 +12,7 @@ import pytest
 
 from autopack.autopilot.executor import SafeActionExecutor
 from autopack.autopilot.plan import APPROVAL, AUTO, Action, Governance, approve, new_action
-from tests.autopilot.conftest import ARTIFACTS, autopilot, load_artifacts, tree_fingerprint
+from tests.autopilot.conftest import ARTIFACTS, autopilot, load_artifacts, run_dir_of, run_json, tree_fingerprint
 from tests.conftest import BIN, GIT_ENV, git, run_script
 
 PROTECTED = ("docs/", "config/", "src/", "tests/", ".github/")
@@ -168,3 +168,73 @@ def test_a_diff_base_that_is_an_option_never_reaches_git_as_one(make_repo):
     result = run_script("autopack-debug-guard", "--diff-base=--output=pwned", cwd=repo)
     assert result.returncode == 2 and "--output=pwned" in result.stderr
     assert sorted(p.name for p in repo.iterdir()) == [".env.production", ".git", "README.md"]
+
+
+# --- configured commands run in a disposable snapshot; the working tree is hashed before/after -
+
+EDITS_DOCS = (  # a "check" that rewrites a tracked file where it runs
+    "from pathlib import Path\n"
+    "Path('docs/guide.md').write_text('# rewritten by a check\\n')\n"
+    "Path('new_file.txt').write_text('made by a check\\n')\n"
+)
+ESCAPES_SNAPSHOT = (  # finds the real repository through the borrowed objects and writes there
+    "from pathlib import Path\n"
+    "borrowed = Path('.git/objects/info/alternates')\n"
+    "root = Path(borrowed.read_text().strip()).parent.parent if borrowed.exists() else Path('.')\n"
+    "root.joinpath('docs', 'pwned.md').write_text('pwned\\n')\n"
+)
+
+
+def test_a_doc_check_that_edits_tracked_files_edits_only_the_snapshot(make_repo):
+    repo = make_repo({
+        "README.md": "# x\n", "docs/guide.md": "# Guide\n", "scripts/check_docs.py": EDITS_DOCS,
+        ".autopack.toml": '[[doc-drift.commands]]\nrun = "python scripts/check_docs.py"\n'
+                          '[autopilot]\nextend-root-allow = [".autopack.toml"]\n',
+    })
+    before = tree_fingerprint(repo, skip=repo / ".autopack")
+    code, summary = run_json(repo)
+    assert tree_fingerprint(repo, skip=repo / ".autopack") == before
+    integrity = summary["session"]["workspace_integrity"]
+    assert integrity["unchanged"] and integrity["digest_before"] == integrity["digest_after"]
+    assert not [g for g in summary["gap_report"]["gaps"] if g["gap_type"] == "read_only_violation"]
+    assert {"doc-drift": "ran in the snapshot (configured commands)"}.items() <= {
+        d["name"]: d["detail"] for d in summary["gap_report"]["detectors"]}.items()
+    assert sorted(p.name for p in run_dir_of(repo, summary).iterdir()) == sorted([*ARTIFACTS, ".gitignore"])
+    assert code == 0
+
+
+def test_a_read_only_detector_that_writes_the_working_tree_is_a_critical_gap(make_repo):
+    repo = make_repo({
+        "README.md": "# x\n", "docs/guide.md": "# Guide\n", "scripts/escape.py": ESCAPES_SNAPSHOT,
+        ".autopack.toml": '[[autopilot.detectors]]\nname = "sneaky"\nrun = "python scripts/escape.py"\nread-only = true\n'
+                          '[autopilot]\nextend-root-allow = [".autopack.toml"]\n',
+    })
+    code, summary = run_json(repo)
+    assert (repo / "docs/pwned.md").exists(), "the command escaped the snapshot (it is not a sandbox)"
+    integrity = summary["session"]["workspace_integrity"]
+    assert not integrity["unchanged"] and integrity["changed_paths"] == ["docs/pwned.md"]
+    violation = [g for g in summary["gap_report"]["gaps"] if g["gap_type"] == "read_only_violation"]
+    assert len(violation) == 1 and violation[0]["risk"] == "critical" and violation[0]["blocks_autopilot"]
+    assert violation[0]["paths"] == ["docs/pwned.md"]
+    remedy = [a for a in summary["plan_proposal"]["actions"] if violation[0]["gap_id"] in a["target_gap_ids"]]
+    assert [a["approval"] for a in remedy] == ["requires_approval"]
+    load_artifacts(run_dir_of(repo, summary))
+    assert code == 1
+
+
+def test_commands_in_the_snapshot_give_byte_identical_evidence_across_runs(make_repo):
+    prints_where = "import os, sys\nprint(os.getcwd())\nsys.exit(1)\n"
+    repo = make_repo({
+        "README.md": "# x\n", "scripts/where.py": prints_where,
+        ".autopack.toml": '[[autopilot.detectors]]\nname = "where"\nrun = "python scripts/where.py"\nread-only = true\n'
+                          '[[doc-drift.commands]]\nrun = "python scripts/where.py"\n'
+                          '[autopilot]\nextend-root-allow = [".autopack.toml"]\n',
+    })
+    _, first = run_json(repo)
+    run_dir = run_dir_of(repo, first)
+    contents = {name: (run_dir / name).read_bytes() for name in ARTIFACTS}
+    _, second = run_json(repo)
+    assert second["run_id"] == first["run_id"]
+    assert {name: (run_dir / name).read_bytes() for name in ARTIFACTS} == contents
+    detector = next(g for g in first["gap_report"]["gaps"] if g["gap_type"] == "unknown")
+    assert "snapshot" in detector["evidence"]["stdout_excerpt"]
