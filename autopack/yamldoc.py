@@ -239,8 +239,10 @@ def _byte_position(raw: bytes, offset: int) -> Position:
 # --- parsing --------------------------------------------------------------------------------
 
 
-def parse(text: str) -> YamlDocument:
-    """Compose, check the expansion budget, and convert. Raises YamlProblem."""
+def parse(text: str, foreign_tags_as_null: bool = False) -> YamlDocument:
+    """Compose, check the expansion budget, and convert. Raises YamlProblem. With
+    `foreign_tags_as_null`, a value under a tag SafeLoader does not construct (`!ENV`,
+    `!!python/name:...` in a tool's configuration) reads as None instead of refusing the file."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -263,7 +265,7 @@ def parse(text: str) -> YamlDocument:
         raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep") from None
     if root is None:
         raise YamlProblem("empty file: no YAML document", Position(1, 1))
-    builder = _Builder()
+    builder = _Builder(foreign_tags_as_null)
     value = builder.convert(root, ())
     return YamlDocument(text, value, root, builder.children, builder.duplicates)
 
@@ -276,9 +278,10 @@ class _Builder:
     expand beyond MAX_EXPANDED_NODES (for the schema validator, which walks every path) is refused
     before anything walks it."""
 
-    def __init__(self) -> None:
+    def __init__(self, foreign_tags_as_null: bool = False) -> None:
         import yaml
 
+        self.foreign_tags_as_null = foreign_tags_as_null
         self.children: dict[int, Any] = {}
         self.duplicates: list[DuplicateKey] = []
         self.built: dict[int, Any] = {}
@@ -294,6 +297,8 @@ class _Builder:
         if key in self.built:
             return self.built[key]
         if node.tag not in self.known_tags:
+            if self.foreign_tags_as_null:
+                return None
             raise YamlProblem(f"unsupported YAML tag {_shown_tag(node.tag)}; remove it and write a plain value", mark_position(node))
         if isinstance(node, self.scalar_node):
             return _scalar(node)
