@@ -123,3 +123,22 @@ def try_repo(hook_repo: tuple[Path, str], pre_commit_home: Path) -> Callable[...
         )
 
     return runner
+
+
+@pytest.fixture
+def scan(make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., list[tuple[str, str, int | None, str]]]:
+    """`scan(files)` → (rule, path, line, first `quoted` part of the message) of each finding of
+    `autopack-doc-drift --all-files` in a real repository holding `files`."""
+    import json
+
+    from autopack import doc_drift
+
+    def run(files: dict[str, str | bytes]) -> list[tuple[str, str, int | None, str]]:
+        repo = make_repo(files)
+        monkeypatch.chdir(repo)
+        code = doc_drift.main(["--all-files", "--format", "json"])
+        findings = json.loads(capsys.readouterr().out)
+        assert code == (1 if findings else 0)
+        return [(f["rule"], f["path"], f["line"], f["message"].split("`")[1]) for f in findings]
+
+    return run

@@ -5,24 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from autopack import doc_drift
-
-
-@pytest.fixture
-def scan(make_repo, monkeypatch, capsys):
-    """`scan(files)` → (rule, path, line, target-ish message) of `autopack-doc-drift --all-files`."""
-
-    def run(files: dict[str, str | bytes]) -> list[tuple[str, str, int | None, str]]:
-        repo = make_repo(files)
-        monkeypatch.chdir(repo)
-        code = doc_drift.main(["--all-files", "--format", "json"])
-        findings = json.loads(capsys.readouterr().out)
-        assert code == (1 if findings else 0)
-        return [(f["rule"], f["path"], f["line"], f["message"].split("`")[1]) for f in findings]
-
-    return run
 
 
 def test_explicit_heading_ids_attr_list_pandoc_kramdown(scan):

@@ -23,6 +23,7 @@ Where each part lives:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 
 from autopack import engine
@@ -56,15 +57,16 @@ SETTINGS: dict[str, Setting] = {
     "ignore-targets": Setting([], "str-list", "Globs of repo paths never reported as missing (e.g. generated files)."),
     "fixture-globs": Setting(
         ["**/__fixtures__/**", "**/test*/**/fixtures/**", "**/__tests__/**/fixtures/**", "**/testdata/**", "**/test_data/**", "**/__snapshots__/**",
-         "**/tests/**/data/**", "**/test/**/data/**"],
+         "**/tests/**/data/**", "**/test/**/data/**", "**/tests/*/**", "**/test/*/**", "**/testsuite/**"],
         "str-list",
         "Markdown test data the built-in checks do not read as documentation (fixtures are often broken on purpose).",
     ),
     "history-globs": Setting(
         ["**/changelog*", "**/changes*", "**/history*", "**/news*", "**/release-notes*", "**/releases*",
-         "**/blog/**", "**/adr/**", "**/adrs/**", "**/decisions/**", "**/migrat*", "**/migrat*/**"],
+         "**/blog/**", "**/adr/**", "**/adrs/**", "**/decisions/**", "**/migrat*", "**/migrat*/**",
+         "**/plans/**", "**/plan.md", "**/*-plan.md", "**/*_plan.md", "**/rfcs/**", "**/rfc-*", "**/proposals/**", "**/roadmap*"],
         "str-list",
-        "Documents that record history (matched case-insensitively): APR203 skips their code paths, which name old files on purpose.",
+        "Documents that record history or plans (matched case-insensitively): APR203 skips their code paths, which name old or future files on purpose.",
     ),
 }
 
@@ -86,9 +88,15 @@ ENFORCEMENT = Enforcement(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--explain" in args:
+        from autopack.doc_drift.explain import explain_main
+
+        return explain_main([arg for arg in args if arg != "--explain"])
     return engine.run(
         ["doc-drift"],
-        argv,
+        args,
         prog="autopack-doc-drift",
-        description="Run the repository's doc checks and find broken links, anchors and paths in its Markdown.",
+        description="Run the repository's doc checks and find broken links, anchors and paths in its Markdown. "
+                    "`--explain` says which documentation site system judges which documents, and what is not judged and why.",
     )

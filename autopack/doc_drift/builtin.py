@@ -19,15 +19,20 @@ from autopack.findings import Finding
 
 def builtin_findings(context: CheckContext) -> Iterator[Finding]:
     """APR201, APR202 and APR203 over every document the settings select."""
+    yield from check_documents(context)[0]
+
+
+def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
+    """The built-in checks' findings, and the repository as they saw it (for `--explain`)."""
     settings = context.settings
     if not (settings["check-links"] or settings["check-anchors"] or settings["check-code-paths"]):
-        return
+        return [], None
     wanted = files.compile_globs(settings["docs-globs"])
     fixture = files.compile_globs(settings["fixture-globs"])
     paths = [path for path in context.repo_files() if wanted(path) and not fixture(path)]
     paths = _without_symlinked_copies(context.root, paths)
     if not paths:
-        return
+        return [], None
     history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
     repo = Repo(context, markdown_parser())
     repo.preload(paths)
@@ -38,20 +43,19 @@ def builtin_findings(context: CheckContext) -> Iterator[Finding]:
     found: list[Finding] = []
     for path in paths:
         document = repo.document(path)
-        if document is None:
-            continue
+        if document is None or document.machine_made:
+            continue  # a generated document: its links are fixed in its source, which is checked
         if settings["check-links"] or settings["check-anchors"]:
             found.extend(link_findings(repo, document, settings))
         if settings["check-code-paths"] and not history(path.lower()):
             found.extend(code_path_findings(repo, document))
+
     def target(finding: Finding) -> str | None:
         return str(finding.data["target"]) if finding.data and finding.rule_id != BROKEN_ANCHOR.id else None
 
     missing = sorted({path for finding in found if (path := target(finding))})
     ignored = _git_ignored(context.root, missing) if missing else set()
-    for finding in found:
-        if target(finding) not in ignored:
-            yield finding
+    return [finding for finding in found if target(finding) not in ignored], repo
 
 
 def _without_symlinked_copies(root: Path, paths: list[str]) -> list[str]:
@@ -77,7 +81,8 @@ def _git_ignored(root: Path, paths: list[str]) -> set[str]:
         return set()
     import subprocess
 
-    request = "".join(f"{path}\0" for path in paths).encode("utf-8", "surrogateescape")
+    # `docs/_build` is asked as a folder too: a missing path matches a folder-only pattern (`_build/`) only so
+    request = "".join(f"{path}\0{path}/\0" for path in paths).encode("utf-8", "surrogateescape")
     try:
         completed = subprocess.run(
             ["git", "check-ignore", "-z", "--stdin"], cwd=root, input=request, capture_output=True,
@@ -87,4 +92,4 @@ def _git_ignored(root: Path, paths: list[str]) -> set[str]:
         return set()
     if completed.returncode not in (0, 1):
         return set()
-    return {path for path in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if path}
+    return {path.rstrip("/") for path in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if path}

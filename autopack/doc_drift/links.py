@@ -10,7 +10,9 @@ from typing import Any
 
 from autopack.doc_drift.markdown import Document, Reference
 from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
-from autopack.doc_drift.sites import generated_html, site_page, site_root_target, site_route
+from autopack.doc_drift.sites import Unjudged, join
+from autopack.doc_drift.sites.github import generated_html, site_page, site_root_target, site_route
+from autopack.doc_drift.sites.sphinx import SphinxSite
 from autopack.findings import Finding, Rule, Severity
 
 BROKEN_LINK = Rule(
@@ -47,24 +49,31 @@ def link_findings(repo: Repo, document: Document, settings: dict[str, Any]) -> I
         raw_path, _, fragment = href.partition("#")
         raw_path, _, query = raw_path.partition("?")
         path = unquote(raw_path)
-        if "{{" in path or "{%" in path:
-            continue  # a template (Jekyll, Hugo): the real target is known only after rendering
+        if "{{" in path or "{%" in path or "$" in path:
+            continue  # a template (Jekyll, Hugo, `$BRANCH_URL`): the real target is known only after rendering
         if path.lower() in _PLACEHOLDER_HREFS or _PLACEHOLDER_HREF.fullmatch(path.lower()):
             continue  # `[text](url)`: Markdown syntax shown by example
+        site = repo.sites.site_for(document.path)
+        target = resolve(base_dir, path) if path else document.path
         if path.startswith("@site/"):  # Docusaurus: the site's folder (the one with its config)
             path = path[len("@site") :]
-        target = resolve(base_dir, path) if path else document.path
+            target = join(site.root, path.lstrip("/")) if site is not None and site.system == "docusaurus" else resolve("", path)
         if target is None or repo.ignored(target):
             continue
         text = source_line(document, reference.line)
         column = column_of(text, href, raw_path, path)
-        if not repo.exists(target) and path.startswith("/"):
+        if not repo.exists(target) and site is not None:
+            resolution = repo.sites.resolve(repo, document.path, path, image=reference.kind == "image")
+            if isinstance(resolution, Unjudged):
+                continue
+            target = resolution or target
+        elif not repo.exists(target) and path.startswith("/"):
             target = site_root_target(repo, document.path, path) or target
         if not repo.exists(target):
             if path.lower() in repo.labels and not fragment:
                 continue  # MyST: `[text](label)` refers to a `(label)=` target, not a file
-            if settings["check-links"] and not generated_html(repo, target) and not site_route(repo, path) \
-                    and not site_page(repo, document.path, target):
+            if settings["check-links"] and not generated_html(repo, target) and not _packed_license(repo, target) \
+                    and not _outside_site_tolerated(repo, site, document.path, path, target):
                 what = "image" if reference.kind == "image" else "link"
                 resolved = "" if target == path else f" (resolved to {target})"
                 yield BROKEN_LINK.finding(
@@ -76,6 +85,32 @@ def link_findings(repo: Repo, document: Document, settings: dict[str, Any]) -> I
             continue
         if settings["check-anchors"] and fragment:
             yield from _anchor_findings(repo, document, reference, target, unquote(fragment), query, column)
+
+
+def _outside_site_tolerated(repo: Repo, site: object, document_path: str, path: str, target: str) -> bool:
+    """A document outside any detected site, in a repository that has some site (or a generator
+    autopack does not know): a route-like `/commands/x`, a suffix-less page link, or a `.html`
+    page of the built site (no such file can be in a repository of Markdown sources) is not judged."""
+    return site is None and (
+        site_route(repo, path) or site_page(repo, document_path, target)
+        or (bool(repo.sites) and target.endswith((".html", ".htm")))
+    )
+
+
+_LICENSE = re.compile(r"(?:LICEN[CS]E|COPYING)(?:[.-][\w.-]*)?", re.IGNORECASE)
+_PACKAGE_MANIFESTS = ("package.json", "Cargo.toml", "pyproject.toml")
+
+
+def _packed_license(repo: Repo, target: str) -> bool:
+    """`[MIT](LICENSE)` in a package of a monorepo whose license file is at the root: package
+    managers (npm, pnpm, yarn, cargo) pack the workspace's license into each package."""
+    folder, name = posixpath.split(target)
+    return (
+        bool(folder)
+        and _LICENSE.fullmatch(name) is not None
+        and any(posixpath.join(folder, manifest) in repo.files for manifest in _PACKAGE_MANIFESTS)
+        and any(_LICENSE.fullmatch(path) for path in repo.files if "/" not in path)
+    )
 
 
 _PLACEHOLDER_HREFS = frozenset({"url", "link", "href", "path", "target", "...", "\u2026", "todo", "tbd", "xxx"})
@@ -96,15 +131,21 @@ def _did_you_mean(repo: Repo, target: str) -> str:
 def _anchor_findings(repo: Repo, document: Document, reference: Reference, target: str, fragment: str,
                      query: str, column: int | None) -> Iterator[Finding]:
     anchor = fragment.removeprefix("user-content-").lower()
-    if not anchor or anchor == "top" or "plain=1" in query or not target.lower().endswith(MARKDOWN_SUFFIXES):
-        return
+    if not anchor.strip("#") or anchor == "top" or "plain=1" in query or not target.lower().endswith(MARKDOWN_SUFFIXES):
+        return  # `(## "tooltip")`: a title on an empty link, not an anchor
     if repo.is_dir(target):
         return
+    if anchor == "readme" and posixpath.basename(target).lower().startswith("readme"):
+        return  # GitHub's own anchor for the README section of a repository page
     target_document = document if target == document.path else repo.document(target)
-    if target_document is None or target_document.generated or anchor in target_document.anchors:
+    if target_document is None or target_document.generated or target_document.includes or anchor in target_document.anchors:
+        return  # includes: text pulled in at build time brings headings nobody can list
+    if repo.sites.anchors_unjudged(target):
         return
-    if repo.mkdocs and anchor in target_document.toc_anchors:
+    if anchor in repo.sites.heading_ids(target_document):
         return
+    if anchor in repo.labels and isinstance(repo.sites.site_for(document.path), SphinxSite):
+        return  # MyST/Sphinx: `#label` is a cross-reference to a target in any document
     import difflib
 
     close = difflib.get_close_matches(anchor, sorted(target_document.anchors), n=1)

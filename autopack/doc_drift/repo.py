@@ -14,7 +14,7 @@ from typing import Any
 
 from autopack import files
 from autopack.doc_drift.markdown import Document, markdown_parser, parse_document
-from autopack.doc_drift.sites import MKDOCS_CONFIGS, SITE_CONFIG
+from autopack.doc_drift.sites.github import SITE_CONFIG
 from autopack.engine import CheckContext
 
 _SUBMODULE_PATH = re.compile(r"^[ \t]*path[ \t]*=[ \t]*(.+?)[ \t]*$", re.MULTILINE)
@@ -43,15 +43,18 @@ class Repo:
             for depth in range(1, len(parts)):
                 self.dirs.add("/".join(parts[:depth]))
         self.documents: dict[str, Document | None] = {}
+        self.fronts: dict[str, dict[str, Any]] = {}  # front matter of pages not parsed as documents
         self.ignored = files.compile_globs(context.settings["ignore-targets"])
         self._lowercase: dict[str, str] | None = None
         self._stems: set[str] | None = None
         self.submodules = _submodule_paths(context.root)
         self.labels: set[str] = set()
-        # A MkDocs site renders heading ids with Python-Markdown's slugs, not GitHub's.
-        self.mkdocs = any(posixpath.basename(path) in MKDOCS_CONFIGS for path in self.files)
-        # A docs site (MkDocs, Docusaurus, VitePress, VuePress, Jekyll) resolves `intro` and `intro/` to `intro.md`.
-        self.site = self.mkdocs or any(SITE_CONFIG.search(path) for path in self.files)
+        # Some docs site (MkDocs, Docusaurus, VitePress, VuePress, Jekyll) is configured here: documents
+        # outside any detected site still get its tolerance for `intro` meaning `intro.md`.
+        self.site = any(SITE_CONFIG.search(path) for path in self.files)
+        from autopack.doc_drift import sites
+
+        self.sites = sites.detect(self)
 
     def by_lowercase(self) -> dict[str, str]:
         """Every file and directory by its lowercased path (the first in sorted order wins)."""

@@ -1,5 +1,6 @@
-"""Documentation sites: which site generator builds the docs (from its configuration file), and
-how a site resolves a link that the file tree alone does not."""
+"""Documents outside any detected site are judged as GitHub renders them, with the tolerances a
+repository that has some docs site (or a generator autopack does not know) needs: a route-like
+`/commands/x`, `/img/a.png` from the nearest folder that has it, `page.html` for `page.md`."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from autopack.doc_drift.repo import Repo
 
-# A MkDocs site renders heading ids with Python-Markdown's slugs, not GitHub's.
-MKDOCS_CONFIGS = frozenset({"mkdocs.yml", "mkdocs.yaml", "zensical.toml"})
-# Docusaurus, VitePress, VuePress, Jekyll: with MkDocs, sites that resolve `intro` and `intro/` to `intro.md`.
-SITE_CONFIG = re.compile(r"(?:^|/)(?:docusaurus\.config\.[cm]?[jt]s|\.vitepress/config\.[cm]?[jt]s|\.vuepress/config\.[cm]?[jt]s|_config\.ya?ml)$")
+# MkDocs, Zensical, Docusaurus, VitePress, VuePress, Jekyll: sites that resolve `intro` and `intro/` to `intro.md`.
+SITE_CONFIG = re.compile(r"(?:^|/)(?:mkdocs\.ya?ml|zensical\.toml|docusaurus\.config\.[cm]?[jt]s|\.vitepress/config\.[cm]?[jt]s|\.vuepress/config\.[cm]?[jt]s|_config\.ya?ml)$")
 
 
 def site_page(repo: Repo, document_path: str, target: str) -> bool:
