@@ -7,8 +7,9 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from autopack.doc_drift.markdown import Document
+from autopack.doc_drift.markdown import Document, Reference
 from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
+from autopack.doc_drift.sites import is_language
 from autopack.findings import Finding, Rule, Severity
 
 MISSING_CODE_PATH = Rule(
@@ -30,6 +31,33 @@ _PLACEHOLDERS = frozenset({
 _MY_NAME = re.compile(r"(?:^|[_-])my(?:[A-Z_-]|provider|project|package|plugin|module|app|lib|model|service|component|file|script)")
 
 
+# Folder names every project of a kind has (`src/`, `docs/`, `.github/workflows/`, `layouts/`):
+# a path made only of these names and new ones can be the reader's project as well as this one.
+CONVENTIONAL = frozenset("""
+src lib libs app apps source sources doc docs documentation public static assets asset content contents layouts layout
+_layouts _includes includes include _partials partials partial _default default shortcodes _sass sass scss css styles
+stylesheets javascripts js scripts script bin tools tool config configs conf settings test tests testing spec specs __tests__
+e2e unit integration fixtures examples example samples sample demo demos templates template theme themes overrides hooks
+plugins plugin components component pages page api apis features feature utils util helpers helper common shared core
+images image img imgs icons media fonts data _data i18n locales locale translations blog posts _posts archetypes
+resources res build dist out output target site _site www html views view models model controllers routes middleware
+services server client web frontend backend packages pkg cmd internal vendor modules module .github workflows
+ISSUE_TEMPLATE .vitepress .vuepress .docusaurus .storybook .vscode .devcontainer .circleci .gitlab charts chart
+files crds migrations db database schemas schema types typings generated gen
+""".split())
+
+
+def _only_conventional(parts: list[str], existing: int) -> bool:
+    """The path's existing folders (after the first) are all conventional names: nothing in it
+    is specific to this repository."""
+    return all(part in CONVENTIONAL or is_language(part) for part in parts[1:existing])
+
+
+# `PROVIDER_NAME.js`, `chapterXX.md`, `xx.po`: names that stand for one the reader picks.
+_SHOUTED = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|.*(?:XX|xx|YYYY)")
+_EXAMPLE_WORDS = frozenset({"blah", "example", "examples", "sample", "dummy", "whatever", "something", "somewhere", "xyz", "abc"})
+
+
 def _placeholder(repo: Repo, path: str) -> bool:
     """The first component of `path` missing from the repository is a placeholder name (`foo`,
     `my_project`, `path/to`): an example, not a reference to a file of this repository."""
@@ -44,6 +72,9 @@ def _placeholder(repo: Repo, path: str) -> bool:
         stem = name.split(".", 1)[0]
         return (
             stem in _PLACEHOLDERS
+            or stem in _EXAMPLE_WORDS
+            or _SHOUTED.fullmatch(parts[depth - 1].split(".", 1)[0]) is not None
+            or stem.startswith(("blah", "example-", "example_"))
             or stem.startswith(("my_", "my-", "some_", "some-", "path_to", "path-to"))
             or "your" in stem  # `client_your_provider.py`, `yourapp`
             or _MY_NAME.search(parts[depth - 1]) is not None  # `myFirstPlugin.test.js`, `client_myprovider.py`
@@ -53,11 +84,26 @@ def _placeholder(repo: Repo, path: str) -> bool:
     return False
 
 
+def _existing_depth(repo: Repo, base: str, parts: list[str]) -> int:
+    """How many leading folders of `parts` exist under `base`."""
+    depth = 0
+    while depth < len(parts) - 1 and (resolve(base, "/".join(parts[: depth + 1])) or "") in repo.dirs:
+        depth += 1
+    return depth
+
+
+def _written_as_folder(document: Document, reference: Reference) -> bool:
+    """`docs/gone/` or `./pkg/gone`: the writer marked the word as a path, not a name."""
+    target = reference.target
+    return target.endswith("/") or f"./{target}" in source_line(document, reference.line)
+
+
 def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
     """APR203 for each path in `document`'s code that names a missing file under a directory the
     repository has (relative to the root, the document, or an earlier `cd`)."""
     doc_dir = posixpath.dirname(document.path)
     document_bases = [""] if not doc_dir else ["", doc_dir]
+    in_site = repo.sites.site_for(document.path) is not None
     seen: dict[tuple[int, str], int] = {}
     for reference in document.code_paths:
         bases = document_bases
@@ -69,6 +115,8 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
         leading = next((i for i, part in enumerate(parts) if part not in (".", "..")), len(parts))
         if leading >= len(parts) - 1:
             continue  # `dir/` alone or `../x`: nothing under a known directory to check
+        if len(parts) - leading == 2 and "." not in parts[-1] and not _written_as_folder(document, reference):
+            continue  # `bitnami/airflow`, `owner/repo`, `@scope/pkg`: a name as often as a folder
         anchor_prefix = "/".join(parts[: leading + 1])
         checkable = False
         found = False
@@ -77,6 +125,8 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
             anchor_dir = resolve(base, anchor_prefix)
             if candidate is None or anchor_dir is None or anchor_dir == "." or anchor_dir not in repo.dirs:
                 continue
+            if in_site and _only_conventional(parts[leading:], _existing_depth(repo, base, parts[leading:])):
+                continue  # a site page's `docs/stylesheets/extra.css`: the reader's project as likely as this one
             checkable = True
             whole = resolve(base, reference.whole) if " " in reference.whole else None
             if (repo.exists(candidate) or repo.names_module(candidate) or repo.ignored(candidate)

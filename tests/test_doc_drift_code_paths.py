@@ -1,0 +1,53 @@
+"""APR203 judges only what is unambiguously a path of this repository: each test is one class of
+name that looks like a path (seen on real repositories, bench/wild) next to a real break that
+must still be found."""
+
+from __future__ import annotations
+
+
+def test_two_part_names_are_names_unless_written_as_folders(scan):
+    readme = (
+        "Images `bitnami/airflow` and `bitnami/os-shell`, repo `charts/charts`, package `charts/gone`.\n\n"
+        "```sh\ngo run ./charts/gone\nls charts/gone/\n```\n\nAlso `charts/airflow/values.yml`.\n"
+    )
+    files = {"bitnami/airflow/Chart.yaml": "name: a\n", "charts/airflow/values.yaml": "a: 1\n", "README.md": readme}
+    assert scan(files) == [
+        ("APR203", "README.md", 4, "charts/gone"),
+        ("APR203", "README.md", 5, "charts/gone/"),
+        ("APR203", "README.md", 8, "charts/airflow/values.yml"),
+    ]
+
+
+def test_site_pages_describe_the_readers_project_in_conventional_folders(scan):
+    page = (
+        "Add `docs/stylesheets/extra.css`, then `.github/workflows/ci.yml` and `docs/.vitepress/theme/index.ts`.\n"
+        "This theme's own styles are in `src/mytheme_pkg/static/gone.css`.\n"
+    )
+    files = {
+        "mkdocs.yml": "site_name: x\n",
+        "docs/.vitepress/config.ts": "export default {}\n",
+        ".github/workflows/test.yml": "on: push\n",
+        "src/mytheme_pkg/static/style.css": "a{}\n",
+        "docs/setup.md": page,
+        "CONTRIBUTING.md": "Edit `docs/stylesheets/gone.css`.\n",
+    }
+    assert scan(files) == [
+        ("APR203", "CONTRIBUTING.md", 1, "docs/stylesheets/gone.css"),
+        ("APR203", "docs/setup.md", 2, "src/mytheme_pkg/static/gone.css"),
+    ]
+
+
+def test_placeholder_names_and_plans_are_not_repository_paths(scan):
+    files = {
+        "server/providers/smtp.js": "",
+        "po/fr.po": "",
+        "CONTRIBUTING.md": "Copy it to `server/providers/PROVIDER_NAME.js`, translate `po/xx.po`, see `server/providers/blah_test.js`.\n"
+                           "Not `server/providers/gone.js`.\n",
+        "plans/TEST_PORTING.md": "Port to `server/providers/new_one.js`.\n",
+    }
+    assert scan(files) == [("APR203", "CONTRIBUTING.md", 2, "server/providers/gone.js")]
+
+
+def test_git_ignored_folders_written_with_a_slash(scan):
+    files = {".gitignore": "_build/\n", "docs/index.md": "# x\n", "AGENTS.md": "Output lands in `docs/_build/` (`docs/_build/html/index.html`).\n"}
+    assert scan(files) == []
