@@ -6,6 +6,11 @@ and stderr are read incrementally (only a head and a tail are kept, the rest is 
 streams past), so a command that prints gigabytes costs no memory; a timeout kills the whole
 group. Evidence never holds durations or timestamps, so two runs of the same command with the
 same output give byte-identical evidence.
+
+A configured command is code from the repository, so it is treated as untrusted (docs/security.md):
+it sees a scrubbed environment (`autopack.environment`), and it does not run at all where
+configured commands are turned off (`AUTOPACK_NO_COMMANDS=1`, `--no-commands`, or the Action on a
+fork's pull request): its evidence then says `skipped` and why, and the caller reports it.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autopack.environment import NO_COMMANDS_VARIABLE, command_environment, commands_disabled
+
 EXCERPT_BYTES = 2048
 READ_CHUNK = 65536
 SCRIPT_NOT_FOUND = "script not found"
 
 PASSED, FAILED, TIMEOUT, NOT_FOUND, SKIPPED = "passed", "failed", "timeout", "not-found", "skipped"
+DISABLED_DETAIL = f"skipped: configured commands are turned off here ({NO_COMMANDS_VARIABLE}=1; see docs/security.md)"
 
 # Interpreters whose first positional argument is the script file they run, with the options
 # after which no script file follows (code from a module or the command line) and the options
@@ -207,16 +215,25 @@ def run_command(
     *,
     cwd_label: str | None = None,
     env: dict[str, str] | None = None,
+    pass_env: tuple[str, ...] | list[str] = (),
+    configured: bool = True,
     excerpt_bytes: int = EXCERPT_BYTES,
 ) -> CommandEvidence:
     """Run `argv` in `cwd` (no shell, stdin closed, own process group) and return its evidence.
 
-    A missing program, or a missing script file for an interpreter, is `not-found` with the
-    detail `script not found: ...` and nothing runs. A command still running (or still holding
-    its output open) after `timeout` seconds is `timeout`, and its whole process group is killed.
-    `cwd_label` is how the evidence names the directory (e.g. repo-relative), default `cwd`.
+    The command sees `command_environment(env, pass_env)`, never the whole environment. A
+    `configured` command (from the repository's configuration, the default) is `skipped` with
+    `DISABLED_DETAIL` where configured commands are turned off; only autopack's own commands and
+    git pass `configured=False`. A missing program, or a missing script file for an interpreter,
+    is `not-found` with the detail `script not found: ...` and nothing runs. A command still
+    running (or still holding its output open) after `timeout` seconds is `timeout`, and its
+    whole process group is killed. `cwd_label` is how the evidence names the directory (e.g.
+    repo-relative), default `cwd`.
     """
     label = cwd_label if cwd_label is not None else str(cwd)
+    if configured and commands_disabled():
+        return not_run(argv, label, SKIPPED, DISABLED_DETAIL)
+    env = command_environment(env, pass_env)
     if not argv:
         return not_run(argv, label, NOT_FOUND, f"{SCRIPT_NOT_FOUND}: the command is empty")
     if not cwd.is_dir():

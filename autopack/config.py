@@ -68,6 +68,9 @@ GLOBAL_SETTINGS: dict[str, Setting] = {
         "error", "str", "Lowest severity that fails the run.", choices=("error", "warning", "note")
     ),
     "max-file-size": Setting(2 * 1024 * 1024, "int", "Files larger than this (bytes) are skipped with a note."),
+    "pass-env": Setting(
+        [], "str-list", "Environment variables (names or NAME_* patterns) configured commands see besides the defaults."
+    ),
 }
 
 
@@ -248,4 +251,11 @@ def load_config(root: StrPath, explicit: StrPath | None = None) -> Config:
             raw_sections[name] = table[name]
     config = Config(root, source, text, {}, raw_sections, prefix)
     validated = config._validate(values, GLOBAL_SETTINGS, prefix.rstrip("."))
+    if validated["pass-env"]:
+        from autopack.environment import refused_pass_env
+
+        refused = refused_pass_env(validated["pass-env"])
+        if refused:
+            config._fail(prefix.rstrip("."), "pass-env", f"names {', '.join(refused)}: the runner's command files, "
+                         "shell start-up files, ACTIONS_* and secret-looking variables never reach configured commands")
     return Config(root, source, text, validated, raw_sections, prefix)

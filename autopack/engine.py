@@ -243,6 +243,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
     parser.add_argument("--show-stale", action="store_true", help="with --baseline: list baseline entries that no longer match")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+    parser.add_argument("--no-commands", action="store_true",
+                        help="do not run configured commands (doc checks): they are code from the repository; each one skipped is reported")
 
 
 def extra_outputs(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -443,7 +445,8 @@ def run(
     With several enforcements (`autopack check`), `--select` narrows them."""
     args = build_parser(names, prog, description).parse_args(argv)
     try:
-        return _run(selected(names, getattr(args, "select", None)), args, default_all)
+        with commands_turned_off(args.no_commands):
+            return _run(selected(names, getattr(args, "select", None)), args, default_all)
     except ConfigError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
@@ -452,6 +455,26 @@ def run(
     except OSError as exc:  # an output that cannot be written
         print(f"{prog}: error: cannot write {exc.filename or 'the report'}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+
+
+@contextmanager
+def commands_turned_off(turned_off: bool) -> Iterator[None]:
+    """`--no-commands`: set AUTOPACK_NO_COMMANDS for the run, so the one place that spawns
+    configured commands refuses them, here and in every autopack process started from here."""
+    if not turned_off:
+        yield
+        return
+    from autopack.environment import NO_COMMANDS_VARIABLE
+
+    previous = os.environ.get(NO_COMMANDS_VARIABLE)
+    os.environ[NO_COMMANDS_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[NO_COMMANDS_VARIABLE]
+        else:
+            os.environ[NO_COMMANDS_VARIABLE] = previous
 
 
 def reader_went_away() -> int:

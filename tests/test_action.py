@@ -91,6 +91,7 @@ def run_action(
     event: dict[str, Any] | None = None,
     action_path: Path = REPO_ROOT,
     env: dict[str, str | None] | None = None,
+    event_name: str | None = None,
 ) -> ActionRun:
     """Run the composite action's steps in order, like the runner: the step's `env:` evaluated
     from the inputs (defaults overridden by `with:`), a fresh GITHUB_OUTPUT per step, one step
@@ -103,6 +104,8 @@ def run_action(
     runner_temp.mkdir(parents=True, exist_ok=True)
     summary = runner_temp / "step_summary.md"
     summary.touch()
+    event_file = runner_temp / "event.json"
+    event_file.write_text(json.dumps(event or {}), encoding="utf-8")
     base_env = {
         **os.environ,
         **GIT_ENV,
@@ -111,7 +114,8 @@ def run_action(
         "GITHUB_WORKSPACE": str(workspace),
         "GITHUB_ACTION_PATH": str(action_path),
         "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_EVENT_NAME": "pull_request" if event else "push",
+        "GITHUB_EVENT_NAME": event_name or ("pull_request" if event else "push"),
+        "GITHUB_EVENT_PATH": str(event_file),
         "RUNNER_TEMP": str(runner_temp),
     }
     for name, value in (env or {}).items():  # None removes a variable
@@ -458,3 +462,64 @@ def test_job_summary_shows_hostile_file_names_as_text(make_repo, tmp_path: Path)
     for row in rows:
         for markup in ("<img", "](https", " |.prod"):
             assert not re.search(r"(?<!\\)" + re.escape(markup), row), (markup, row)
+
+
+# --- configured commands are the repository's code ----------------------------------------------
+
+DOC_CHECK = """
+[[doc-drift.commands]]
+run = ["python", "check_docs.py"]
+"""
+# The doc check a pull request adds: it tries to set BASH_ENV for later steps through GITHUB_ENV,
+# and leaves a mark so the test sees whether it ran at all.
+WRITES_GITHUB_ENV = """import os, pathlib
+pathlib.Path("ran.txt").write_text("ran")
+if os.environ.get("GITHUB_ENV"):
+    open(os.environ["GITHUB_ENV"], "a").write("BASH_ENV=/tmp/evil.sh\\n")
+"""
+
+
+def _pull_request(head: str, base: str = "org/app") -> dict[str, Any]:
+    return {"pull_request": {"head": {"repo": {"full_name": head}}, "base": {"repo": {"full_name": base}}}}
+
+
+@pytest.fixture
+def commands_repo(make_repo):  # type: ignore[no-untyped-def]
+    repo = make_repo({".autopack.toml": DOC_CHECK, "check_docs.py": WRITES_GITHUB_ENV, "README.md": "# demo\n"})
+    (repo / ".git" / "info" / "exclude").write_text("ran.txt\n", encoding="utf-8")
+    return repo
+
+
+@pytest.mark.parametrize(
+    "event_name, event",
+    [("pull_request", _pull_request("fork/app")), ("pull_request_target", _pull_request("org/app")), ("pull_request", {})],
+    ids=["fork pull request", "pull_request_target", "unreadable payload"],
+)
+def test_configured_commands_do_not_run_for_untrusted_code_and_say_so(commands_repo, tmp_path, event_name, event) -> None:  # type: ignore[no-untyped-def]
+    """Attack: a fork's pull request added a doc check; the Action ran it with the step's whole
+    environment (GITHUB_ENV writable: BASH_ENV for every later step)."""
+    run = run_action(commands_repo, tmp_path / "runner", FAST, event=event, event_name=event_name)
+    assert run.returncode == 0, run.log
+    assert not (commands_repo / "ran.txt").exists(), "the fork's command ran"
+    assert re.search(r"^::notice title=autopack::1 configured command\(s\) were not run: ", run.log, re.MULTILINE), run.log
+    assert "APR206" in run.summary and "were not run" in run.summary.split("\n", 1)[0]
+
+
+def test_configured_commands_run_on_the_repository_own_pull_requests_in_a_scrubbed_environment(commands_repo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    github_env = tmp_path / "github_env"
+    github_env.write_text("", encoding="utf-8")
+    run = run_action(commands_repo, tmp_path / "runner", FAST, event=_pull_request("org/app"), env={"GITHUB_ENV": str(github_env)})
+    assert run.returncode == 0, run.log
+    assert (commands_repo / "ran.txt").exists()
+    assert github_env.read_text(encoding="utf-8") == "", "a configured command wrote the runner's GITHUB_ENV"
+    assert "were not run" not in run.log
+
+
+def test_run_commands_input_overrides_and_rejects_other_values(commands_repo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    run = run_action(commands_repo, tmp_path / "one", {**FAST, "run-commands": "true", "autopilot": "false"}, event=_pull_request("fork/app"))
+    assert run.returncode == 0 and (commands_repo / "ran.txt").exists(), run.log
+    (commands_repo / "ran.txt").unlink()
+    run = run_action(commands_repo, tmp_path / "two", {**FAST, "run-commands": "false", "autopilot": "false"})
+    assert not (commands_repo / "ran.txt").exists() and "run-commands is false" in run.log
+    run = run_action(commands_repo, tmp_path / "three", {**FAST, "run-commands": "yes"})
+    assert run.returncode == 2 and 'run-commands must be "auto", "true" or "false"' in run.log

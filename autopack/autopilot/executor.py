@@ -113,13 +113,16 @@ class SafeActionExecutor(ActionExecutor):
         reason = self.refusal(action)
         if reason is not None:
             return ActionResult(action.action_id, tuple(argv), REFUSED, None, None, "", "", None, reason)
-        from autopack.commands import run_command
+        from autopack.commands import SKIPPED, run_command
 
         env = {**git_env(), "NO_COLOR": "1"}
         cwd = self.root
         if self.snapshot is not None and argv[0] != "git":  # it may run repository code: in the copy
             cwd, env = self.snapshot.path, self.snapshot.env(env)
-        evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env)
+        configured = tuple(argv) in self.readonly_commands  # a detector from the configuration: the repository's code
+        evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env, configured=configured)
+        if evidence.status == SKIPPED:  # configured commands are turned off here (docs/security.md)
+            return ActionResult(action.action_id, tuple(argv), REFUSED, None, None, "", "", None, evidence.detail)
         return ActionResult(
             action.action_id, tuple(argv), evidence.status, evidence.exit_code, evidence.stdout_sha256,
             evidence.stdout_excerpt, evidence.stderr_excerpt, evidence.stderr_excerpt_sha256, evidence.detail,

@@ -486,7 +486,7 @@ def _outside_repository(root: Path, relative: str) -> str | None:
 # --- custom detectors --------------------------------------------------------------------------
 
 def detect_custom(context: ScanContext) -> Iterator[Gap]:
-    from autopack.commands import PASSED, run_command
+    from autopack.commands import PASSED, SKIPPED, run_command
 
     for detector in context.settings["detectors"]:
         name, argv = detector["name"], list(detector["run"])
@@ -508,8 +508,14 @@ def detect_custom(context: ScanContext) -> Iterator[Gap]:
                       title=f"detector {name} refused: {reason}", risk="high")
             continue
         copy = context.snapshot.path  # repository code: in the snapshot, never the working tree
-        evidence = run_command(argv, copy, float(detector["timeout"]), cwd_label=".", env=context.snapshot.env(git_env()))
-        if evidence.status != PASSED:
+        pass_env = context.config.values["pass-env"] if context.config else []
+        evidence = run_command(argv, copy, float(detector["timeout"]), cwd_label=".", env=context.snapshot.env(git_env()),
+                               pass_env=pass_env)
+        if evidence.status == SKIPPED:  # configured commands are turned off here (docs/security.md)
+            status.status, status.detail = "skipped", evidence.detail
+            yield gap(evidence={**base, "status": "not-run", "reason": evidence.detail},
+                      title=f"detector {name} was not run: configured commands are turned off here", risk="info")
+        elif evidence.status != PASSED:
             code = f" (exit {evidence.exit_code})" if evidence.exit_code is not None else ""
             yield gap(evidence={**base, **evidence.to_dict()}, title=f"detector {name}: {evidence.status}{code}",
                       risk=detector["risk"])

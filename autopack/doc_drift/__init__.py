@@ -34,6 +34,7 @@ from autopack.doc_drift.commands import (
     COMMAND_ITEM,
     DOC_CHECK_FAILED,
     DOC_CHECK_NOT_FOUND,
+    DOC_CHECK_NOT_RUN,
     DOC_CHECK_TIMEOUT,
     PRESETS,
     command_findings,
@@ -45,7 +46,7 @@ from autopack.findings import Finding
 
 __all__ = ["ENFORCEMENT", "RULES", "SETTINGS", "check", "main", "run_configured"]
 
-RULES = (DOC_CHECK_FAILED, BROKEN_LINK, BROKEN_ANCHOR, MISSING_CODE_PATH, DOC_CHECK_TIMEOUT, DOC_CHECK_NOT_FOUND)
+RULES = (DOC_CHECK_FAILED, BROKEN_LINK, BROKEN_ANCHOR, MISSING_CODE_PATH, DOC_CHECK_TIMEOUT, DOC_CHECK_NOT_FOUND, DOC_CHECK_NOT_RUN)
 
 SETTINGS: dict[str, Setting] = {
     "preset": Setting("none", "str", "A named set of commands run before `commands`.", choices=tuple(PRESETS)),

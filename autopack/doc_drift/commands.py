@@ -1,4 +1,4 @@
-"""Configured doc checks (APR200, APR204, APR205): the repository's own commands, from
+"""Configured doc checks (APR200, APR204, APR205, APR206): the repository's own commands, from
 `[[tool.autopack.doc-drift.commands]]` or a preset, run without a shell through
 `autopack.commands`; a failure, a timeout or a missing program or script is a finding whose
 `data["evidence"]` is the command's deterministic evidence."""
@@ -42,6 +42,14 @@ DOC_CHECK_NOT_FOUND = Rule(
     severity=Severity.ERROR,
     summary="A configured doc check's program or script does not exist (script not found).",
     fix="Restore the script or install the program, or remove the command (use `if-exists` for optional checks).",
+    doc="doc-drift.md",
+)
+DOC_CHECK_NOT_RUN = Rule(
+    id="APR206",
+    name="doc-check-not-run",
+    severity=Severity.NOTE,
+    summary="A configured doc check was not run: configured commands are turned off here (a fork's pull request, pull_request_target, --no-commands).",
+    fix="Run the doc checks where the repository's code is trusted (locally, or in the Action with `run-commands: true`); see docs/security.md.",
     doc="doc-drift.md",
 )
 _RULE_BY_STATUS = {"failed": DOC_CHECK_FAILED, "timeout": DOC_CHECK_TIMEOUT, "not-found": DOC_CHECK_NOT_FOUND}
@@ -137,18 +145,19 @@ def command_specs(root: Path, config: Config, settings: dict[str, Any]) -> list[
     return specs
 
 
-def run_spec(root: Path, spec: CommandSpec) -> CommandEvidence:
-    """Run one validated command (or skip it when its `if-exists` path is absent)."""
+def run_spec(root: Path, spec: CommandSpec, pass_env: list[str]) -> CommandEvidence:
+    """Run one validated command (or skip it when its `if-exists` path is absent), in the
+    scrubbed environment plus the configured `pass-env` names."""
     from autopack import commands
 
     if spec.if_exists and not (root / spec.if_exists).exists():
         return commands.not_run(list(spec.argv), spec.cwd, commands.SKIPPED, f"skipped: {spec.if_exists} is absent")
-    return commands.run_command(list(spec.argv), root / spec.cwd, spec.timeout, cwd_label=spec.cwd)
+    return commands.run_command(list(spec.argv), root / spec.cwd, spec.timeout, cwd_label=spec.cwd, pass_env=pass_env)
 
 
 def run_configured(root: Path, config: Config, settings: dict[str, Any]) -> list[tuple[CommandSpec, CommandEvidence]]:
     """Every configured doc check with its evidence, in configuration order (for the autopilot)."""
-    return [(spec, run_spec(root, spec)) for spec in command_specs(root, config, settings)]
+    return [(spec, run_spec(root, spec, config.values["pass-env"])) for spec in command_specs(root, config, settings)]
 
 
 _TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
@@ -176,12 +185,15 @@ def _config_path(context: CheckContext) -> str:
 
 
 def command_findings(context: CheckContext) -> Iterator[Finding]:
-    """APR200/APR204/APR205 for each configured check that failed, timed out or was not found."""
+    """APR200/APR204/APR205 for each configured check that failed, timed out or was not found;
+    APR206 (a note) for each one not run because configured commands are turned off here."""
+    from autopack.commands import DISABLED_DETAIL
+
     if context.settings["preset"] == "none" and not context.settings["commands"]:
         return
     config_path = _config_path(context)
     for spec, evidence in run_configured(context.root, context.config, context.settings):
-        rule = _RULE_BY_STATUS.get(evidence.status)
+        rule = DOC_CHECK_NOT_RUN if evidence.detail == DISABLED_DETAIL else _RULE_BY_STATUS.get(evidence.status)
         if rule is None:
             continue
         if evidence.status == "failed" and evidence.exit_code is not None and evidence.exit_code >= 0:
