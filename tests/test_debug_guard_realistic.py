@@ -313,9 +313,9 @@ ADVERSARIAL = {
 
 @pytest.mark.parametrize("path, text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
 def test_adversarial_input_stays_linear(path: str, text: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not wall time: a loaded machine must not fail the test
     found(path, text)
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
 
 
 # Whole production files as projects write them, with nothing to report (precision regressions).

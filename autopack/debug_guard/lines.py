@@ -393,8 +393,8 @@ def powershell_hits(lines: IndexedLines) -> Iterator[Hit]:
 _SHELL_IF = lazy(r"^\s*(?:(?i:RUN|CMD|ENTRYPOINT)\s+)?(?P<word>if|elif)\s+(?P<condition>.*?)(?:;[ \t]{0,40}then\b(?P<rest>.*)|$)")
 _SHELL_ELSE = lazy(r"^\s*else\b")
 _SHELL_FI = lazy(r"^\s*fi\b")
-_SHELL_CASE = lazy(r"^\s*case\s+.*\s+in\s*$")
-_SHELL_ARM = lazy(r"^\s*\(?(?P<patterns>[^()]*?)\)")
+_SHELL_CASE = lazy(r"^\s*+case\s.*\sin\s*$")
+_SHELL_ARM = lazy(r"^\s*+\(?(?P<patterns>[^()]*+)\)")
 _SHELL_TEST_AND = lazy(r"^\s*(?P<test>(?:\[\[?|test\b)[^&|]*)&&")
 _SHELL_DEVELOPMENT = lazy(r"debug|[\"'=\s|(](?:dev|development|local)\b", re.IGNORECASE)
 _SHELL_PRODUCTION = lazy(r"[\"'=\s|(](?:prod|production)\b", re.IGNORECASE)
@@ -460,7 +460,7 @@ def without_shell_debug_branches(lines: IndexedLines) -> IndexedLines:
 # --- Dockerfile --------------------------------------------------------------------------------
 
 _INSTRUCTION = lazy(r"^\s*(?P<instruction>[A-Za-z]+)\s+(?P<rest>.*)$")
-_ENV_PAIR = lazy(r"(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?:[^\s\\]|\\.)*)")
+_ENV_PAIR = lazy(r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?:[^\s\\]|\\.)*)")
 
 
 def dockerfile_hits(lines: Sequence[str]) -> Iterator[Hit]:
@@ -545,10 +545,10 @@ def inline_name_value_hits(code: str, number: int) -> Iterator[Hit]:
             yield hit
 
 
-_YAML_PAIR = lazy(r"""^(?P<lead>\s*(?:-\s+)?)(?P<q>["']?)(?P<key>[^\s"'#{}\[\],:][^"'#{}\[\],:]*?)(?P=q)\s*:(?:\s+(?P<value>.*?))?\s*$""")
+_YAML_PAIR = lazy(r"""^(?P<lead>\s*(?:-\s+)?)(?P<q>["']?)(?P<key>[^\s"'#{}\[\],:](?:[^"'#{}\[\],:]*[^\s"'#{}\[\],:])?)(?P=q)\s*:(?:\s+(?P<value>(?:.*\S)?))?\s*$""")
 _BLOCK_SCALAR = lazy(r"^[|>][-+0-9]*\s*$")
 _YAML_ITEM = lazy(r"""^\s*-\s+(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^"'\s]*)(?P=q)\s*$""")
-_FLOW_PAIR = lazy(r"""(?P<q>["']?)(?P<key>[A-Za-z_][\w.-]*)(?P=q)\s*(?P<sep>[:=])\s*(?P<value>"[^"]*"|'[^']*'|[^,}\]\s"']+)""")
+_FLOW_PAIR = lazy(r"""(?P<q>["']?)(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*)(?P=q)\s*+(?P<sep>[:=])\s*(?P<value>"[^"]*"|'[^']*'|[^,}\]\s"']+)""")
 
 
 def yaml_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
@@ -615,11 +615,11 @@ def json_line_hits(lines: Sequence[str]) -> Iterator[Hit]:
                 yield hit
 
 
-_SECTION = lazy(r"^\s*\[+\s*(?P<name>[^\]]+?)\s*\]+\s*$")
-_TOML_PAIR = lazy(r"""(?P<key>[A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*=\s*(?P<value>"[^"]*"|'[^']*'|[\w.:-]+)""")
-_INI_PAIR = lazy(r"^\s*(?P<key>[^=:\s\[;#!][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
+_SECTION = lazy(r"^\s*+\[++\s*+(?P<name>[^\]\[\s](?:[^\]]*[^\]\s])?)\s*\]+\s*$")
+_TOML_PAIR = lazy(r"""(?P<key>(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+|"[^"]+"|'[^']+')\s*+=\s*(?P<value>"[^"]*"|'[^']*'|[\w.:-]+)""")
+_INI_PAIR = lazy(r"^\s*+(?P<key>[^=:\s\[;#!](?:[^=:]*[^=:\s])?)\s*[=:]\s*(?P<value>(?:.*\S)?)\s*$")
 # systemd `Environment="DEBUG=1" "X=2"`, supervisord `environment=DEBUG="1",X="2"`
-_ENVIRONMENT_PAIR = lazy(r"[\"']?(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s,\"']*)")
+_ENVIRONMENT_PAIR = lazy(r"[\"']?(?<!\w)(?P<key>[A-Za-z_]\w*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s,\"']*)")
 _PHP_FPM_KEY = lazy(r"php_(?:admin_)?(?:flag|value)\[(?P<name>[\w.]+)\]$")
 _TOOLBAR_TOKEN = lazy(r"(?<![\w.])(?P<module>" + "|".join(TOOLBAR_MODULES) + r")(?![\w])")
 

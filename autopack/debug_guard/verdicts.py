@@ -373,7 +373,7 @@ _ECHOED_SETTING = lazy(
     r"""\b(?:echo|printf)\s+["']?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>[^\s"'>;&|]*)["']?\s*>>?\s*["']?"""
     r"""(?:\$\{?GITHUB_ENV\b|[^\s"';&|]*\.(?:ini|env|conf|properties)\b)"""
 )
-_PAIR = lazy(r"[\"']?(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
+_PAIR = lazy(r"[\"']?(?<![\w.\[\]-])(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
 
 
 def deploy_flag_spans(text: str) -> list[tuple[int, int]]:
