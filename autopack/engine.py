@@ -118,13 +118,20 @@ def resolve(name: str) -> Enforcement:
 
 # --- suppression -------------------------------------------------------------------------------
 
-_COMMENT = r"(?:#|//|<!--|;|--|/\*|%|\{#|')"
-_IGNORE = re.compile(_COMMENT + r"[^\n]*?\bautopack:\s*ignore\b(\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
+_COMMENT = re.compile(r"#|//|<!--|;|--|/\*|%|\{#|'")
+# The id list is bounded: a real one is a few ids, and an unbounded one made each marker of a
+# hostile line scan to its end.
+_IGNORE = re.compile(r"\bautopack:\s*+ignore\b(\[(?P<ids>[^\]]{0,512}+)\])?", re.IGNORECASE)
 
 
 def _ignored_ids(line: str) -> set[str] | None:
-    """Rule ids an ignore comment on this line names; an empty set for a bare ignore."""
-    match = _IGNORE.search(line)
+    """Rule ids an ignore comment on this line names; an empty set for a bare ignore. The
+    marker counts when a comment opens before it: found in two linear scans, never a pattern
+    that retries from every opener."""
+    opener = _COMMENT.search(line)
+    if opener is None:
+        return None
+    match = _IGNORE.search(line, opener.end())
     if match is None:
         return None
     ids = match.group("ids")

@@ -123,7 +123,7 @@ def _heading_text(children: Sequence[Any]) -> str:
 
 # `## Title {#id}`, `## Title { #id .class }`, `### Title ### {: #id }`, `{ id="id" }`: an
 # explicit heading id (Python-Markdown attr_list in MkDocs, Pandoc, kramdown, Docusaurus, MyST).
-_HEADING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*([^{}\n]*)\}[ \t]*$")
+_HEADING_ATTRS = re.compile(r"(?<![ \t])[ \t]*+\{:?[ \t]*+([^{}\n]*)\}[ \t]*$")  # from the start of a blank run: linear
 _ATTR_ID = re.compile(r"(?:^|[ \t])(?:#|id=[\"']?)([^\s#{}\"']+)")
 # Any attribute list in the text: `[](){#id}` (autorefs), `{: #id }` after a paragraph, `{ #id }`
 # on a list item or image (attr_list, kramdown, Hugo block attributes) each define an anchor.
