@@ -46,8 +46,9 @@ DEFAULT_EXCLUDE = (
 class Setting(namedtuple("Setting", "default kind help choices item", defaults=((), MappingProxyType({})))):
     """One configuration key: its default, its type and a line of help for `autopack config`.
 
-    `kind` is one of: bool, int, number, str, str-list, argv (a string or a list of strings, as
-    a command line), table-list. `choices` limits a str;
+    `kind` is one of: bool, int, number, str, str-list, glob-list (a list of globs, each compiled
+    when the configuration is read), argv (a string or a list of strings, as a command line),
+    table-list. `choices` limits a str;
     `item` gives the keys of each table in a table-list.
     """
 
@@ -62,8 +63,8 @@ class Setting(namedtuple("Setting", "default kind help choices item", defaults=(
 ENABLED = Setting(True, "bool", "Run this enforcement.")
 
 GLOBAL_SETTINGS: dict[str, Setting] = {
-    "exclude": Setting(list(DEFAULT_EXCLUDE), "str-list", "Globs of paths never checked."),
-    "extend-exclude": Setting([], "str-list", "Globs added to `exclude`."),
+    "exclude": Setting(list(DEFAULT_EXCLUDE), "glob-list", "Globs of paths never checked."),
+    "extend-exclude": Setting([], "glob-list", "Globs added to `exclude`."),
     "fail-on": Setting(
         "error", "str", "Lowest severity that fails the run.", choices=("error", "warning", "note")
     ),
@@ -84,7 +85,7 @@ def _type_ok(value: Any, setting: Setting) -> bool:
             return isinstance(value, (int, float)) and not isinstance(value, bool)
         case "str":
             return isinstance(value, str) and (not setting.choices or value in setting.choices)
-        case "str-list":
+        case "str-list" | "glob-list":
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
         case "argv":
             return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
@@ -102,6 +103,7 @@ def _expected(setting: Setting) -> str:
         "number": "a number",
         "str": "a string",
         "str-list": "a list of strings",
+        "glob-list": "a list of globs (strings)",
         "argv": "a string or a list of strings",
         "table-list": "a list of tables",
     }[setting.kind]
@@ -165,6 +167,8 @@ class Config:
                 self._fail(where, key, f"is not a known key (known keys: {known})")
             if not _type_ok(value, setting):
                 self._fail(where, key, f"must be {_expected(setting)}, not {value!r}")
+            if setting.kind == "glob-list":
+                self._check_globs(where, key, value)
             if setting.kind == "table-list":
                 value = [self._validate(item, setting.item, f"{where}.{key}[{i}]") for i, item in enumerate(value)]
             result[key] = value
@@ -173,6 +177,15 @@ class Config:
                 default = setting.default
                 result[key] = list(default) if isinstance(default, list) else default
         return result
+
+    def _check_globs(self, where: str, key: str, globs: list[str]) -> None:
+        """Compile the globs now, so a bad one is a configuration error naming its key."""
+        from autopack.files import GlobError, compile_globs
+
+        try:
+            compile_globs(globs)
+        except GlobError as exc:
+            self._fail(where, key, f"has an invalid glob: {exc}")
 
     def _fail(self, where: str, key: str, problem: str) -> None:
         dotted = f"{where}.{key}" if where else key

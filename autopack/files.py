@@ -138,48 +138,88 @@ def changed_files(root: StrPath, base: str) -> list[str] | None:
     return sorted({p for p in output.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
-def glob_to_regex(pattern: str) -> str:
-    """gitignore-like glob: `**` spans directories, `*` stays within one; a pattern without `/`
-    matches at any depth; a match on a directory covers everything below it."""
-    anchored = "/" in pattern.strip("/")
-    pattern = pattern.strip("/")
-    out = []
+class GlobError(ValueError):
+    """A glob that cannot be compiled (a bad character class such as `[z-a]`)."""
+
+
+_ANY_SEGMENTS = "(?:[^/]*/)*?"  # zero or more whole directories, fewest first
+
+
+def _segment_regex(segment: str) -> str:
+    """One path segment's glob (no `/`): `?`, `[...]` and literals, with `*` that never leaves
+    the segment. Every star but the last commits to the leftmost place its next piece fits (an
+    atomic group): for a chain of stars that choice is always right, and it keeps `*a*a*a*b`
+    from trying every way to split a long name."""
+    pieces: list[str] = []
+    out: list[str] = []
     i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
+    while i < len(segment):
+        char = segment[i]
         if char == "*":
-            out.append("[^/]*")
+            while i + 1 < len(segment) and segment[i + 1] == "*":
+                i += 1
+            pieces.append("".join(out))
+            out = []
         elif char == "?":
             out.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end
+        elif char == "[" and (end := segment.find("]", i + 2 if segment.startswith(("[!", "[]"), i) else i + 1)) != -1:
+            body = segment[i + 1 : end]
+            negated = body.startswith("!")
+            body = re.sub(r"([\\\[&~|^])", r"\\\1", body[1:] if negated else body)
+            out.append(f"(?!/)[{'^' if negated else ''}{body}]")
+            i = end
         else:
             out.append(re.escape(char))
         i += 1
-    body = "".join(out)
-    prefix = "" if anchored else "(?:.*/)?"
-    return f"{prefix}{body}(?:/.*)?"
+    pieces.append("".join(out))
+    if len(pieces) == 1:
+        return pieces[0]
+    first, *middle, last = pieces
+    return first + "".join(f"(?>[^/]*?{piece})" for piece in middle) + f"[^/]*{last}"
+
+
+def glob_to_regex(pattern: str) -> str:
+    """gitignore-like glob: `**` as a whole segment spans directories, `*` stays within one; a
+    pattern without `/` matches at any depth; a match on a directory covers everything below it.
+
+    The regex has no nested or competing repetition: each run of whole segments between `**`s
+    is placed at the first directory where it fits (an atomic group; the first place is always
+    a right one, because the next `**` can absorb what lies between), and stars inside a segment
+    do the same, so matching one path costs time linear in the path for each glob."""
+    stripped = pattern.strip("/")
+    segments = [segment for segment in stripped.split("/") if segment]
+    if "/" not in stripped:
+        segments.insert(0, "**")
+    runs: list[list[str]] = [[]]  # runs of plain segments, separated by `**`
+    for segment in segments:
+        if segment.strip("*") == "" and len(segment) >= 2:
+            if runs[-1] or len(runs) == 1:
+                runs.append([])
+        else:
+            runs[-1].append(_segment_regex(segment))
+    lead, *floating = runs
+    regex = "/".join(lead)
+    for index, run in enumerate(floating):
+        separator = "/" if regex else ""
+        if not run:  # a trailing `**`: everything below
+            return f"{regex}/.*" if regex else ".*"
+        ends_in_segments = index + 1 < len(floating)
+        tail = "(?=/.)" if ends_in_segments else "(?=/|\\Z)"
+        regex += f"{separator}(?>{_ANY_SEGMENTS}{'/'.join(run)}{tail})"
+    return regex + "(?:/.*)?"
 
 
 def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
-    """One matcher for many globs (one regex, so matching stays linear in the path count)."""
-    parts = [glob_to_regex(p) for p in patterns if p.strip()]
+    """One matcher for many globs (one regex, so matching stays linear in the path count).
+    GlobError names the first glob that does not compile."""
+    parts = []
+    for glob in patterns:
+        if glob.strip():
+            parts.append(glob_to_regex(glob))
+            try:
+                re.compile(parts[-1])
+            except re.error as exc:
+                raise GlobError(f"{glob!r} is not a valid glob ({exc.msg}); check its [...] character classes") from None
     if not parts:
         return lambda _path: False
     regex = re.compile("|".join(f"(?:{p})" for p in parts), re.DOTALL)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autopack import files
-from tests.conftest import git, write
+from tests.conftest import git, run_script, write
 
 
 def test_repo_files_are_tracked_plus_untracked_not_ignored(make_repo):
@@ -133,3 +136,63 @@ def test_write_atomic_replaces_the_file_with_the_usual_mode_and_leaves_no_temp(t
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
     files.write_atomic(target, "#!/bin/sh\n", mode=0o755)
     assert target.stat().st_mode & 0o777 == 0o755
+
+
+def test_a_crafted_glob_matches_in_linear_time(make_repo):
+    """Attack: an exclude glob with many stars (`*a*a*...*b`) against a long file name, or many
+    `**` segments against a deep path, backtracked for minutes: every glob now compiles to a
+    regex without competing repetition."""
+    deep = "/".join(["a"] * 60) + "/x.txt"
+    root = make_repo({"a" * 200 + ".txt": "x\n", deep: "x\n"})
+    write(root, {".autopack.toml": 'extend-exclude = ["*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "a/**/a/**/a/**/a/**/a/**/a/**/b"]\n'})
+    started = time.process_time()
+    matcher = files.compile_globs(["*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "**/**/a/**/a/**/a/**/a/**/b", "a/**/a/**/a/**/a/**/a/**/b"])
+    assert not matcher("a" * 200 + ".txt") and not matcher(deep)
+    assert time.process_time() - started < 1.0
+    result = run_script("autopack", "check", "--all-files", cwd=root, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [('extend-exclude = ["ok/**", "[z-a].txt"]\n', "`extend-exclude`"), ('[doc-drift]\ndocs-globs = ["docs/[9-0]*.md"]\n', "`doc-drift.docs-globs`")],
+)
+def test_an_invalid_glob_is_a_configuration_error_naming_key_and_value(make_repo, config, key):
+    """Attack: an invalid glob gave a `re.error` traceback."""
+    root = make_repo({".autopack.toml": config, "README.md": "# x\n"})
+    result = run_script("autopack", "check", "--all-files", cwd=root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert ".autopack.toml:" in result.stderr and key in result.stderr and "is not a valid glob" in result.stderr, result.stderr
+
+
+def _reference_match(pattern: str, path: str) -> bool:
+    """gitignore-like matching written the slow, obvious way: segment by segment, `**` as any
+    number of whole segments, a match on a directory covering everything below it."""
+    import fnmatch
+    import re
+    from functools import lru_cache
+
+    stripped = pattern.strip("/")
+    globs = [s for s in stripped.split("/") if s]
+    globs = globs if "/" in stripped else ["**", *globs]
+    names = path.split("/")
+
+    @lru_cache(maxsize=None)
+    def match(i: int, j: int) -> bool:
+        if i == len(globs):
+            return j >= 1
+        if len(globs[i]) >= 2 and not globs[i].strip("*"):
+            if i == len(globs) - 1:
+                return j < len(names)
+            return any(match(i + 1, k) for k in range(j, len(names) + 1))
+        return j < len(names) and fnmatch.fnmatchcase(names[j], re.sub(r"\*+", "*", globs[i])) and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+_SEGMENT = st.text("ab*?", min_size=1, max_size=4) | st.sampled_from(["**", "[ab]", "[!a]"])
+
+
+@given(st.lists(_SEGMENT, min_size=1, max_size=4).map("/".join), st.lists(st.text("ab", min_size=1, max_size=3), min_size=1, max_size=5).map("/".join))
+def test_globs_match_like_the_obvious_segment_matcher(pattern, path):
+    assert files.compile_globs([pattern])(path) is _reference_match(pattern, path)

@@ -98,10 +98,10 @@ SETTINGS: dict[str, Setting] = {
         "Repo-relative path prefixes the autopilot never writes; uncommitted changes under them are reported.",
     ),
     "root-allow": Setting(
-        list(DEFAULT_ROOT_ALLOW), "str-list", "Globs (case-insensitive) of files expected at the repository root."
+        list(DEFAULT_ROOT_ALLOW), "glob-list", "Globs (case-insensitive) of files expected at the repository root."
     ),
-    "extend-root-allow": Setting([], "str-list", "Globs added to `root-allow`."),
-    "encoding-exclude": Setting([], "str-list", "Globs of files the non-UTF-8 check skips (e.g. legacy fixtures)."),
+    "extend-root-allow": Setting([], "glob-list", "Globs added to `root-allow`."),
+    "encoding-exclude": Setting([], "glob-list", "Globs of files the non-UTF-8 check skips (e.g. legacy fixtures)."),
     "anchor": Setting(".autopack/anchor.yaml", "str", "The parallelism anchor validated for baseline policy drift."),
     "timeout": Setting(300, "number", "Seconds before an executed action's process group is killed."),
     "detectors": Setting(

@@ -49,7 +49,7 @@ SETTINGS: dict[str, Setting] = {
     ),
     "production-globs": Setting(
         list(DEFAULT_GLOBS),
-        "str-list",
+        "glob-list",
         "Extra globs of production files (always in scope), e.g. `deploy/live/**`.",
     ),
     "extended": Setting(True, "bool", "Also run APD102 (framework flags) and APD103 (development servers); false keeps APD101 only."),

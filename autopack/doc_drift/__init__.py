@@ -51,22 +51,22 @@ RULES = (DOC_CHECK_FAILED, BROKEN_LINK, BROKEN_ANCHOR, MISSING_CODE_PATH, DOC_CH
 SETTINGS: dict[str, Setting] = {
     "preset": Setting("none", "str", "A named set of commands run before `commands`.", choices=tuple(PRESETS)),
     "commands": Setting([], "table-list", "Doc checks to run: each a table with `run` and optional `name`, `if-exists`, `timeout`, `cwd`.", item=COMMAND_ITEM),
-    "docs-globs": Setting(["**/*.md"], "str-list", "Markdown files the built-in checks read."),
+    "docs-globs": Setting(["**/*.md"], "glob-list", "Markdown files the built-in checks read."),
     "check-links": Setting(True, "bool", "APR201: relative links and images to missing files."),
     "check-anchors": Setting(True, "bool", "APR202: #anchors missing from the target document."),
     "check-code-paths": Setting(True, "bool", "APR203: repo paths in inline code and shell code blocks that do not exist."),
-    "ignore-targets": Setting([], "str-list", "Globs of repo paths never reported as missing (e.g. generated files)."),
+    "ignore-targets": Setting([], "glob-list", "Globs of repo paths never reported as missing (e.g. generated files)."),
     "fixture-globs": Setting(
         ["**/__fixtures__/**", "**/test*/**/fixtures/**", "**/__tests__/**/fixtures/**", "**/testdata/**", "**/test_data/**", "**/__snapshots__/**",
          "**/tests/**/data/**", "**/test/**/data/**", "**/tests/*/**", "**/test/*/**", "**/testsuite/**"],
-        "str-list",
+        "glob-list",
         "Markdown test data the built-in checks do not read as documentation (fixtures are often broken on purpose).",
     ),
     "history-globs": Setting(
         ["**/changelog*", "**/changes*", "**/history*", "**/news*", "**/release-notes*", "**/releases*",
          "**/blog/**", "**/adr/**", "**/adrs/**", "**/decisions/**", "**/migrat*", "**/migrat*/**",
          "**/plans/**", "**/plan.md", "**/*-plan.md", "**/*_plan.md", "**/rfcs/**", "**/rfc-*", "**/proposals/**", "**/roadmap*"],
-        "str-list",
+        "glob-list",
         "Documents that record history or plans (matched case-insensitively): APR203 skips their code paths, which name old or future files on purpose.",
     ),
 }

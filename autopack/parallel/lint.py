@@ -62,7 +62,7 @@ SETTINGS: dict[str, Setting] = {
     ),
     "raw-pool-paths": Setting(
         [],
-        "str-list",
+        "glob-list",
         "Globs of files where a raw ThreadPoolExecutor, ProcessPoolExecutor or multiprocessing.Pool with "
         "more than one worker is APP403 (empty: APP403 is off).",
     ),
