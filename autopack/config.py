@@ -103,7 +103,7 @@ def _expected(setting: Setting) -> str:
         "number": "a number",
         "str": "a string",
         "str-list": "a list of strings",
-        "glob-list": "a list of globs (strings)",
+        "glob-list": "a list of strings (globs)",
         "argv": "a string or a list of strings",
         "table-list": "a list of tables",
     }[setting.kind]
@@ -203,14 +203,20 @@ def _line_of_key(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _read_toml(path: str) -> tuple[str, dict[str, Any]]:
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
+def _read_toml(path: str, inside: StrPath | None) -> tuple[str, dict[str, Any]]:
+    """The file's text and table; a file found in the repository (`inside` it) is not read
+    through a symlink that leaves it. Every failure is a ConfigError naming the file."""
     import tomllib
 
+    from autopack.files import ReadRefused, read_bounded
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror or exc}") from None
+        raw = read_bounded(path, MAX_CONFIG_BYTES, inside=inside)
+    except ReadRefused as refused:
+        raise ConfigError(f"{path}: cannot read the configuration: {refused.reason}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -219,19 +225,22 @@ def _read_toml(path: str) -> tuple[str, dict[str, Any]]:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nest too deeply; flatten them") from None
 
 
 def find_config_file(root: StrPath) -> str | None:
     """`.autopack.toml` wins over pyproject.toml; pyproject counts only with a [tool.autopack] table."""
+    from autopack.files import ReadRefused, read_bounded
+
     dedicated = os.path.join(root, CONFIG_FILE)
-    if os.path.isfile(dedicated):
-        return dedicated
+    if os.path.lexists(dedicated):
+        return dedicated  # even when it cannot be read: loading says why
     pyproject = os.path.join(root, "pyproject.toml")
     if os.path.isfile(pyproject):
         try:
-            with open(pyproject, "rb") as handle:
-                head = handle.read()
-        except OSError:
+            head = read_bounded(pyproject, MAX_CONFIG_BYTES, inside=root)
+        except ReadRefused:
             return pyproject  # let loading report the error with the file name
         if b"tool.autopack" in head:
             return pyproject
@@ -245,7 +254,7 @@ def load_config(root: StrPath, explicit: StrPath | None = None) -> Config:
     if source is not None:
         if explicit is not None and not os.path.isfile(source):
             raise ConfigError(f"{source}: configuration file not found; check the --config path")
-        text, document = _read_toml(source)
+        text, document = _read_toml(source, None if explicit is not None else root)
         if os.path.basename(source) == "pyproject.toml":
             prefix = "tool.autopack."
             tool = document.get("tool", {})

@@ -187,18 +187,26 @@ def write_baseline(path: StrPath, findings: list[Finding]) -> None:
     files.write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
+
 def read_baseline(path: StrPath) -> list[dict[str, str]]:
+    """The baseline's entries, read with the bounded reader (a FIFO or /dev/zero is refused at
+    once); every problem is a ConfigError naming the file."""
     import json
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.loads(handle.read())
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: baseline not found; create it with --write-baseline {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the baseline: {exc}") from None
+        document = json.loads(files.read_bounded(path, MAX_BASELINE_BYTES).decode("utf-8"))
+    except files.ReadRefused as refused:
+        if refused.kind == "missing":
+            raise ConfigError(f"{path}: baseline not found; create it with --write-baseline {path}") from None
+        raise ConfigError(f"{path}: cannot read the baseline: {refused.reason}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read the baseline: not UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not an autopack baseline: its JSON nests too deeply") from None
     entries = document.get("findings") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not all(
         isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries

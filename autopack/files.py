@@ -234,6 +234,63 @@ def _real_root(root: str) -> str:
     return os.path.realpath(root)
 
 
+def _read_fd(fd: int, limit: int) -> bytes:
+    """At most `limit + 1` bytes (one more than allowed shows the file is too large)."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = os.read(fd, limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+class ReadRefused(Exception):
+    """Why `read_bounded` gave no bytes; `kind` is missing, not-a-file, outside, too-large or
+    unreadable, so a caller can say what to do about it."""
+
+    def __init__(self, reason: str, kind: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+
+
+def read_bounded(path: StrPath, limit: int, *, inside: StrPath | None = None) -> bytes:
+    """The bytes of a file a user or a repository controls (configuration, baseline, anchor,
+    catalog, .gitmodules), read with every guard: at most `limit` bytes (a larger file is refused,
+    never cut), a regular file only (a FIFO, a device such as /dev/zero or a directory is refused
+    at once, without blocking or reading), and with `inside`, never through a symlink that leads
+    out of that directory. ReadRefused says why not."""
+    target = os.fspath(path)
+    if inside is not None:
+        real_inside = _real_root(os.fspath(inside))
+        real = os.path.realpath(target)
+        if os.path.commonpath([real, real_inside]) != real_inside:
+            raise ReadRefused("a symlink leads outside the repository; it is not followed", "outside")
+        target = real
+    try:
+        fd = os.open(target, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise ReadRefused("file not found", "missing") from None
+    except OSError as exc:
+        raise ReadRefused(f"cannot read the file: {exc.strerror or exc}", "unreadable") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadRefused("is a directory, not a file", "not-a-file")
+        if not stat.S_ISREG(mode):
+            raise ReadRefused("not a regular file (a FIFO, socket or device); it is not read", "not-a-file")
+        raw = _read_fd(fd, limit)
+    except OSError as exc:
+        raise ReadRefused(f"cannot read the file: {exc.strerror or exc}", "unreadable") from None
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        raise ReadRefused(f"file is over the {limit}-byte limit", "too-large")
+    return raw
+
+
 def read_source(root: StrPath, path: str, max_size: int) -> SourceFile | Skipped:
     """Read one repo-relative file with every guard applied: one open and one fstat in the
     common case (this runs for every file of a scan), symlinks resolved only when met."""
@@ -252,18 +309,12 @@ def read_source(root: StrPath, path: str, max_size: int) -> SourceFile | Skipped
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return Skipped(path, "not a regular file", notify=False)
-            chunks, size = [], 0
-            while size <= max_size:
-                chunk = os.read(fd, max_size + 1 - size)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
+            raw = _read_fd(fd, max_size)
         finally:
             os.close(fd)
     except OSError as exc:
         return Skipped(path, f"cannot read the file: {exc.strerror or exc}", notify=True)
-    return source_from_bytes(path, b"".join(chunks), max_size)
+    return source_from_bytes(path, raw, max_size)
 
 
 def source_from_bytes(path: str, raw: bytes, max_size: int) -> SourceFile | Skipped:

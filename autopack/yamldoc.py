@@ -176,28 +176,14 @@ def _constructor() -> Any:
 
 
 def read_text(path: Path, max_size: int) -> str:
-    """The file as text, or a YamlProblem saying exactly why not (never blocks on a FIFO)."""
-    import stat
+    """The file as text, or a YamlProblem saying exactly why not (the bounded reader: never
+    blocks on a FIFO, never reads a device or more than `max_size` bytes)."""
+    from autopack.files import ReadRefused, read_bounded
 
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise YamlProblem("file not found", kind="missing") from None
-    except OSError as exc:
-        raise YamlProblem(f"cannot read the file: {exc.strerror or exc}", kind="unreadable") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise YamlProblem("is a directory, not a YAML file", kind="unreadable")
-    if not stat.S_ISREG(info.st_mode):
-        raise YamlProblem("not a regular file", kind="unreadable")
-    if info.st_size > max_size:
-        raise YamlProblem(f"file is {info.st_size} bytes, over the {max_size}-byte limit", kind="unreadable")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(max_size + 1)
-    except OSError as exc:
-        raise YamlProblem(f"cannot read the file: {exc.strerror or exc}", kind="unreadable") from None
-    if len(raw) > max_size:
-        raise YamlProblem(f"file is over the {max_size}-byte limit", kind="unreadable")
+        raw = read_bounded(path, max_size)
+    except ReadRefused as refused:
+        raise YamlProblem(refused.reason, kind="missing" if refused.kind == "missing" else "unreadable") from None
     return decode(raw)
 
 

@@ -97,3 +97,48 @@ def test_no_git_at_all(tmp_path):
 def test_odd_file_contents(make_repo, content):
     root = make_repo({"odd.env.production": content})
     check_all(root)
+
+
+# --- files a user or the repository names: bounded, never blocking, never out of the repository ---
+
+
+def test_a_baseline_that_is_a_fifo_or_a_device_is_refused_at_once(make_repo):
+    """Attack: `--baseline` naming a FIFO hung the run; one linked to /dev/zero ate gigabytes."""
+    root = make_repo(PLANTED)
+    os.mkfifo(root / "fifo.json")
+    (root / "zero.json").symlink_to("/dev/zero")
+    for name in ("fifo.json", "zero.json"):
+        result = check_all(root, "--baseline", name, expect=2, timeout=60)
+        assert f"{name}: cannot read the baseline: not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (".autopack.toml", "x = " + "[" * 50_000, ".autopack.toml: invalid TOML: arrays or tables nest too deeply"),
+        ("baseline.json", "[" * 100_000, "baseline.json: not an autopack baseline: its JSON nests too deeply"),
+    ],
+)
+def test_deep_nesting_is_a_clear_error_not_a_recursion_error(make_repo, name, content, message):
+    """Attack: a deeply nested .autopack.toml or baseline gave a RecursionError traceback."""
+    root = make_repo({**PLANTED, name: content})
+    result = check_all(root, *(["--baseline", name] if name.endswith(".json") else []), expect=2)
+    assert message in result.stderr
+
+
+def test_configuration_through_a_symlink_out_of_the_repository_is_refused(make_repo, tmp_path):
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text("[debug-guard]\nenabled = false\n")
+    root = make_repo(PLANTED)
+    (root / ".autopack.toml").symlink_to(outside)
+    result = check_all(root, expect=2)
+    assert ".autopack.toml: cannot read the configuration: a symlink leads outside the repository" in result.stderr
+
+
+def test_special_files_where_configuration_is_read_do_not_hang(make_repo):
+    """A FIFO as .gitmodules (read by doc drift) or as the configuration file never blocks."""
+    root = make_repo({"README.md": "# x\n[a](sub/x.md)\n"})
+    os.mkfifo(root / ".gitmodules")
+    check_all(root, expect=1, timeout=60)  # the broken link is still reported
+    os.mkfifo(root / ".autopack.toml")
+    assert "not a regular file" in check_all(root, expect=2, timeout=60).stderr

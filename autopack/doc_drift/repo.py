@@ -17,16 +17,18 @@ from autopack.doc_drift.markdown import Document, markdown_parser, parse_documen
 from autopack.doc_drift.sites.github import SITE_CONFIG
 from autopack.engine import CheckContext
 
-_SUBMODULE_PATH = re.compile(r"^[ \t]*path[ \t]*=[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+_SUBMODULE_PATH = re.compile(r"^[ \t]*path[ \t]*=[ \t]*+(.*\S)[ \t]*$", re.MULTILINE)
+MAX_GITMODULES_BYTES = 1024 * 1024
 
 
 def _submodule_paths(root: Path) -> tuple[str, ...]:
     """Paths of git submodules (from `.gitmodules`): their content may not be checked out (CI),
     so whatever lies below them counts as existing."""
     try:
-        text = (root / ".gitmodules").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        raw = files.read_bounded(root / ".gitmodules", MAX_GITMODULES_BYTES, inside=root)
+    except files.ReadRefused:
         return ()
+    text = raw.decode("utf-8", errors="replace")
     return tuple(sorted({path.strip("/") for path in _SUBMODULE_PATH.findall(text)}))
 
 
