@@ -80,10 +80,12 @@ PATTERNS = dict(_module_patterns())
 
 
 def _prefixes(pattern: str) -> list[str]:
-    """Texts that lead a match into the pattern's repeated parts: nothing, then the first words
-    and punctuation the pattern spells literally (`case`, `DEBUG`, `[`, `{{`), in order."""
-    words = re.findall(r"(?<![\\?(<])[A-Za-z_]{2,}|\\[\[\]{}()#$.*+?|]|[=:;,#@%&!~'\"<>-]", pattern)
-    return list(dict.fromkeys(["", *(w.replace("\\", "") for w in words)]))[:8]
+    """Texts that lead a match into the pattern's repeated parts: nothing, the first words and
+    punctuation the pattern spells literally (`case`, `DEBUG`, `[`, `{{`), and those literals
+    run together in order (`path=`), which reaches the parts after them."""
+    words = [w.replace("\\", "") for w in re.findall(r"(?<![\\?(<])[A-Za-z_]{2,}|\\[\[\]{}()#$.*+?|]|[=:;,#@%&!~'\"<>-]", pattern)]
+    joined = ["".join(words[: n + 1]) for n in range(1, min(len(words), 4))]
+    return list(dict.fromkeys(["", *words[:6], *joined]))
 
 
 class TooSlow(Exception):
