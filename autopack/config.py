@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-    from autopack.files import StrPath
+    from autopack.files import StagedTree, StrPath
 
 CONFIG_FILE = ".autopack.toml"
 SECTIONS = ("debug-guard", "doc-drift", "catalog", "parallelism", "autopilot")
@@ -209,14 +209,18 @@ MAX_CONFIG_BYTES = 4 * 1024 * 1024
 def _read_toml(path: str, inside: StrPath | None) -> tuple[str, dict[str, Any]]:
     """The file's text and table; a file found in the repository (`inside` it) is not read
     through a symlink that leaves it. Every failure is a ConfigError naming the file."""
-    import tomllib
-
     from autopack.files import ReadRefused, read_bounded
 
     try:
         raw = read_bounded(path, MAX_CONFIG_BYTES, inside=inside)
     except ReadRefused as refused:
         raise ConfigError(f"{path}: cannot read the configuration: {refused.reason}") from None
+    return _parse_toml(path, raw)
+
+
+def _parse_toml(path: str, raw: bytes) -> tuple[str, dict[str, Any]]:
+    import tomllib
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -227,6 +231,24 @@ def _read_toml(path: str, inside: StrPath | None) -> tuple[str, dict[str, Any]]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{path}: invalid TOML: arrays or tables nest too deeply; flatten them") from None
+
+
+def _staged_config(root: StrPath, staged: StagedTree) -> tuple[str, bytes] | None:
+    """The configuration file as the commit records it (`--staged`): `.autopack.toml`, else a
+    pyproject.toml with a [tool.autopack] table, from the index and never the working tree."""
+    from autopack.files import ReadRefused
+
+    for name in (CONFIG_FILE, "pyproject.toml"):
+        path = os.path.join(root, name)
+        try:
+            raw = staged.read_bytes(name, MAX_CONFIG_BYTES)
+        except ReadRefused as refused:
+            if refused.kind == "missing":
+                continue
+            raise ConfigError(f"{path} (staged): cannot read the configuration: {refused.reason}") from None
+        if name == CONFIG_FILE or b"tool.autopack" in raw:
+            return path, raw
+    return None
 
 
 def find_config_file(root: StrPath) -> str | None:
@@ -247,14 +269,25 @@ def find_config_file(root: StrPath) -> str | None:
     return None
 
 
-def load_config(root: StrPath, explicit: StrPath | None = None) -> Config:
-    """Load and validate the global part of the configuration (sections are validated on use)."""
-    source = os.fspath(explicit) if explicit is not None else find_config_file(root)
-    text, table, prefix = "", {}, ""
-    if source is not None:
-        if explicit is not None and not os.path.isfile(source):
+def load_config(root: StrPath, explicit: StrPath | None = None, staged: StagedTree | None = None) -> Config:
+    """Load and validate the global part of the configuration (sections are validated on use).
+    With `staged` (and no explicit file), the configuration is the one the commit records."""
+    text, table, prefix, document = "", {}, "", None
+    if explicit is not None:
+        source: str | None = os.fspath(explicit)
+        if not os.path.isfile(source):
             raise ConfigError(f"{source}: configuration file not found; check the --config path")
-        text, document = _read_toml(source, None if explicit is not None else root)
+        text, document = _read_toml(source, None)
+    elif staged is not None:
+        found = _staged_config(root, staged)
+        source = found[0] if found else None
+        if found:
+            text, document = _parse_toml(*found)
+    else:
+        source = find_config_file(root)
+        if source is not None:
+            text, document = _read_toml(source, root)
+    if source is not None and document is not None:
         if os.path.basename(source) == "pyproject.toml":
             prefix = "tool.autopack."
             tool = document.get("tool", {})

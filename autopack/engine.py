@@ -51,12 +51,14 @@ class CheckContext:
         settings: dict[str, Any],
         files: list[files.SourceFile],
         reader: Callable[[str], files.SourceFile | files.Skipped] | None = None,
+        staged: files.StagedTree | None = None,
     ) -> None:
         self.root_dir = os.fspath(root)
         self.config = config
         self.settings = settings
         self.files = files
         self.reader = reader
+        self.staged = staged  # --staged: the index is the repository; nothing is read from disk
         self.skipped: list[files.Skipped] = []
         self.read_files: dict[str, files.SourceFile] = {}
         self._repo_files: list[str] | None = None
@@ -73,7 +75,8 @@ class CheckContext:
     def repo_files(self) -> list[str]:
         """Every candidate file of the repository (for checks whose subject is the whole set)."""
         if self._repo_files is None:
-            self._repo_files = _apply_excludes(files.list_repo_files(self.root_dir), self.config)
+            listed = self.staged.listing() if self.staged else files.list_repo_files(self.root_dir)
+            self._repo_files = _apply_excludes(listed, self.config)
         return self._repo_files
 
     def read(self, path: str) -> files.SourceFile | None:
@@ -334,12 +337,17 @@ def collect(
     root: StrPath,
     config: Config,
     paths: list[str] | None,
-    reader: Callable[[str], files.SourceFile | files.Skipped] | None = None,
+    staged: files.StagedTree | None = None,
 ) -> RunResult:
     """Run the checks and apply suppressions. `paths` None means every file of the repository;
-    `reader` replaces reading from the working tree (the native pre-commit hook reads the index)."""
+    `staged` makes the index the repository: every file is read as staged, and only the index's
+    files exist (the native pre-commit hook checks what the commit records)."""
     max_size = config.values["max-file-size"]
-    read = reader or (lambda path: files.read_source(root, path, max_size))
+    from functools import partial
+
+    read: Callable[[str], files.SourceFile | files.Skipped] = (
+        partial(staged.read, max_size=max_size) if staged is not None else partial(files.read_source, root, max_size=max_size)
+    )
     candidates = files.list_repo_files(root) if paths is None else paths
     candidates = _apply_excludes(candidates, config)
     findings: list[Finding] = []
@@ -369,7 +377,7 @@ def collect(
                             read_cache[path] = result
                     if path in read_cache:
                         sources.append(read_cache[path])
-            context = CheckContext(root=root, config=config, settings=settings, files=sources, reader=read)
+            context = CheckContext(root=root, config=config, settings=settings, files=sources, reader=read, staged=staged)
             if paths is None:
                 context._repo_files = candidates
             produced = list(enforcement.check(context))
@@ -401,6 +409,8 @@ def select_paths(args: argparse.Namespace, root: str, default_all: bool) -> list
             raise ConfigError("--staged: git cannot list the staged files (is this a git repository?)")
         paths: list[str] | None = staged
     elif args.diff_base:
+        if args.diff_base.startswith("-"):  # never an option of git, whatever git would make of it
+            raise ConfigError(f"--diff-base {args.diff_base!r}: a revision cannot start with '-'; name a branch, tag or commit")
         changed = files.changed_files(root, args.diff_base)
         if changed is None:
             raise ConfigError(f"--diff-base {args.diff_base}: git cannot compare against it (is it fetched?)")
@@ -503,12 +513,16 @@ def reader_went_away() -> int:
 
 def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> int:
     root = files.find_root_dir(os.getcwd())
-    config = load_config(root, args.config)
-    outputs = extra_outputs(args.also)
-    enforcements = [resolve(name) for name in names if config.enabled(name)]
-    paths = select_paths(args, root, default_all)
-    reader = files.index_reader(root, paths or [], config.values["max-file-size"]) if args.staged else None
-    result = collect(enforcements, root, config, paths, reader)
+    staged = files.StagedTree(root) if args.staged else None
+    try:
+        config = load_config(root, args.config, staged=staged)
+        outputs = extra_outputs(args.also)
+        enforcements = [resolve(name) for name in names if config.enabled(name)]
+        paths = select_paths(args, root, default_all)
+        result = collect(enforcements, root, config, paths, staged)
+    finally:
+        if staged is not None:
+            staged.close()
     findings = result.findings
     if args.write_baseline:
         write_baseline(args.write_baseline, findings)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 TYPE_CHECKING = False  # typing and pathlib are imported for type checkers only: hooks start lean
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
     StrPath = str | os.PathLike[str]
@@ -334,51 +335,85 @@ def staged_files(root: StrPath) -> list[str] | None:
     return sorted({p for p in output.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
-def index_reader(root: StrPath, paths: list[str], max_size: int) -> Callable[[str], SourceFile | Skipped]:
-    """A reader that returns the index content of `paths` (what the commit records) and falls
-    back to the working tree for any other file a check asks for."""
-    blobs = read_staged(root, paths)
+class StagedTree:
+    """The repository as the commit being made records it (`--staged`): the index's file list and
+    each file's staged content. Nothing comes from the working tree: a file that is not in the
+    index does not exist here, whatever lies on disk.
 
-    def read(path: str) -> SourceFile | Skipped:
-        if path in blobs:
-            return source_from_bytes(path, blobs[path], max_size)
-        return read_source(root, path, max_size)
+    Content comes from one `git cat-file --batch` process for the whole run (a forked worker
+    starts its own), and every path is named `:./path`, so a staged `0:x` is never read as stage
+    0 of `x`. Paths with a newline, which the batch protocol cannot carry, go through `git show`.
+    """
 
-    return read
+    def __init__(self, root: StrPath) -> None:
+        self.root = os.fspath(root)
+        self._listing: list[str] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._owner = 0
 
+    def listing(self) -> list[str]:
+        """Every file in the index, sorted (empty when git cannot say)."""
+        if self._listing is None:
+            output = run_git(self.root, "ls-files", "-z", "--cached")
+            self._listing = sorted({p for p in (output or b"").decode("utf-8", "surrogateescape").split("\0") if p})
+        return self._listing
 
-def read_staged(root: StrPath, paths: list[str]) -> dict[str, bytes]:
-    """The index content of `paths` (what a commit would record), in one `git cat-file` call.
-    Paths with a newline cannot be named on cat-file's line protocol and are read one by one."""
-    plain = [p for p in paths if "\n" not in p]
-    import subprocess
-
-    request = "".join(f":{p}\n" for p in plain).encode("utf-8", "surrogateescape")
-    contents: dict[str, bytes] = {}
-    try:
-        output = subprocess.run(
-            ["git", "cat-file", "--batch"], cwd=root, input=request, capture_output=True, timeout=GIT_TIMEOUT, check=False
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return contents
-    position = 0
-    for path in plain:
-        end = output.find(b"\n", position)
-        if end == -1:
-            break
-        header = output[position:end].split()
-        position = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            continue  # "missing", a gitlink or a tree
-        size = int(header[2])
-        contents[path] = output[position : position + size]
-        position += size + 1
-    for path in paths:
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        """The staged content of `path`; ReadRefused when the index has no file there (`missing`)
+        or it is over `limit` bytes (`too-large`; its content is skipped, never kept)."""
         if "\n" in path:
-            blob = run_git(root, "show", f":{path}")
-            if blob is not None:
-                contents[path] = blob
-    return contents
+            blob = run_git(self.root, "show", f":./{path}")
+            if blob is None:
+                raise ReadRefused("not in the index", "missing")
+            if len(blob) > limit:
+                raise ReadRefused(f"file is over the {limit}-byte limit", "too-large")
+            return blob
+        process = self._cat_file()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(f":./{path}\n".encode("utf-8", "surrogateescape"))
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+        except OSError:
+            header = []
+        if len(header) != 3 or header[1] != b"blob":
+            raise ReadRefused("not in the index", "missing")  # missing, a submodule or a directory
+        size = int(header[2])
+        if size > limit:
+            remaining = size + 1  # skip the content and its newline without keeping it
+            while remaining and (chunk := process.stdout.read(min(65536, remaining))):
+                remaining -= len(chunk)
+            raise ReadRefused(f"file is over the {limit}-byte limit", "too-large")
+        blob = process.stdout.read(size)
+        process.stdout.read(1)  # the newline after the content
+        return blob
+
+    def read(self, path: str, max_size: int) -> SourceFile | Skipped:
+        """`read_source`'s result for the staged content of `path`."""
+        try:
+            return source_from_bytes(path, self.read_bytes(path, max_size), max_size)
+        except ReadRefused as refused:
+            return Skipped(path, refused.reason, notify=refused.kind == "too-large")
+
+    def _cat_file(self) -> subprocess.Popen[bytes]:
+        import subprocess
+
+        if self._process is None or self._owner != os.getpid():
+            self._process = subprocess.Popen(
+                ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+            )
+            self._owner = os.getpid()
+        return self._process
+
+    def close(self) -> None:
+        """End the cat-file process (this process's own only)."""
+        if self._process is not None and self._owner == os.getpid():
+            assert self._process.stdin is not None and self._process.stdout is not None
+            self._process.stdin.close()
+            self._process.wait()
+            self._process.stdout.close()
+        self._process = None
 
 
 def decode_text(path: str, raw: bytes) -> SourceFile:

@@ -112,7 +112,19 @@ def test_staged_content_comes_from_the_index(make_repo):
     git(root, "add", "a.env")
     write(root, {"a.env": "A=worktree\n"})
     assert files.staged_files(root) == ["a.env"]
-    assert files.read_staged(root, ["a.env"]) == {"a.env": b"A=staged\n"}
+    tree = files.StagedTree(root)
+    try:
+        assert tree.read_bytes("a.env", 100) == b"A=staged\n"
+        assert tree.read("b.env", 100).text == "B=1\n"
+        write(root, {"untracked.env": "X=1\n"})
+        assert tree.listing() == ["a.env", "b.env"]
+        with pytest.raises(files.ReadRefused, match="not in the index"):
+            tree.read_bytes("untracked.env", 100)
+        with pytest.raises(files.ReadRefused, match="over the 3-byte limit"):
+            tree.read_bytes("a.env", 3)
+        assert tree.read_bytes("b.env", 100) == b"B=1\n"  # the process is still in step after a skip
+    finally:
+        tree.close()
 
 
 def test_changed_files_since_a_base(make_repo):

@@ -116,7 +116,7 @@ def _packed_license(repo: Repo, target: str) -> bool:
 _PLACEHOLDER_HREFS = frozenset({"url", "link", "href", "path", "target", "...", "\u2026", "todo", "tbd", "xxx"})
 
 
-_PLACEHOLDER_HREF = re.compile(r"\A[a-z0-9_-]*[_-](?:url|link|href)")  # `provider-docs-url` (fullmatch)
+_PLACEHOLDER_HREF = re.compile(r"[a-z0-9_-]*[_-](?:url|link|href)")  # `provider-docs-url`
 
 
 def _did_you_mean(repo: Repo, target: str) -> str:

@@ -73,15 +73,17 @@ class Repo:
         return "." not in posixpath.basename(path) and path in self._stems
 
     def exists(self, path: str) -> bool:
+        """In the repository's file list, or on disk (a generated or ignored file) — except under
+        --staged, where only what the commit records exists."""
         return (
             path in self.files
             or path in self.dirs
-            or os.path.exists(self.context.root / path)
+            or (self.context.staged is None and os.path.exists(self.context.root / path))
             or any(path.startswith(submodule + "/") for submodule in self.submodules)
         )
 
     def is_dir(self, path: str) -> bool:
-        return path in self.dirs or os.path.isdir(self.context.root / path)
+        return path in self.dirs or (self.context.staged is None and os.path.isdir(self.context.root / path))
 
     def preload(self, paths: list[str]) -> None:
         """Parse many documents at once, on several cores where that pays (see `_parse_parallel`);

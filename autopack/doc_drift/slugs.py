@@ -44,7 +44,7 @@ def toc_slug(text: str, ascii_only: bool = True) -> str:
     return re.sub(r"[-\s]+", "-", text)
 
 
-_NUMBERED = re.compile(r"\A(.*)_([0-9]+)")  # fullmatch
+_NUMBERED = re.compile(r"(.*)_([0-9]+)")
 
 
 class TocSlugger:
