@@ -36,7 +36,7 @@ from autopack.debug_guard.scope import (
     names_production,
     production_scope,
 )
-from autopack.debug_guard.verdicts import RULE_DEBUG, RULES, IndexedLines, mentions
+from autopack.debug_guard.verdicts import RULE_DEBUG, RULES, IndexedLines, Verdict, mentions
 from autopack.engine import CheckContext, Enforcement
 from autopack.files import SourceFile
 from autopack.findings import Finding
@@ -192,10 +192,19 @@ def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
         line_text = source.lines[hit.line - 1] if 0 < hit.line <= len(source.lines) else verdict.message
         findings.append(
             verdict.rule.finding(
-                source.path, verdict.message, line=hit.line, column=hit.column, line_text=line_text, fix=verdict.fix
+                source.path, verdict.message, line=hit.line, column=hit.column, line_text=line_text, fix=verdict.fix,
+                data=_setting_data(verdict),
             )
         )
     return findings
+
+
+def _setting_data(verdict: Verdict) -> dict[str, Any] | None:
+    """What `--fix` may change: the key, its value as written and the value that turns it off."""
+    if verdict.setting is None:
+        return None
+    key, value, off = verdict.setting
+    return {"setting": {"key": key, "value": value, "off": off}}
 
 
 def check(context: CheckContext) -> Iterable[Finding]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import accumulate
 from typing import Any
@@ -192,11 +192,26 @@ def lazy(pattern: str, flags: int = 0) -> Any:
 
 @dataclass(frozen=True)
 class Verdict:
-    """A decided finding before it has a place: its rule, message and fix."""
+    """A decided finding before it has a place: its rule, message and fix, and for a setting
+    whose enabling value has an off counterpart, (key, value as written, off value): what
+    `--fix` may change."""
 
     rule: Rule
     message: str
     fix: str
+    setting: tuple[str, str, str] | None = None
+
+
+# The off counterpart of each enabling value; `off_value` keeps the spelling's case.
+OFF_VALUES = {"1": "0", "true": "false", "yes": "no", "on": "off"}
+
+
+def off_value(value: str) -> str:
+    """`True` → `False`, `TRUE` → `FALSE`, `on` → `off`, `1` → `0`."""
+    off = OFF_VALUES[value.lower()]
+    if value.isupper() and len(value) > 1:
+        return off.upper()
+    return off.capitalize() if value[:1].isupper() else off
 
 
 def unquote(raw: str) -> str:
@@ -227,7 +242,16 @@ def _error_detail(name: str, relaxed: str, lowered: str) -> str | None:
 
 
 def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
-    """Decide one setting: `path` is its key path (last item the key), `raw_value` as written."""
+    """Decide one setting: `path` is its key path (last item the key), `raw_value` as written.
+    A verdict on an enabling value carries the setting, so a fix can turn it off."""
+    verdict = _classify_setting(path, raw_value)
+    value = unquote(raw_value)
+    if verdict is None or value.lower() not in ENABLING:
+        return verdict
+    return replace(verdict, setting=(path[-1].strip().strip("\"'"), value, off_value(value)))
+
+
+def _classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
     value = unquote(raw_value)
     lowered = value.lower()
     if lowered not in _INTERESTING_VALUES and not (value and mentions("".join(path).lower(), _VALUE_KEYS)):
@@ -393,15 +417,15 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
                 continue
             # the offending flag is the place (`--reload` on its own line of a continued command)
             yield match.start("flag") if groups.get("flag") else match.start(), dev_server(shown.format(**groups), fix.format(**groups))
-    if ">" in text:
+    if ">" in text:  # settings inside commands: no fix is certain there
         for export in _ECHOED_SETTING.finditer(text):
             verdict = classify_setting(export["key"].split("."), export["value"])
             if verdict is not None:
-                yield export.start("key"), verdict
+                yield export.start("key"), replace(verdict, setting=None)
     for prop in _JVM_PROPERTY.finditer(text):  # `-Dspring.profiles.active=dev`, `--spring.devtools...=true`
         verdict = classify_setting(prop["key"].split("."), prop["value"])
         if verdict is not None:
-            yield prop.start(), verdict
+            yield prop.start(), replace(verdict, setting=None)
     if _DEPLOY_TOOL.search(text):
         for flag in _DEPLOY_FLAG.finditer(text):
             for pair in _PAIR.finditer(flag.group("pairs")):
