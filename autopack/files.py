@@ -433,9 +433,10 @@ def _default_mode() -> int:
     return 0o666 & ~current
 
 
-def write_atomic(path: StrPath, text: str, mode: int | None = None) -> None:
+def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None) -> None:
     """Write through a temp file in the same directory, fsync, rename, and fsync the directory:
-    a reader (or a crash) sees the old file or the new one, never half of one."""
+    a reader (or a crash) sees the old file or the new one, never half of one. Text is written
+    as UTF-8 with its line endings as given; bytes exactly as given (a fix keeps every other byte)."""
     import tempfile
 
     path = os.fspath(path)
@@ -446,8 +447,8 @@ def write_atomic(path: StrPath, text: str, mode: int | None = None) -> None:
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, path) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             handle.flush()
             os.fchmod(handle.fileno(), _default_mode() if mode is None else mode)
             os.fsync(handle.fileno())
