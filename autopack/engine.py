@@ -263,6 +263,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
     parser.add_argument("--no-commands", action="store_true",
                         help="do not run configured commands (doc checks): they are code from the repository; each one skipped is reported")
+    parser.add_argument("--fix", action="store_true", help="apply the certain fixes to the files (then exit 1, as pre-commit expects)")
+    parser.add_argument("--allow-ci", action="store_true", help="let --fix change files even where CI or GITHUB_ACTIONS is set")
 
 
 def extra_outputs(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -520,6 +522,9 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
         enforcements = [resolve(name) for name in names if config.enabled(name)]
         paths = select_paths(args, root, default_all)
         result = collect(enforcements, root, config, paths, staged)
+        fixed = _fix(args, root, result.findings)
+        if fixed:  # report what is left after the fixes
+            result = collect(enforcements, root, config, paths, staged)
     finally:
         if staged is not None:
             staged.close()
@@ -544,7 +549,25 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
         files.write_atomic(args.output, text)
     else:
         sys.stdout.write(text)
-    return exit_code(findings, args.fail_on or config.values["fail-on"])
+    return max(exit_code(findings, args.fail_on or config.values["fail-on"]), 1 if fixed else 0)
+
+
+def _fix(args: argparse.Namespace, root: StrPath, findings: list[Finding]) -> int:
+    """With `--fix`: apply the certain fixes, say what changed on stderr, return how many files."""
+    if not args.fix:
+        return 0
+    from autopack import fixes
+
+    refusal = fixes.ci_refusal(args.allow_ci, "--fix")
+    if refusal is None and args.staged:
+        refusal = "--fix changes the working tree, so it cannot check --staged content"
+    if refusal is not None:
+        raise ConfigError(refusal)
+    written = [fix for fix in fixes.plan_fixes(root, findings) if fixes.write_fix(root, fix)]
+    for fix in written:
+        for change in fix.changes:
+            print(f"fixed {fix.path}: {change.describe()}", file=sys.stderr)
+    return len(written)
 
 
 def exit_code(findings: Iterable[Finding], fail_on: str) -> int:

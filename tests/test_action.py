@@ -190,6 +190,22 @@ def test_every_input_is_used_and_every_step_output_read_is_written() -> None:
     assert action["branding"]["icon"] and action["branding"]["color"]
 
 
+def test_the_action_never_fixes_or_applies() -> None:
+    """CI gets no write power: no step calls `--fix`, `autopilot apply` or `--allow-ci`."""
+    for step in load_action()["runs"]["steps"]:
+        words = step["run"].split()
+        assert "--fix" not in words and "--allow-ci" not in words, step["name"]
+        assert "apply" not in words and "approve" not in words, step["name"]
+
+
+def test_fix_passed_through_args_is_refused_in_the_action(workspace: Path, tmp_path: Path) -> None:
+    before = (workspace / ".env.production").read_bytes()
+    run = run_action(workspace, tmp_path / "runner", {**FAST, "autopilot": "false", "args": "--fix"})
+    assert run.returncode == 2, run.log
+    assert "--allow-ci" in run.log
+    assert (workspace / ".env.production").read_bytes() == before
+
+
 def test_workflows_pin_third_party_actions_by_full_commit_sha() -> None:
     uses = re.findall(r"uses:\s*(\S+)", "".join(p.read_text(encoding="utf-8") for p in WORKFLOWS.glob("*.y*ml")))
     assert uses
