@@ -27,7 +27,10 @@ SCHEMAS = {
     "plan_proposal_v1.json": "plan_proposal_v1.schema.json",
     "autopilot_session_v1.json": "autopilot_session_v1.schema.json",
     "pending_approvals.json": "pending_approvals.schema.json",
+    "approval_ledger_v1.json": "approval_ledger_v1.schema.json",
+    "apply_report_v1.json": "apply_report_v1.schema.json",
 }
+SESSION_ARTIFACTS = ("gap_report_v1.json", "plan_proposal_v1.json", "autopilot_session_v1.json", "pending_approvals.json")
 GITIGNORE = ".gitignore"
 GITIGNORE_TEXT = "# autopack autopilot run directory: generated artifacts, never committed\n*\n"
 SNAPSHOT_DIR = "snapshot"  # the working tree's disposable copy, while a session runs configured commands

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from autopack.autopilot.session import Outcome
 
 SHOWN_PER_SECTION = 40  # the artifacts hold everything; the terminal gets the first ones
+# `autopack autopilot approvals|approve|reject|defer|apply ...` (autopack/autopilot/approvals.py)
+DECISION_COMMANDS = ("approvals", "approve", "reject", "defer", "apply")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autopack autopilot",
         description="Read-only autopilot: scan for gaps, propose a plan, run only safe actions, write JSON artifacts.",
+        epilog="Then: `autopack autopilot approvals [RUN]`, `approve|reject|defer ID...`, `apply [RUN] [--dry-run]` "
+               "(see `autopack autopilot approvals --help`).",
     )
     parser.add_argument("--read-only", action="store_true", default=True,
                         help="the default and only mode: nothing outside the run directory is written")
@@ -45,7 +49,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] and arguments[0] in DECISION_COMMANDS:
+        from autopack.autopilot.approvals import main as decisions_main
+
+        return decisions_main(arguments)
+    args = _parser().parse_args(arguments)
     os.environ.setdefault("GIT_OPTIONAL_LOCKS", "0")  # looking must never lock or rewrite the index
     from autopack import files
     from autopack.autopilot.session import AutopilotDisabled, run_session

@@ -20,7 +20,7 @@ from typing import Any
 
 from autopack.autopilot import allowlist
 from autopack.autopilot.gitstate import git_env
-from autopack.autopilot.plan import AUTO, Action
+from autopack.autopilot.plan import APPROVAL, AUTO, Action
 from autopack.autopilot.snapshot import Snapshot
 
 REFUSED = "refused"
@@ -77,20 +77,24 @@ def _argv(command: Sequence[str] | str | None) -> list[str]:
 
 
 class SafeActionExecutor(ActionExecutor):
-    """Runs only auto-approved, allowlisted, run-local actions; refuses the rest."""
+    """Runs only auto-approved, allowlisted, run-local actions, and commands a person approved
+    (`approved`: action ids from the approval ledger) in the snapshot; refuses the rest."""
 
     def __init__(self, root: Path, run_dir: Path, *, protected_paths: Sequence[str],
                  readonly_commands: Collection[tuple[str, ...]] = (), timeout: float = 300.0,
-                 snapshot: Snapshot | None = None) -> None:
+                 snapshot: Snapshot | None = None, approved: Collection[str] = ()) -> None:
         self.root = root
         self.run_dir = run_dir
         self.protected_paths = tuple(protected_paths)
         self.readonly_commands = readonly_commands
         self.timeout = timeout
         self.snapshot = snapshot  # when the repository configures commands: where all but git run
+        self.approved = frozenset(approved)
 
     def refusal(self, action: Action) -> str | None:
         """Why this action must not run, re-derived from the allowlist (the plan is not trusted)."""
+        if action.approval == APPROVAL and action.action_id in self.approved:
+            return self._approved_refusal(action)
         if action.approval != AUTO:
             return f"not auto-approved (approval: {action.approval})"
         argv = _argv(action.command)
@@ -108,6 +112,19 @@ class SafeActionExecutor(ActionExecutor):
             return "no command to run (run-local writes are made by the session itself)"
         return None
 
+    def _approved_refusal(self, action: Action) -> str | None:
+        """A command a person approved still never runs when it is hostile, and runs only in the
+        snapshot: what it writes is evidence, never a change to the working tree."""
+        argv = _argv(action.command)
+        if not argv:
+            return "no command to run (a file change is made by apply itself)"
+        verdict = allowlist.check_command(argv, self.readonly_commands)
+        if verdict.hostile:
+            return verdict.reason
+        if self.snapshot is None:
+            return "an approved command runs only in a snapshot of the working tree, and none was given"
+        return None
+
     def execute(self, action: Action) -> ActionResult:
         argv = _argv(action.command)
         reason = self.refusal(action)
@@ -117,7 +134,7 @@ class SafeActionExecutor(ActionExecutor):
 
         env = {**git_env(), "NO_COLOR": "1"}
         cwd = self.root
-        if self.snapshot is not None and argv[0] != "git":  # it may run repository code: in the copy
+        if self.snapshot is not None and (argv[0] != "git" or action.approval != AUTO):  # repository code: in the copy
             cwd, env = self.snapshot.path, self.snapshot.env(env)
         configured = tuple(argv) in self.readonly_commands  # a detector from the configuration: the repository's code
         evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env, configured=configured)

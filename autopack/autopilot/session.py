@@ -122,6 +122,24 @@ def _config_args(root: Path, config_path: Path | None) -> tuple[str, ...]:
     return ("--config", absolute.relative_to(root).as_posix()) if absolute.is_relative_to(root) else ()
 
 
+def run_identity(workspace: Workspace, explicit_run_dir: Path | None, fail_on: str) -> str:
+    """`run-` + 16 hex over the digest, the configuration, the settings, an explicit run
+    directory, `fail-on` and the scanner version: the same state gives the same run id."""
+    identity = {
+        "workspace_digest": workspace.digest,
+        "configuration_sha256": _sha(workspace.config.text if workspace.config else workspace.config_error or ""),
+        "settings": workspace.settings,
+        "run_dir": _label(workspace.root, explicit_run_dir) if explicit_run_dir else None,
+        "fail_on": fail_on,
+        "scanner_version": SCANNER_VERSION,
+    }
+    return "run-" + _sha(artifacts.canonical_json(identity))[:16]
+
+
+def default_run_dir(workspace: Workspace, run_id: str) -> Path:
+    return Path(os.path.normpath(workspace.root / workspace.settings["runs-dir"])) / run_id
+
+
 class AutopilotDisabled(Exception):
     """`enabled = false` in the autopilot section: nothing to do."""
 
@@ -135,16 +153,8 @@ def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | 
         raise AutopilotDisabled()
     fail_on = fail_on or settings["fail-on"]
     explicit = Path(os.path.normpath(root / run_dir)) if run_dir is not None else None
-    identity = {
-        "workspace_digest": digest,
-        "configuration_sha256": _sha(workspace.config.text if workspace.config else workspace.config_error or ""),
-        "settings": settings,
-        "run_dir": _label(root, explicit) if explicit else None,
-        "fail_on": fail_on,
-        "scanner_version": SCANNER_VERSION,
-    }
-    run_id = "run-" + _sha(artifacts.canonical_json(identity))[:16]
-    lexical_run_dir = explicit or Path(os.path.normpath(root / settings["runs-dir"])) / run_id
+    run_id = run_identity(workspace, explicit, fail_on)
+    lexical_run_dir = explicit or default_run_dir(workspace, run_id)
     label = _label(root, lexical_run_dir)
     real_run_dir = artifacts.prepare_run_dir(root, lexical_run_dir, settings["protected-paths"],
                                              outside_ok=explicit is not None)

@@ -36,7 +36,9 @@ def test_ten_concurrent_sessions_of_the_same_state_all_succeed(make_repo):
     assert [code for code, _, _ in outcomes] == [1] * 10, [err for _, _, err in outcomes]
     assert not any("Traceback" in err for _, _, err in outcomes)
     run_dirs = {json.loads(out)["run_dir"] for _, out, _ in outcomes}
-    assert len(run_dirs) == 1
+    assert len(run_dirs) == 1, [  # the same state: the same digest and run id (what differed, if not)
+        (json.loads(out)["gap_report"]["workspace_digest"], [g["title"] for g in json.loads(out)["gap_report"]["gaps"]
+                                                             if "clutter_" not in g["title"]]) for _, out, _ in outcomes]
     run_dir = repo / run_dirs.pop()
     load_artifacts(run_dir)
     assert sorted(p.name for p in run_dir.iterdir()) == sorted([*ARTIFACTS, ".gitignore"])

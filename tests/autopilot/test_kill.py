@@ -51,5 +51,5 @@ def test_sigkill_never_leaves_a_partial_artifact(make_repo):
 
     finished = subprocess.run(command, cwd=repo, env=env, capture_output=True, timeout=120, check=False)
     assert finished.returncode == 0, finished.stderr
-    assert _check_run_dirs(runs) == len(artifacts.SCHEMAS)
+    assert _check_run_dirs(runs) == len(artifacts.SESSION_ARTIFACTS)
     assert not [p for p in runs.rglob("*") if p.name.endswith(artifacts.TEMP_SUFFIX)]
