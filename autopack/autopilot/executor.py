@@ -136,7 +136,8 @@ class SafeActionExecutor(ActionExecutor):
         cwd = self.root
         if self.snapshot is not None and (argv[0] != "git" or action.approval != AUTO):  # repository code: in the copy
             cwd, env = self.snapshot.path, self.snapshot.env(env)
-        configured = tuple(argv) in self.readonly_commands  # a detector from the configuration: the repository's code
+        # a detector from the configuration, or any command a person approved: the repository's code
+        configured = tuple(argv) in self.readonly_commands or action.approval != AUTO
         evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env, configured=configured)
         if evidence.status == SKIPPED:  # configured commands are turned off here (docs/security.md)
             return ActionResult(action.action_id, tuple(argv), REFUSED, None, None, "", "", None, evidence.detail)
