@@ -51,3 +51,31 @@ def test_placeholder_names_and_plans_are_not_repository_paths(scan):
 def test_git_ignored_folders_written_with_a_slash(scan):
     files = {".gitignore": "_build/\n", "docs/index.md": "# x\n", "AGENTS.md": "Output lands in `docs/_build/` (`docs/_build/html/index.html`).\n"}
     assert scan(files) == []
+
+
+def test_paths_the_text_places_elsewhere_or_asks_to_create(scan):
+    readme = (
+        "# Chart\n\nCopy the `httpd.conf` file to `files/httpd.conf` and deploy.\n"
+        "Register it in `src/core/build_steps/doc.rs` in [rust-lang/rust](https://github.com/rust-lang/rust).\n"
+        "For the stack chart, `charts/crds/files/crds.bz2` is regenerated.\n"
+        "The layout moved: see `files/gone.conf`.\n\n## Upgrading\n\n### To 4.0.0\n\n"
+        "The `files/old.conf` manifest was added.\n"
+    )
+    files = {
+        "files/existing.conf": "",
+        "src/main.rs": "",
+        "charts/stack-chart/charts/crds/files/crds.bz2": b"BZ\0",
+        "charts/other/Chart.yaml": "name: x\n",
+        "README.md": readme.replace("stack chart", "stack-chart chart"),
+    }
+    assert scan(files) == [("APR203", "README.md", 6, "files/gone.conf")]
+
+
+def test_upgrade_notes_and_changesets_are_history(scan):
+    files = {
+        "src/app.py": "",
+        "docs/docsy-upgrade.md": "Override of `src/old/list.html`: none found.\n",
+        ".changeset/brave-fox.md": "Writes `src/generated/config.json`.\n",
+        "docs/guide.md": "Edit `src/gone/list.html`.\n",
+    }
+    assert scan(files) == [("APR203", "docs/guide.md", 1, "src/gone/list.html")]

@@ -25,7 +25,7 @@ def test_mkdocs_links_resolve_from_the_file_or_from_the_page_url(scan):
         "docs/setup/install.md": "# Install\n",
         "docs/setup/usage.md": (
             "![file](../img/a.png) ![url](../../img/a.png) ![root](/img/a.png) ![base](/proj/img/a.png)\n"
-            "[page](../install/) [map](/sitemap.xml) [bad](../../img/gone.png)\n"
+            "[page](../install/) [map](/sitemap.xml) [icon](/img/favicon.ico) [skip](#content) [bad](../../img/gone.png)\n"
         ),
     }
     assert scan(files) == [("APR201", "docs/setup/usage.md", 2, "../../img/gone.png")]
@@ -269,3 +269,36 @@ def test_explain_names_the_system_of_each_document_and_what_is_not_judged(make_r
     assert "left unjudged in this run: 1 link(s)" in out
     assert "1 document(s) outside any site (GitHub's rules)" in out
     assert "1 document(s) pages of the site hugo.toml" in out
+
+
+def test_myst_directive_labels_intersphinx_and_included_files(scan):
+    files = {
+        "docs/conf.py": "extensions = ['myst_parser', 'sphinx.ext.intersphinx']\nintersphinx_mapping = {}\n",
+        "docs/figures.md": "```{figure} a.png\n:name: fig-a\n```\n",
+        "docs/guide.md": "[fig](figures.md#fig-a) [api](#sphinx.application.Sphinx) [bad](figures.md#fig-b)\n",
+        "docs/changelog.md": "```{include} ../CHANGELOG.md\n```\n",
+        "CHANGELOG.md": "# Changes\n\nSee [footnotes](#syntax/footnotes).\n",
+        "docs/syntax.md": "(syntax/footnotes)=\n# Footnotes\n",
+        "myst/myst.yml": "project:\n  title: x\n",
+        "myst/page.md": ":::{figure} b.png\n:label: fig:b\n:::\n\n[b](#fig:b) [c](#fig:c)\n",
+    }
+    assert scan(files) == [("APR202", "docs/guide.md", 1, "#fig-b"), ("APR202", "myst/page.md", 5, "#fig:c")]
+
+
+def test_pages_that_render_components_make_their_anchors_in_the_browser(scan):
+    files = {
+        ".vitepress/config.ts": "export default {}\n",
+        "api/index.md": "<script setup>\nimport ApiIndex from './ApiIndex.vue'\n</script>\n\n<ApiIndex />\n",
+        "guide.md": "# Guide\n\n[a](api/index.md#composition-api) [b](plain.md#nope)\n",
+        "plain.md": "# Plain\n",
+    }
+    assert scan(files) == [("APR202", "guide.md", 3, "#nope")]
+
+
+def test_a_page_url_can_reach_what_the_file_path_cannot(scan):
+    files = {
+        "_config.yml": "permalink: pretty\n",
+        "assets/images/small.jpg": PNG,
+        "docs/kitchen-sink.md": "---\ntitle: x\n---\n![s](../../assets/images/small.jpg) ![l](../../assets/images/large.jpg)\n",
+    }
+    assert scan(files) == [("APR201", "docs/kitchen-sink.md", 4, "../../assets/images/large.jpg")]

@@ -65,7 +65,8 @@ SETTINGS: dict[str, Setting] = {
     "history-globs": Setting(
         ["**/changelog*", "**/changes*", "**/history*", "**/news*", "**/release-notes*", "**/releases*",
          "**/blog/**", "**/adr/**", "**/adrs/**", "**/decisions/**", "**/migrat*", "**/migrat*/**",
-         "**/plans/**", "**/plan.md", "**/*-plan.md", "**/*_plan.md", "**/rfcs/**", "**/rfc-*", "**/proposals/**", "**/roadmap*"],
+         "**/plans/**", "**/plan.md", "**/*-plan.md", "**/*_plan.md", "**/rfcs/**", "**/rfc-*", "**/proposals/**", "**/roadmap*",
+         "**/*upgrad*", "**/.changeset/**", "**/changelog.d/**", "**/newsfragments/**"],
         "glob-list",
         "Documents that record history or plans (matched case-insensitively): APR203 skips their code paths, which name old or future files on purpose.",
     ),

@@ -40,6 +40,7 @@ def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
         document = repo.document(path)
         if document is not None:
             repo.labels.update(document.labels)
+    repo.sites.adopt_included(repo)
     found: list[Finding] = []
     for path in paths:
         document = repo.document(path)

@@ -59,29 +59,65 @@ _EXAMPLE_WORDS = frozenset({"blah", "example", "examples", "sample", "dummy", "w
 
 
 def _placeholder(repo: Repo, path: str) -> bool:
-    """The first component of `path` missing from the repository is a placeholder name (`foo`,
-    `my_project`, `path/to`): an example, not a reference to a file of this repository."""
+    """A missing part of `path` is a placeholder name (`foo`, `my_project`, `path/to`,
+    `your-image.png`): an example, not a reference to a file of this repository."""
     parts = path.split("/")
     if any("..." in part or "\u2026" in part for part in parts):
         return True  # `src/.../x.py`, `src/pkg/…`: an elision, not a path
-    for depth in range(1, len(parts) + 1):
-        prefix = "/".join(parts[:depth])
-        if repo.exists(prefix):
-            continue
-        name = parts[depth - 1].lower()
+    depth = 1
+    while depth <= len(parts) and repo.exists("/".join(parts[:depth])):
+        depth += 1
+    for index in range(depth, len(parts) + 1):  # the missing parts
+        part = parts[index - 1]
+        name = part.lower()
         stem = name.split(".", 1)[0]
-        return (
+        if (
             stem in _PLACEHOLDERS
             or stem in _EXAMPLE_WORDS
-            or _SHOUTED.fullmatch(parts[depth - 1].split(".", 1)[0]) is not None
+            or _SHOUTED.fullmatch(part.split(".", 1)[0]) is not None
             or stem.startswith(("blah", "example-", "example_"))
             or stem.startswith(("my_", "my-", "some_", "some-", "path_to", "path-to"))
             or "your" in stem  # `client_your_provider.py`, `yourapp`
-            or _MY_NAME.search(parts[depth - 1]) is not None  # `myFirstPlugin.test.js`, `client_myprovider.py`
-            or (depth == len(parts) and stem.endswith(("_", "-")) and "." not in name)  # `tests/test_`: a prefix
-            or (name == "path" and parts[depth : depth + 1] == ["to"])
-        )
+            or _MY_NAME.search(part) is not None  # `myFirstPlugin.test.js`, `client_myprovider.py`
+            or (index == len(parts) and stem.endswith(("_", "-")) and "." not in name)  # `tests/test_`: a prefix
+            or (name == "path" and parts[index : index + 1] == ["to"])
+        ):
+            return True
     return False
+
+
+# The sentence tells the reader to make the file (`copy it to files/httpd.conf`, `create
+# .github/workflows/x.yml`), or says it is not there: not a reference to an existing file.
+_TO_BE_MADE = re.compile(
+    r"\b(?:creat(?:e|es|ing)|copy|copying|put|place|save|write|generat(?:e|es|ing)|"
+    r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|was (?:removed|deleted|moved)|missing)\b",
+    re.IGNORECASE)
+# `... doc.rs in [rust-lang/rust](https://github.com/rust-lang/rust)`: a path of another repository.
+_OTHER_REPOSITORY = re.compile(r"https?://(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/[\w.-]+/[\w.-]+")
+# Sections that tell history: `## Upgrading`, `### To 4.0.0`, `## Breaking changes`, `## Migration`.
+_HISTORY_SECTION = re.compile(r"upgrad|migrat|changelog|change log|release notes|breaking change|deprecat|history|^to v?\d|what changes", re.IGNORECASE)
+
+
+def _relative_to_named_folder(repo: Repo, document: Document, word: str) -> bool:
+    """`charts/crds/files/crds.bz2` in a text about `kube-prometheus-stack`, whose folder has it:
+    a path relative to a folder the text names, not a missing one."""
+    for folder in repo.folders_ending_with(word):
+        name = posixpath.basename(folder)
+        if len(name) >= 3 and name not in CONVENTIONAL and name in document.source.text:
+            return True
+    return False
+
+
+def _context_says_otherwise(document: Document, reference: Reference) -> bool:
+    """The words around the path say it is not (yet) a file of this repository: the sentence
+    before it asks to create it or says it is missing, the line links another repository, or
+    it is under a section that tells the history of the project."""
+    text = source_line(document, reference.line)
+    before = text[: max(text.find(reference.target), 0)]
+    sentence = re.split(r"[.!?]\s", before)[-1]
+    if _TO_BE_MADE.search(sentence) or _OTHER_REPOSITORY.search(text):
+        return True
+    return any(_HISTORY_SECTION.search(heading) for heading in document.sections_at(reference.line))
 
 
 def _existing_depth(repo: Repo, base: str, parts: list[str]) -> int:
@@ -120,6 +156,7 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
         anchor_prefix = "/".join(parts[: leading + 1])
         checkable = False
         found = False
+        missing = word  # the path as the repository would have it (for the git-ignore filter)
         for base in bases:
             candidate = resolve(base, word)
             anchor_dir = resolve(base, anchor_prefix)
@@ -128,11 +165,14 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
             if in_site and _only_conventional(parts[leading:], _existing_depth(repo, base, parts[leading:])):
                 continue  # a site page's `docs/stylesheets/extra.css`: the reader's project as likely as this one
             checkable = True
+            missing = candidate
             whole = resolve(base, reference.whole) if " " in reference.whole else None
             if (repo.exists(candidate) or repo.names_module(candidate) or repo.ignored(candidate)
                     or (whole is not None and repo.exists(whole)) or _placeholder(repo, candidate)):
                 found = True
                 break
+        if checkable and not found and (_context_says_otherwise(document, reference) or _relative_to_named_folder(repo, document, word)):
+            continue
         if checkable and not found:
             text = source_line(document, reference.line)
             nth = seen[(reference.line, reference.target)] = seen.get((reference.line, reference.target), -1) + 1
@@ -144,5 +184,5 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
                 document.path,
                 f"path `{reference.target}` in {reference.kind} does not exist",
                 line=reference.line, column=column, line_text=text,
-                data={"target": word},
+                data={"target": missing},
             )

@@ -58,33 +58,41 @@ def link_findings(repo: Repo, document: Document, settings: dict[str, Any]) -> I
         if path.startswith("@site/"):  # Docusaurus: the site's folder (the one with its config)
             path = path[len("@site") :]
             target = join(site.root, path.lstrip("/")) if site is not None and site.system == "docusaurus" else resolve("", path)
-        if target is None or repo.ignored(target):
-            continue
         text = source_line(document, reference.line)
         column = column_of(text, href, raw_path, path)
-        if not repo.exists(target) and site is not None:
+        if target is not None and repo.ignored(target):
+            continue
+        if (target is None or not repo.exists(target)) and site is not None:
+            # a page of a site: what the site serves (its URL, public folders, translations)
             resolution = repo.sites.resolve(repo, document.path, path, image=reference.kind == "image")
             if isinstance(resolution, Unjudged):
                 continue
             target = resolution or target
-        elif not repo.exists(target) and path.startswith("/"):
+        elif target is not None and not repo.exists(target) and path.startswith("/"):
             target = site_root_target(repo, document.path, path) or target
+        if target is None:
+            if site is not None and settings["check-links"]:  # out of the repository as a file and as a URL
+                yield _broken(reference, document.path, path, path, "", text, column, href)
+            continue
         if not repo.exists(target):
             if path.lower() in repo.labels and not fragment:
                 continue  # MyST: `[text](label)` refers to a `(label)=` target, not a file
             if settings["check-links"] and not generated_html(repo, target) and not _packed_license(repo, target) \
                     and not _outside_site_tolerated(repo, site, document.path, path, target):
-                what = "image" if reference.kind == "image" else "link"
-                resolved = "" if target == path else f" (resolved to {target})"
-                yield BROKEN_LINK.finding(
-                    document.path,
-                    f"{what} target `{path}` does not exist{resolved}{_did_you_mean(repo, target)}",
-                    line=reference.line, column=column, line_text=text,
-                    data={"href": href, "target": target},
-                )
+                yield _broken(reference, document.path, path, target, _did_you_mean(repo, target), text, column, href)
             continue
         if settings["check-anchors"] and fragment:
             yield from _anchor_findings(repo, document, reference, target, unquote(fragment), query, column)
+
+
+def _broken(reference: Reference, document_path: str, path: str, target: str, hint: str, text: str,
+            column: int | None, href: str) -> Finding:
+    what = "image" if reference.kind == "image" else "link"
+    resolved = "" if target == path else f" (resolved to {target})"
+    return BROKEN_LINK.finding(
+        document_path, f"{what} target `{path}` does not exist{resolved}{hint}",
+        line=reference.line, column=column, line_text=text, data={"href": href, "target": target},
+    )
 
 
 def _outside_site_tolerated(repo: Repo, site: object, document_path: str, path: str, target: str) -> bool:
@@ -113,6 +121,9 @@ def _packed_license(repo: Repo, target: str) -> bool:
     )
 
 
+# Anchors every page layout has (GitHub's `#top`; a site theme's skip-to-content landmarks).
+_LANDMARKS = frozenset({"top", "content", "main", "main-content"})
+
 _PLACEHOLDER_HREFS = frozenset({"url", "link", "href", "path", "target", "...", "\u2026", "todo", "tbd", "xxx"})
 
 
@@ -131,7 +142,7 @@ def _did_you_mean(repo: Repo, target: str) -> str:
 def _anchor_findings(repo: Repo, document: Document, reference: Reference, target: str, fragment: str,
                      query: str, column: int | None) -> Iterator[Finding]:
     anchor = fragment.removeprefix("user-content-").lower()
-    if not anchor.strip("#") or anchor == "top" or "plain=1" in query or not target.lower().endswith(MARKDOWN_SUFFIXES):
+    if not anchor.strip("#") or anchor in _LANDMARKS or "plain=1" in query or not target.lower().endswith(MARKDOWN_SUFFIXES):
         return  # `(## "tooltip")`: a title on an empty link, not an anchor
     if repo.is_dir(target):
         return
@@ -140,12 +151,13 @@ def _anchor_findings(repo: Repo, document: Document, reference: Reference, targe
     target_document = document if target == document.path else repo.document(target)
     if target_document is None or target_document.generated or target_document.includes or anchor in target_document.anchors:
         return  # includes: text pulled in at build time brings headings nobody can list
-    if repo.sites.anchors_unjudged(target):
+    if repo.sites.anchors_unjudged(target_document):
         return
     if anchor in repo.sites.heading_ids(target_document):
         return
-    if anchor in repo.labels and isinstance(repo.sites.site_for(document.path), SphinxSite):
-        return  # MyST/Sphinx: `#label` is a cross-reference to a target in any document
+    site = repo.sites.rendering_site(document.path)
+    if isinstance(site, SphinxSite) and (anchor in repo.labels or (target == document.path and site.external_targets)):
+        return  # MyST/Sphinx: `#label` is a cross-reference to a target in any document (or project, with intersphinx)
     import difflib
 
     close = difflib.get_close_matches(anchor, sorted(target_document.anchors), n=1)

@@ -66,6 +66,12 @@ class Repo:
                 self._lowercase.setdefault(path.lower(), path)
         return self._lowercase
 
+    def folders_ending_with(self, tail: str) -> list[str]:
+        """The folders under which `tail` exists (`charts/stack` for `charts/crds/files/x.bz2`
+        when `charts/stack/charts/crds/files/x.bz2` exists)."""
+        suffix = "/" + tail.strip("/")
+        return sorted({path[: -len(suffix)] for path in self.files | self.dirs if path.endswith(suffix)})
+
     def names_module(self, path: str) -> bool:
         """`pkg/utils/config` for `pkg/utils/config.js`: code names modules without their suffix."""
         if self._stems is None:

@@ -126,6 +126,7 @@ class Site:
     _routes: dict[str, str] | None = field(default=None, repr=False)
 
     page_suffixes: ClassVar[tuple[str, ...]] = PAGE_SUFFIXES
+    components: ClassVar[bool] = False  # pages may render components (Vue, MDX) that make content in the browser
     # Files the generator writes into every site (`/sitemap.xml`, `/404.html`): links to them work.
     generated: ClassVar[frozenset[str]] = frozenset({"sitemap.xml", "sitemap.xml.gz", "404.html", "robots.txt"})
 
@@ -234,6 +235,7 @@ class Sites:
         self.sites = sorted(sites, key=lambda site: (-len(site.content), site.content, site.config))
         self.unjudged: Counter[tuple[str, str]] = Counter()
         self._ids: dict[int, set[str]] = {}
+        self.adopted: dict[str, Site] = {}  # documents outside any site that a site's page includes
 
     def __bool__(self) -> bool:
         return bool(self.sites)
@@ -262,15 +264,40 @@ class Sites:
             self.unjudged[(site.config, hit.reason)] += 1
         return hit
 
-    def anchors_unjudged(self, path: str) -> str:
-        site = self.site_for(path)
-        return site.anchors_unjudged_in(path) if site else ""
+    def adopt_included(self, repo: Repo) -> None:
+        """A document outside any site that a site page includes at build time (`README.md`,
+        `CHANGELOG.md` pulled into the docs) is rendered by that site: its anchors are the
+        site's (heading ids, cross-references)."""
+        for path, document in sorted(repo.documents.items()):
+            site = self.site_for(path) if document is not None and document.included else None
+            if site is None:
+                continue
+            for written in document.included:  # type: ignore[union-attr]
+                for base in (posixpath.dirname(path), site.root, ""):
+                    target = join(base, written)
+                    if target is not None and target in repo.documents:
+                        if self.site_for(target) is None:
+                            self.adopted.setdefault(target, site)
+                        break
+
+    def rendering_site(self, path: str) -> Site | None:
+        """The site that renders `path`: its own, or the one whose page includes it."""
+        return self.site_for(path) or self.adopted.get(path)
+
+    def anchors_unjudged(self, document: Document) -> str:
+        """Why anchors missing from `document` are not judged ("": they are)."""
+        site = self.site_for(document.path)
+        if site is None:
+            return ""
+        if site.components and document.components and len(document.headings) <= 1:
+            return "the page's content is a component's (Vue, MDX), made in the browser with its anchors"
+        return site.anchors_unjudged_in(document.path)
 
     def heading_ids(self, document: Document) -> set[str]:
         """The heading ids the document's site gives it (beyond GitHub's), computed once."""
         key = id(document)
         if key not in self._ids:
-            site = self.site_for(document.path)
+            site = self.rendering_site(document.path)
             self._ids[key] = site.heading_ids(document) if site else set()
         return self._ids[key]
 
@@ -294,6 +321,8 @@ class Sites:
                 yield f"  not judged: images no rule resolves, because {site.images_unjudged}"
             if site.anchors_unjudged:
                 yield f"  not judged: anchors missing from its pages, because {site.anchors_unjudged}"
+            if getattr(site, "external_targets", ""):
+                yield f"  not judged: a page's own `#target` that no document defines, because {site.external_targets}"
             for (config, reason), count in sorted(self.unjudged.items()):
                 if config == site.config:
                     yield f"  left unjudged in this run: {count} link(s): {reason}"

@@ -29,6 +29,7 @@ _VERSION = re.compile(r"\d+(?:\.(?:\d+|x))*")
 
 class DocusaurusSite(Site):
     system = "docusaurus"
+    components = True
     page_suffixes = (".md", ".mdx", ".js", ".jsx", ".ts", ".tsx")  # `src/pages/help.js` is a page too
     generated = Site.generated | {"blog", "blog/archive", "blog/tags", "blog/authors", "blog/rss.xml", "blog/atom.xml",
                                   "blog/feed.json", "search"}

@@ -33,7 +33,9 @@ REWRITING_PLUGINS = frozenset({"macros", "gen-files", "include-markdown", "mkdoc
 
 class MkDocsSite(Site):
     system = "mkdocs"
-    generated = Site.generated | {"search/search_index.json", "objects.inv", "feed_rss_created.xml", "feed_rss_updated.xml"}
+    # the search index, feeds, and the favicon its themes ship (`img/favicon.ico`, Material's `assets/images/favicon.png`)
+    generated = Site.generated | {"search/search_index.json", "objects.inv", "feed_rss_created.xml", "feed_rss_updated.xml",
+                                  "img/favicon.ico", "assets/images/favicon.png"}
 
     def heading_ids(self, document: Document) -> set[str]:
         return set(document.toc_anchors)

@@ -21,6 +21,7 @@ _MYST = re.compile(r"['\"](?:myst_parser|myst_nb)['\"]")
 
 class SphinxSite(Site):
     system = "sphinx"
+    external_targets: str = ""  # why `#target` alone may name what no document of this project has
     generated = Site.generated | {"genindex.html", "search.html", "py-modindex.html", "objects.inv"}
 
     def resolve(self, repo: Repo, document_path: str, path: str) -> str | Unjudged | None:
@@ -45,6 +46,8 @@ def detect(repo: Repo, path: str, text: str) -> list[Site]:
         site: SphinxSite = MystSite(config=path, root=root, content=root, public=(root,), pretty=False)
     elif _MYST.search(text) and "extensions" in text:
         site = SphinxSite(config=path, root=root, content=root, public=(root,), pretty=False)
+        if "sphinx.ext.intersphinx" in text:
+            site.external_targets = "`#target` may name an object of another project (intersphinx), known only with its inventory"
     else:
         return []  # plain Sphinx reads reStructuredText; its Markdown (if any) is read as on GitHub
     site.notes.append("a page `a/b.md` is served at `a/b.html`; a link may name a document without suffix or a `(label)=` "

@@ -36,6 +36,7 @@ def vitepress_slug(text: str) -> str:
 
 class VitePressSite(Site):
     system = "vitepress"
+    components = True
 
     def heading_ids(self, document: Document) -> set[str]:
         ids: set[str] = set()
