@@ -52,7 +52,9 @@ def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
             found.extend(code_path_findings(repo, document))
 
     def target(finding: Finding) -> str | None:
-        return str(finding.data["target"]) if finding.data and finding.rule_id != BROKEN_ANCHOR.id else None
+        if not finding.data or finding.rule_id == BROKEN_ANCHOR.id:
+            return None
+        return str(finding.data.get("resolved", finding.data["target"]))  # a code path as the repository has it
 
     missing = sorted({path for finding in found if (path := target(finding))})
     ignored = _git_ignored(context.root, missing) if missing else set()

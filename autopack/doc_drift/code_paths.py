@@ -89,7 +89,7 @@ def _placeholder(repo: Repo, path: str) -> bool:
 # The sentence tells the reader to make the file (`copy it to files/httpd.conf`, `create
 # .github/workflows/x.yml`), or says it is not there: not a reference to an existing file.
 _TO_BE_MADE = re.compile(
-    r"\b(?:creat(?:e|es|ing)|copy|copying|put|place|save|write|generat(?:e|es|ing)|"
+    r"\b(?:creat(?:e|es|ing)|copy|copying|save|generat(?:e|es|ing)|"
     r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|was (?:removed|deleted|moved)|missing)\b",
     re.IGNORECASE)
 # `... doc.rs in [rust-lang/rust](https://github.com/rust-lang/rust)`: a path of another repository.
@@ -184,5 +184,5 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
                 document.path,
                 f"path `{reference.target}` in {reference.kind} does not exist",
                 line=reference.line, column=column, line_text=text,
-                data={"target": missing},
+                data={"target": word, "resolved": missing},
             )
