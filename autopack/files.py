@@ -322,9 +322,29 @@ def source_from_bytes(path: str, raw: bytes, max_size: int) -> SourceFile | Skip
     """The size and binary guards, then decoding: shared by working-tree and staged reads."""
     if len(raw) > max_size:
         return Skipped(path, f"file is over the {max_size}-byte size limit", notify=True)
-    if b"\0" in raw[:BINARY_SNIFF_BYTES]:
+    if is_binary(raw[:BINARY_SNIFF_BYTES]):
         return Skipped(path, "binary file", notify=False)
     return decode_text(path, raw)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def is_binary(head: bytes) -> bool:
+    """Binary content, judged from a file's first bytes: NUL bytes (more than a stray few) or,
+    with any NUL, bytes that are not UTF-8. A text file with a stray NUL in a comment is text:
+    the programs that read configuration (bash, python-dotenv, INI readers) read on past it, so
+    skipping it would let a `DEBUG=1` beside it through. UTF-16 with a byte order mark is text."""
+    nul = head.count(0)
+    if nul == 0 or head.startswith(_UTF16_BOMS):
+        return False
+    if nul > 8 + len(head) // 100:
+        return True
+    try:
+        head.replace(b"\0", b"").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(head) - nul - 3  # a character cut at the end of the sniff is fine
+    return False
 
 
 def staged_files(root: StrPath) -> list[str] | None:
@@ -417,9 +437,13 @@ class StagedTree:
 
 
 def decode_text(path: str, raw: bytes) -> SourceFile:
-    """UTF-8 (BOM removed); undecodable bytes become U+FFFD instead of an error."""
+    """UTF-8 (BOM removed), or UTF-16 after its byte order mark (Windows tools write
+    configuration that way); undecodable bytes become U+FFFD instead of an error."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith(_UTF16_BOMS):
+        text = raw.decode("utf-16", errors="replace")
+        return SourceFile(path, text, decode_errors="\ufffd" in text)
     try:
         return SourceFile(path, raw.decode("utf-8"))
     except UnicodeDecodeError:

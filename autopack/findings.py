@@ -46,7 +46,7 @@ def fingerprint(rule_id: str, path: str, line_text: str) -> str:
     import hashlib  # here, not at import time: a clean run never computes a fingerprint
 
     payload = f"{rule_id}\0{path}\0{normalise_line(line_text)}"
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()  # a non-UTF-8 name keeps its bytes
 
 
 class Rule:

@@ -142,3 +142,40 @@ def test_special_files_where_configuration_is_read_do_not_hang(make_repo):
     check_all(root, expect=1, timeout=60)  # the broken link is still reported
     os.mkfifo(root / ".autopack.toml")
     assert "not a regular file" in check_all(root, expect=2, timeout=60).stderr
+
+
+# --- no silent skip -------------------------------------------------------------------------------
+
+
+def test_a_stray_nul_byte_does_not_hide_a_production_file(make_repo):
+    """Attack: a NUL byte in a comment made the guard skip `prod/.env` as binary (exit 0), while
+    bash and python-dotenv read on past it and enable debug."""
+    root = make_repo({"prod/.env": b"# note \0 here\nDEBUG=1\n"})
+    assert "prod/.env:2:1: APD101" in check_all(root, expect=1).stdout
+
+
+def test_utf16_configuration_with_a_byte_order_mark_is_read(make_repo):
+    """Windows tools save appsettings.*.json as UTF-16: it is NUL-laden, but not binary."""
+    root = make_repo({"appsettings.Production.json": '\ufeff{"DetailedErrors": true}\n'.encode("utf-16-le")})
+    assert "appsettings.Production.json:1:" in check_all(root, expect=1).stdout
+
+
+def test_a_non_utf8_file_name_keeps_its_findings_in_every_format(make_repo, tmp_path):
+    """Attack: a file name that is not UTF-8 made every finding disappear (exit 2, a
+    UnicodeEncodeError) in every output format."""
+    import json
+
+    root = make_repo({"README.md": "# x\n"})
+    (root / os.fsdecode(b"prod/\xff.env")).parent.mkdir()
+    (root / os.fsdecode(b"prod/\xff.env")).write_bytes(b"DEBUG=1\n")
+    assert "prod/\\xff.env:1:1: APD101" in check_all(root, expect=1).stdout
+    for fmt in ("json", "sarif", "github", "markdown"):
+        output = tmp_path / f"out.{fmt}"
+        check_all(root, "--format", fmt, "--output", str(output), expect=1)
+        text = output.read_text(encoding="utf-8")
+        assert "\\xff.env" in text or "%FF.env" in text, (fmt, text)
+    assert json.loads((tmp_path / "out.json").read_text())[0]["path"] == "prod/\\xff.env"
+    sarif = json.loads((tmp_path / "out.sarif").read_text())
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "prod/%FF.env"
+    check_all(root, "--write-baseline", str(tmp_path / "baseline.json"))
+    check_all(root, "--baseline", str(tmp_path / "baseline.json"))  # the finding is baselined, not lost

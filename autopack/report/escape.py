@@ -13,6 +13,8 @@ autopilot's summary) passes such text through one of these helpers:
   becomes `##[\\`, the runner's own way of defusing its markers.
 - `workflow_data` / `workflow_property`: the value of a workflow command, encoded per GitHub's
   rules (`%`, CR and LF in data; also `:` and `,` in properties).
+- `json_document` / `uri_path`: a non-UTF-8 file name in JSON (`\\xff`) and in a SARIF URI
+  (`%FF`), so those outputs stay valid UTF-8 and the finding is not lost.
 - `markdown_cell`: text for a Markdown table cell: one line, and every character that means
   something inside a GitHub-flavoured table cell (HTML, entities, links, images, emphasis, code,
   strikethrough, math, the column bar) backslash-escaped, so content shows as the text it is.
@@ -74,6 +76,22 @@ def workflow_property(value: str) -> str:
 def one_line_keeping_breaks(text: str) -> str:
     """`one_line` for each line, keeping the line breaks themselves (GitHub encodes those)."""
     return "\n".join(one_line(part) for part in text.replace("\r\n", "\n").split("\n"))
+
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def json_document(text: str) -> str:
+    """A JSON document (from json.dumps with ensure_ascii=False) whose strings may hold the
+    undecodable bytes of a file name (surrogate escapes): each shown as the text `\\xff`, so the
+    document can be written as UTF-8 and the finding is not lost."""
+    return _UNDECODABLE.sub(lambda m: "\\" + _shown(m.group()), text)
+
+
+def uri_path(path: str) -> str:
+    """A path for a SARIF `uri`: undecodable bytes percent-encoded (`%FF`), which keeps the exact
+    name for any consumer that decodes the URI."""
+    return _UNDECODABLE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}", path)
 
 
 def markdown_cell(text: str) -> str:

@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 
 from autopack.findings import Finding, Rule
+from autopack.report.escape import json_document
 
 
 def render(findings: Sequence[Finding], rules: Sequence[Rule], color: bool = False) -> str:
-    return json.dumps([f.to_dict() for f in findings], indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_document(json.dumps([f.to_dict() for f in findings], indent=2, sort_keys=True, ensure_ascii=False)) + "\n"

@@ -8,6 +8,7 @@ from typing import Any
 
 from autopack import __version__
 from autopack.findings import Finding, Rule, Severity
+from autopack.report.escape import json_document, uri_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
@@ -32,7 +33,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         region["startLine"] = finding.line
         if finding.column:
             region["startColumn"] = finding.column
-    physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri_path(finding.path), "uriBaseId": "%SRCROOT%"}}
     if region:
         physical["region"] = region
     result: dict[str, Any] = {
@@ -70,4 +71,4 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule], color: bool = Fal
             }
         ],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
