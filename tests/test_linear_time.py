@@ -25,9 +25,16 @@ from typing import Any
 import pytest
 
 import autopack
+from autopack.commands import parse_argv
+from autopack.config import load_config
 from autopack.debug_guard import SETTINGS, scan
 from autopack.doc_drift.markdown import markdown_parser, parse_document
-from autopack.files import decode_text
+from autopack.engine import read_baseline
+from autopack.files import GlobError, compile_globs, decode_text
+from autopack.findings import ConfigError
+from autopack.parallel.lint import SETTINGS as LINT_SETTINGS
+from autopack.parallel.lint import Lint
+from autopack.yamldoc import YamlProblem, parse
 from tests.conftest import run_script
 
 SIZE = 5_000
@@ -203,6 +210,69 @@ def test_markdown_reader_is_linear_on_hostile_documents() -> None:
         for pump in PUMPS:
             text = prefix + pump * (SIZE // len(pump))
             spent = too_slow(lambda: parse_document(parser, decode_text("docs/x.md", text.encode("utf-8"))), BUDGET * 4)
+            if spent is not None:
+                slow.append(f"{prefix!r} + {pump!r} * {SIZE // len(pump)}: {spent:.2f} s")
+    assert not slow, "\n".join(slow)
+
+
+def _load_config_text(directory: Path, text: str) -> None:
+    (directory / ".autopack.toml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        load_config(directory)
+    except ConfigError:
+        pass
+
+
+def _read_baseline_text(directory: Path, text: str) -> None:
+    (directory / "baseline.json").write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        read_baseline(directory / "baseline.json")
+    except ConfigError:
+        pass
+
+
+def _parse_yaml(text: str) -> None:
+    try:
+        parse(text)
+    except YamlProblem:
+        pass
+
+
+def _parse_argv(text: str) -> None:
+    try:
+        parse_argv(text)
+    except ValueError:
+        pass
+
+
+def _match_globs(text: str) -> None:
+    try:
+        matcher = compile_globs([text, f"**/{text}/**"])
+    except GlobError:
+        return
+    matcher("/".join(["a"] * 200))
+    matcher("a" * 2_000)
+
+
+PARSER_ENTRIES: dict[str, tuple[tuple[str, ...], Callable[[Path, str], None]]] = {
+    "configuration (TOML)": (("", "a = ", "[", 'a = "', "a = [", "[debug-guard]\nproduction-globs = ["), _load_config_text),
+    "baseline (JSON)": (("", '{"findings": [', "[", '{"'), _read_baseline_text),
+    "catalog and anchor (YAML)": (("", "a: ", "- ", "a: [", "a: {", "a: |\n  ", "&a "), lambda _d, t: _parse_yaml(t)),
+    "parallel lint (Python)": (("", "execute_parallel(", "x = ", "def f(", '"""'), lambda _d, t: Lint(LINT_DEFAULTS).scan(decode_text("jobs.py", t.encode("utf-8", "surrogatepass")))),
+    "configured command lines": (("", "python ", "'", '"'), lambda _d, t: _parse_argv(t)),
+    "globs": (("", "*", "**/", "[", "a*"), lambda _d, t: _match_globs(t)),
+}
+LINT_DEFAULTS = {key: setting.default for key, setting in LINT_SETTINGS.items()}
+
+
+@pytest.mark.parametrize("entry", sorted(PARSER_ENTRIES))
+def test_parser_entries_are_linear_on_hostile_input(tmp_path: Path, entry: str) -> None:
+    prefixes, parse_text = PARSER_ENTRIES[entry]
+    slow = []
+    for prefix in prefixes:
+        for pump in PUMPS:
+            text = prefix + pump * (SIZE // len(pump))
+            spent = too_slow(lambda: parse_text(tmp_path, text), BUDGET * 4)
             if spent is not None:
                 slow.append(f"{prefix!r} + {pump!r} * {SIZE // len(pump)}: {spent:.2f} s")
     assert not slow, "\n".join(slow)
