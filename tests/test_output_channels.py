@@ -100,3 +100,13 @@ def test_sarif_stays_valid_with_hostile_paths_and_messages():
     findings = [RULE.finding(text, text, line=1, column=1) for text in HOSTILE_TEXTS]
     document = json.loads(engine.render("sarif", sort_findings(findings), [RULE]))
     jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))).validate(document)
+
+
+def test_the_autopilot_summary_never_starts_a_workflow_command(make_repo):
+    """Attack: the autopilot's text output printed gap titles quoting file names as they were, so
+    a file named `::warning ...` or holding `##[error]` became a workflow command in CI logs."""
+    root = make_repo({"::error title=F::x.prod.env": "DEBUG=1\n", "b ##[warning]c.prod.env": "DEBUG=1\n"})
+    result = run_script("autopack", "autopilot", "--run-dir", ".autopack/runs/t", cwd=root)
+    assert result.returncode in (0, 1), result.stderr
+    assert "x.prod.env" in result.stdout and "c.prod.env" in result.stdout
+    assert runner_commands(result.stdout) == [], runner_commands(result.stdout)

@@ -141,7 +141,10 @@ def render_text(outcome: Outcome) -> str:
     verdict = "; ".join(gate["reasons"][:5]) + (" ..." if len(gate["reasons"]) > 5 else "")
     verdict = verdict or f"no gap blocks the autopilot or reaches {gate['fail_on']}"
     out.append(f"result: exit {gate['exit_code']} ({verdict})")
-    return "\n".join(out) + "\n"
+    from autopack.report.escape import log_line
+
+    # Titles and subjects quote file names and content: each line shown on one line, inert in a CI log.
+    return "\n".join(log_line(line) for line in out) + "\n"
 
 
 DIGEST_USAGE = (
