@@ -21,7 +21,9 @@ RULE = Rule("APT001", "forbidden-word", Severity.ERROR, "The word is forbidden."
 # Commands the runner registers (actions/runner ActionCommandManager), plus the v1 prefix.
 RUNNER_COMMANDS = ("set-env", "set-output", "save-state", "add-mask", "add-path", "add-matcher", "remove-matcher",
                    "debug", "warning", "error", "notice", "group", "endgroup", "echo", "stop-commands")
-OURS = re.compile(r"::(error|warning|notice) (file=[^:]*,)?title=")
+# autopack's own commands: an annotation names its file first (content in it is encoded), and a
+# notice of its own is titled autopack.
+OURS = re.compile(r"::(?:error|warning|notice) (?:file=[^,:]*,(?:line=\d+,)?(?:col=\d+,)?title=|title=autopack::)")
 
 
 def runner_commands(output: str) -> list[str]:
