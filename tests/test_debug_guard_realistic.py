@@ -308,6 +308,10 @@ ADVERSARIAL = {
     "unclosed block comments": ("config/production.js", "debug: true\n" + "/* '" * 100_000),
     "many development stages": ("Dockerfile.prod", "FROM x AS dev\nENV DEBUG=1\n" * 10_000),
     "many commands under one key": ("config/production.yaml", "a:\n" + "      gunicorn --reload\n" * 5_000),
+    "many inline tables on one line": ("config/prod.toml", "debug = true\n" + "a = { " * 30_000),
+    "many keys before inline tables": ("config/prod.toml", "debug = true\nx = " + "a" * 100_000 + " = {" * 1_000),
+    "many unclosed defaults": ("docker-compose.yml", "services:\n  web:\n    environment:\n      DEBUG: " + "${DEBUG:-" * 50_000),
+    "long default chains": ("config/settings.py", "import os\nDEBUG = " + "os.getenv('DEBUG', " * 2_000 + "True" + ")" * 2_000 + "\n"),
 }
 
 

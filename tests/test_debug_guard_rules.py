@@ -172,9 +172,9 @@ def test_positive_families(path: str, text: str, expected: list[tuple[str, int]]
 NEGATIVES = {
     "disabled values": (".env.production", "DEBUG=0\nDEBUG=false\nDEBUG=no\nDEBUG=off\nAPP_DEBUG=False\n"),
     "empty values": (".env.production", "DEBUG=\nDEBUG=''\nAPP_DEBUG=\n"),
-    "interpolation dotenv": (".env.production", "DEBUG=${DEBUG}\nDEBUG=${DEBUG:-true}\nDEBUG=$DEBUG\n"),
+    "interpolation dotenv": (".env.production", "DEBUG=${DEBUG}\nDEBUG=${DEBUG:-false}\nDEBUG=$DEBUG\n"),
     "interpolation helm": ("charts/app/templates/prod-deployment.yaml", "env:\n  - name: DEBUG\n    value: {{ .Values.debug | quote }}\n"),
-    "interpolation python": ("settings/prod.py", "import environ, os\nenv = environ.Env()\nDEBUG = os.environ.get('DEBUG', 'true')\nDEBUG = env.bool('DEBUG', default=True)\n"),
+    "interpolation python": ("settings/prod.py", "import environ, os\nenv = environ.Env()\nDEBUG = os.environ.get('DEBUG', 'false')\nDEBUG = env.bool('DEBUG', default=False)\n"),
     "interpolation compose": ("docker-compose.prod.yml", "services:\n  web:\n    environment:\n      DEBUG: ${DEBUG:-false}\n"),
     "log levels": (".env.production", "LOG_LEVEL=debug\nRUST_LOG=debug\n"),
     "log level yaml": ("config/production.yaml", "logging:\n  level: DEBUG\n  root: debug\n"),

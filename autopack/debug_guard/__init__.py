@@ -3,8 +3,10 @@
 Blocks explicit debug enablement in production configuration, conservatively: APD101 a key named
 DEBUG set to an enabling value, APD102 framework debug flags, development environments, error
 detail switches, toolbars and devtools, APD103 development servers and debuggers in production
-entry points and deploy commands. Files are chosen by `scope`, read by `parsed` (real parsers) or
-`lines` (patterns and the fallback), and judged by `verdicts`.
+entry points and deploy commands, APD104 debug switches read from the environment with an enabling
+default (also in the files production loads, whatever their name). Files are chosen by `scope`,
+read by `parsed` (real parsers) or `lines` (patterns and the fallback), and judged by `verdicts`;
+`defaults` finds APD104.
 
 The top level stays cheap: yaml, tomllib, configparser and ast are imported only for a file that
 mentions a debug-related word at all.
@@ -13,13 +15,14 @@ mentions a debug-related word at all.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from autopack import engine
 from autopack.config import Setting
+from autopack.debug_guard import defaults, parsed
 from autopack.debug_guard import lines as line_readers
-from autopack.debug_guard import parsed
 from autopack.debug_guard.lines import (
     HASH,
     HASH_OR_SLASH,
@@ -31,12 +34,15 @@ from autopack.debug_guard.lines import (
 from autopack.debug_guard.scope import (
     DEFAULT_GLOBS,
     DEFAULT_TOKENS,
+    content_format,
     file_format,
     is_ci_workflow,
+    is_sectioned,
+    loaded_scope,
     names_production,
     production_scope,
 )
-from autopack.debug_guard.verdicts import RULE_DEBUG, RULES, IndexedLines, Verdict, mentions
+from autopack.debug_guard.verdicts import RULE_DEBUG, RULE_DEV_SERVER, RULES, IndexedLines, Verdict, mentions
 from autopack.engine import CheckContext, Enforcement
 from autopack.files import SourceFile
 from autopack.findings import Finding
@@ -52,11 +58,16 @@ SETTINGS: dict[str, Setting] = {
         "glob-list",
         "Extra globs of production files (always in scope), e.g. `deploy/live/**`.",
     ),
-    "extended": Setting(True, "bool", "Also run APD102 (framework flags) and APD103 (development servers); false keeps APD101 only."),
+    "extended": Setting(True, "bool", "Also run APD102 (framework flags), APD103 (development servers) and APD104 (debug on by default); false keeps APD101 only."),
     "production-workflows": Setting(
         True,
         "bool",
         "Also check CI workflows (`.github/workflows/*.yml`, `.gitlab-ci.yml`) inside jobs whose `environment` is a production one.",
+    ),
+    "debug-defaults": Setting(
+        True,
+        "bool",
+        "Also run APD104 (a debug switch read from the environment with an enabling default), in production files and in the files production loads anywhere in the tree.",
     ),
     "include-templates": Setting(
         False, "bool", "Also check templates (`*.example`, `*.sample`, `*.template`, `*.dist`, `*.tmpl`, `*.tpl`)."
@@ -70,31 +81,101 @@ def _path_scope(settings: dict[str, Any]) -> Callable[[str], bool]:
     )
 
 
+@dataclass(frozen=True)
+class Roles:
+    """What a path is to the guard: a production file (every rule), a CI workflow (production
+    jobs only), a file production loads (APD104), shared configuration with production sections."""
+
+    production: bool
+    workflow: bool
+    loaded: bool
+    sectioned: bool
+
+
+# Roles of the paths `wants` accepted, taken again by `scan` (the engine asks `wants` for every
+# path first, then scans the accepted ones): each path is classified once per run.
+_ACCEPTED: dict[tuple[str, tuple[Any, ...]], Roles] = {}
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """The path predicates of one configuration, built once per settings object."""
+
+    key: tuple[Any, ...]
+    production: Callable[[str], bool]
+    loaded: Callable[[str], bool]
+    workflows: bool
+    include_templates: bool
+
+
+_LAST_SCOPES: list[tuple[dict[str, Any], Scopes]] = []  # the settings object is kept, so `is` is exact
+
+
+def _scopes(settings: dict[str, Any]) -> Scopes:
+    if _LAST_SCOPES and _LAST_SCOPES[0][0] is settings:
+        return _LAST_SCOPES[0][1]
+    include = settings["include-templates"]
+    defaults_on = settings["debug-defaults"]
+    scopes = Scopes(
+        key=(tuple(settings["production-tokens"]), tuple(settings["production-globs"]), include, settings["production-workflows"], defaults_on),
+        production=_path_scope(settings),
+        loaded=loaded_scope(include) if defaults_on else (lambda _path: False),
+        workflows=settings["production-workflows"],
+        include_templates=include,
+    )
+    _LAST_SCOPES[:] = [(settings, scopes)]
+    return scopes
+
+
+def _roles(path: str, scopes: Scopes) -> Roles | None:
+    """The path's roles, None when it has none (the common case, kept cheap)."""
+    production = scopes.production(path)
+    workflow = is_ci_workflow(path)
+    loaded = scopes.loaded(path)
+    sectioned = not (production or workflow) and is_sectioned(path, scopes.include_templates)
+    if not (production or (workflow and scopes.workflows) or loaded or sectioned):
+        return None
+    return Roles(production, workflow and (production or scopes.workflows), loaded, sectioned)
+
+
 def wants(path: str, settings: dict[str, Any]) -> bool:
-    """Whether a repository path is production configuration (or a CI workflow to look into)."""
-    return _path_scope(settings)(path) or (settings["production-workflows"] and is_ci_workflow(path))
+    """Whether a repository path is production configuration, a CI workflow to look into, shared
+    configuration with production sections, or (for APD104) a file production loads."""
+    scopes = _scopes(settings)
+    roles = _roles(path, scopes)
+    if roles is None:
+        return False
+    _ACCEPTED[(path, scopes.key)] = roles
+    return True
 
 
 Reader = Callable[[SourceFile, IndexedLines], Iterable[Hit]]
+# WSGI/ASGI modules: what production imports to serve the app (development servers started on
+# import, development settings selected by default).
+ENTRY_MODULES = ("wsgi.py", "asgi.py")
 
 
-def _gated(read: Reader) -> Reader:
-    """Parse only a file where some line could decide anything."""
+def _gated(read: Reader, also: tuple[str, ...] = ()) -> Reader:
+    """Parse only a file where some line could decide anything (or that mentions one of `also`)."""
 
     def read_if_worth_it(source: SourceFile, lines: IndexedLines) -> Iterable[Hit]:
-        return read(source, lines) if line_readers.worth_parsing(lines) else []
+        return read(source, lines) if line_readers.worth_parsing(lines) or (also and lines.mentions(also)) else []
 
     return read_if_worth_it
 
 
-def _parsed(parse: Callable[[SourceFile], Iterable[Hit] | None], fallback: Callable[[IndexedLines], Iterable[Hit]]) -> Reader:
+def _parsed(
+    parse: Callable[[SourceFile], Iterable[Hit] | None],
+    fallback: Callable[[IndexedLines], Iterable[Hit]],
+    also: tuple[str, ...] = (),
+) -> Reader:
     """A parser-backed reader that falls back to the line reader when the file does not parse."""
 
     def read(source: SourceFile, lines: IndexedLines) -> Iterable[Hit]:
         hits = parse(source)
         return fallback(lines) if hits is None else hits
 
-    return _gated(read)
+    return _gated(read, also)
 
 
 def _lines(read: Callable[[IndexedLines], Iterable[Hit]]) -> Reader:
@@ -120,21 +201,20 @@ def _without_shell_debug_branches(read: Reader) -> Reader:
 
 def _outside_development_stages(read: Reader) -> Reader:
     """Dockerfiles: settings and commands of `FROM ... AS dev`/`debug`/`test` stages do not count."""
+    return lambda source, lines: _in_production_stages(list(read(source, lines)), lines)
 
-    def read_production_stages(source: SourceFile, lines: IndexedLines) -> Iterable[Hit]:
-        hits = list(read(source, lines))
-        stages = line_readers.dockerfile_development_stages(lines) if hits else []
-        if not stages:
-            return hits
-        firsts = [first for first, _ in stages]  # ascending, not overlapping
 
-        def in_stage(line: int) -> bool:
-            index = bisect_right(firsts, line) - 1
-            return index >= 0 and line <= stages[index][1]
+def _in_production_stages(hits: list[Hit], lines: IndexedLines) -> list[Hit]:
+    stages = line_readers.dockerfile_development_stages(lines) if hits else []
+    if not stages:
+        return hits
+    firsts = [first for first, _ in stages]  # ascending, not overlapping
 
-        return [hit for hit in hits if not in_stage(hit.line)]
+    def in_stage(line: int) -> bool:
+        index = bisect_right(firsts, line) - 1
+        return index >= 0 and line <= stages[index][1]
 
-    return read_production_stages
+    return [hit for hit in hits if not in_stage(hit.line)]
 
 
 READERS: dict[str, Reader] = {
@@ -155,7 +235,11 @@ READERS: dict[str, Reader] = {
     "hcl": _without_block_comments(
         _plus_commands(_lines(lambda lines: (hit for _, hit in line_readers.toml_line_hits(lines, HASH_OR_SLASH))), HASH_OR_SLASH)
     ),
-    "python": _parsed(lambda s: parsed.python_hits(s.text, s.path), line_readers.python_line_hits),
+    "python": _parsed(
+        lambda s: parsed.python_hits(s.text, s.path, entry_module=s.path.rpartition("/")[2] in ENTRY_MODULES),
+        line_readers.python_line_hits,
+        defaults.PYTHON_WORDS,
+    ),
     "ruby": _lines(line_readers.ruby_hits),
     "elixir": _lines(line_readers.elixir_hits),
     "php": _without_block_comments(_lines(line_readers.php_hits)),
@@ -166,21 +250,32 @@ READERS: dict[str, Reader] = {
 
 
 def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
-    """Findings of one production file, one per rule, line and message, in line order."""
+    """Findings of one file, one per rule, line and message, in line order: every rule in a
+    production file (or a production CI job), the production sections of shared configuration,
+    and APD104 in the files production loads."""
     lowered = source.text.lower()
     if not mentions(lowered):
         return []
+    path = source.path
+    scopes = _scopes(settings)
+    roles = _ACCEPTED.pop((path, scopes.key), None) or _roles(path, scopes)
+    workflow = is_ci_workflow(path)
+    loaded, sectioned = (roles.loaded, roles.sectioned) if roles else (False, False)
+    production = roles is None or roles.production  # a file handed in by name counts whole
     # Without CR the text splits into the core's lines directly (cheaper than `source.lines`).
     lines = IndexedLines(source.lines) if "\r" in source.text else IndexedLines(source.text.split("\n"), lowered)
     # Helm/Jinja templates: lines under `{{ if .Values.debug }}`-like conditions are blanked
-    hits = READERS[file_format(source.path)](source, line_readers.without_template_debug_blocks(lines))
-    if is_ci_workflow(source.path):
-        hits = list(hits)
-        if hits:  # only production jobs count; a workflow named for production counts whole unless it names them
-            tokens = settings["production-tokens"]
-            jobs = parsed.production_job_lines(source.text, lambda name: names_production(name, tokens))
-            if jobs or not _path_scope(settings)(source.path):
-                hits = [hit for hit in hits if any(first <= hit.line <= last for first, last in jobs)]
+    lines = line_readers.without_template_debug_blocks(lines)
+    fmt = content_format(path, source.text)
+    hits: list[Hit] = []
+    if production or workflow:
+        hits.extend(READERS[fmt](source, lines))
+    elif sectioned:
+        hits.extend(_production_sections(source, settings))
+    if workflow and hits:
+        hits = _production_job_hits(source, hits, settings)
+    if settings["debug-defaults"] and (production or loaded):
+        hits.extend(_default_hits(source, lines, fmt, production))
     findings: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()
     for hit in sorted(hits, key=lambda h: (h.line, h.column, h.verdict.rule.id)):
@@ -207,6 +302,53 @@ def _setting_data(verdict: Verdict) -> dict[str, Any] | None:
     return {"setting": {"key": key, "value": value, "off": off}}
 
 
+def _production_job_hits(source: SourceFile, hits: list[Hit], settings: dict[str, Any]) -> list[Hit]:
+    """Only production jobs count; a workflow named for production counts whole unless it names
+    them; a step that writes a production env file counts in any job."""
+    tokens = settings["production-tokens"]
+    jobs = parsed.production_job_lines(source.text, lambda name: names_production(name, tokens))
+    scope = _path_scope(settings)
+    if not jobs and scope(source.path):
+        return hits
+    return [
+        hit
+        for hit in hits
+        if any(first <= hit.line <= last for first, last in jobs)
+        or any(scope(target) for target in line_readers.written_files(source.lines[hit.line - 1]))
+    ]
+
+
+def _production_sections(source: SourceFile, settings: dict[str, Any]) -> list[Hit]:
+    """Shared YAML configuration: the `when@prod:`/`production:` sections and Spring documents
+    activated on a production profile."""
+    if file_format(source.path) != "yaml":
+        return []
+    tokens = frozenset(token.lower() for token in settings["production-tokens"])
+    return parsed.production_section_hits(source.text, lambda name: name.lower() in tokens)
+
+
+def _default_hits(source: SourceFile, lines: IndexedLines, fmt: str, production: bool) -> list[Hit]:
+    """APD104 (and, in a WSGI/ASGI module, a development server started on import), except in
+    a compose file, Dockerfile or script that runs a development server: that is a development
+    stack, whatever its name says."""
+    if fmt == "python":
+        entry_module = source.path.rpartition("/")[2] in ENTRY_MODULES
+        if production or not (lines.mentions(defaults.PYTHON_WORDS) or (entry_module and lines.mentions(("run(",)))):
+            return []  # a production module was judged whole by its reader, APD104 included
+        return parsed.python_hits(source.text, source.path, production=False, entry_module=entry_module) or []
+    if not defaults.mentions_default(lines, fmt):
+        return []
+    if not production and fmt in ("yaml", "dockerfile", "shell", "generic") and any(
+        hit.verdict.rule is RULE_DEV_SERVER for hit in command_hits(lines, HASH)
+    ):
+        return []
+    hits = list(defaults.text_hits(lines, fmt))
+    if fmt == "dockerfile":
+        hits.extend(defaults.dockerfile_hits(lines, image_defaults=not production))
+        return _in_production_stages(hits, lines)
+    return hits
+
+
 def check(context: CheckContext) -> Iterable[Finding]:
     for source in context.files:
         yield from scan(source, context.settings)
@@ -227,6 +369,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         ["debug-guard"],
         argv,
         prog="autopack-debug-guard",
-        description="Block explicit debug enablement in production configuration (APD101-APD103).",
+        description="Block explicit debug enablement in production configuration (APD101-APD104).",
     )
 

@@ -8,7 +8,8 @@ not parse. Comments are removed before matching; values must be literal.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -336,6 +337,17 @@ def command_hits(lines: IndexedLines, markers: tuple[str, ...]) -> Iterator[Hit]
                 yield Hit(line + first, column, verdict)
 
 
+_WRITTEN_FILE = lazy(r"""(?:>>?|\btee(?:\s+-a)?)\s*["']?(?P<path>[^\s"';&|)]+)""")
+
+
+def written_files(line: str) -> list[str]:
+    """The files a command line writes by redirection or `tee` (`echo DEBUG=1 >> .env.production`),
+    repository-relative as written (a leading `./` dropped)."""
+    if ">" not in line and "tee" not in line:
+        return []
+    return [match["path"].removeprefix("./") for match in _WRITTEN_FILE.finditer(line) if not match["path"].startswith(("&", "/dev/"))]
+
+
 # --- dotenv, shell, Procfile -------------------------------------------------------------------
 
 _DOTENV = lazy(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>.*)$")
@@ -463,8 +475,9 @@ _INSTRUCTION = lazy(r"^\s*(?P<instruction>[A-Za-z]+)\s+(?P<rest>.*)$")
 _ENV_PAIR = lazy(r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?:[^\s\\]|\\.)*)")
 
 
-def dockerfile_hits(lines: Sequence[str]) -> Iterator[Hit]:
-    """`ENV KEY=value ...` (several pairs, continued lines) and the legacy `ENV KEY value`."""
+def dockerfile_settings(lines: Sequence[str]) -> Iterator[tuple[str, str, int, int]]:
+    """(key, raw value, line, column) of `ENV KEY=value ...` (several pairs, continued lines) and
+    the legacy `ENV KEY value`."""
     in_env = False
     for number, line in enumerate(lines, start=1):
         code = code_part(line, HASH)
@@ -476,17 +489,21 @@ def dockerfile_hits(lines: Sequence[str]) -> Iterator[Hit]:
             body = match["rest"]
             legacy = re.match(r"(?P<key>[A-Za-z_][\w.-]*)\s+(?P<value>[^=\s].*?)\s*\\?$", body)
             if legacy and "=" not in legacy["key"] and not _ENV_PAIR.match(body):
-                hit = setting_hit([legacy["key"]], legacy["value"], number, match.start("rest") + 1)
-                if hit:
-                    yield hit
+                yield legacy["key"], legacy["value"], number, match.start("rest") + 1
                 in_env = code.rstrip().endswith("\\")
                 continue
         offset = len(code) - len(body)
         for pair in _ENV_PAIR.finditer(body):
-            hit = setting_hit([pair["key"]], pair["value"], number, offset + pair.start() + 1)
-            if hit:
-                yield hit
+            yield pair["key"], pair["value"], number, offset + pair.start() + 1
         in_env = code.rstrip().endswith("\\")
+
+
+def dockerfile_hits(lines: Sequence[str]) -> Iterator[Hit]:
+    """The image's `ENV` settings, judged like any other setting."""
+    for key, value, number, column in dockerfile_settings(lines):
+        hit = setting_hit([key], value, number, column)
+        if hit:
+            yield hit
 
 
 _FROM = lazy(r"^\s*FROM\s+(?:--\S+\s+)*(?P<base>\S+)(?:\s+AS\s+(?P<name>\S+))?", re.IGNORECASE)
@@ -628,6 +645,55 @@ def _section_path(name: str) -> list[str]:
     return [part.strip().strip("\"'") for part in name.split(".") if part.strip()]
 
 
+INLINE_DEPTH = 8  # inline tables deeper than this are judged by their first keys (keeps hostile lines linear)
+_BARE_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+def _key_before(code: str, index: int) -> str:
+    """The key of `key = ` right before `index` (bare or quoted), else ""; walks back over the
+    key only (no copies of the line), so a line of many brackets stays linear."""
+    end = index
+    while end and code[end - 1] in " \t":
+        end -= 1
+    if not end or code[end - 1] != "=":
+        return ""
+    end -= 1
+    while end and code[end - 1] in " \t":
+        end -= 1
+    if end and code[end - 1] in "\"'":
+        start = code.rfind(code[end - 1], max(0, end - 200), end - 1)
+        return code[start:end] if start >= 0 else ""
+    start = end
+    while start and end - start < 200 and code[start - 1] in _BARE_KEY_CHARS:
+        start -= 1
+    return code[start:end]
+
+
+def _inline_nesting(code: str) -> Callable[[int], list[str]]:
+    """For a line with inline tables (`app = { debug = true }`, `a = [{ b = { c = 1 } }]`): the key
+    path of the tables open at a position. One pass over the line, then a bisection per pair."""
+    positions: list[int] = [0]
+    paths: list[list[str]] = [[]]
+    stack: list[list[str]] = []
+    quote = ""
+    for index, char in enumerate(code):
+        if quote:
+            if char == quote:
+                quote = ""
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in "{[":
+            stack.append(_section_path(_key_before(code, index)))
+        elif char in "}]" and stack:
+            stack.pop()
+        else:
+            continue
+        positions.append(index)
+        paths.append([part for keys in stack[:INLINE_DEPTH] for part in keys])
+    return lambda position: paths[bisect_right(positions, position) - 1]
+
+
 def toml_line_hits(lines: Sequence[str], markers: tuple[str, ...] = HASH) -> Iterator[tuple[list[str] | None, Hit]]:
     """TOML and HCL lines: `key = value` (also inline tables) under their `[table]`; yields the
     key path with each hit (None for name/value entries) so the parsed document can confirm it."""
@@ -649,8 +715,10 @@ def toml_line_hits(lines: Sequence[str], markers: tuple[str, ...] = HASH) -> Ite
             continue
         for hit in inline_name_value_hits(code, number):
             yield None, hit
+        nesting = _inline_nesting(code) if "{" in code else None
         for match in _TOML_PAIR.finditer(code):
-            path = [*table, *_section_path(match["key"])]
+            inline = nesting(match.start()) if nesting else []
+            path = [*table, *inline, *_section_path(match["key"])]
             paired = pairing.feed(match["key"], match["value"], number, match.start("key") + 1)
             if paired:
                 yield None, paired

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from autopack.debug_guard import defaults as defaults_module
 from autopack.debug_guard.lines import NON_PRODUCTION_SECTIONS, Hit, ini_line_hits, quiet_key, setting_hit, toml_line_hits
 from autopack.debug_guard.verdicts import (
     RULE_FRAMEWORK,
@@ -72,6 +73,56 @@ def yaml_hits(text: str, skipped: frozenset[str] = frozenset()) -> list[Hit] | N
         return None
 
 
+def production_section_hits(text: str, is_production: Callable[[str], bool]) -> list[Hit]:
+    """Settings and commands of the production sections of shared YAML configuration only:
+    Symfony's `when@prod:`, a top-level `production:` (Rails, figaro), a Spring document activated
+    on a production profile (`spring.config.activate.on-profile: prod`, legacy `spring.profiles`).
+    Nothing when the file does not parse: the sections are not known then."""
+    documents = compose_documents(text)
+    if not documents:
+        return []
+    from yaml.nodes import MappingNode, ScalarNode
+
+    sections: list[Any] = []
+    for document in documents:
+        if not isinstance(document, MappingNode):
+            continue
+        profiles = _spring_profiles(document)
+        if profiles and any(is_production(profile) for profile in profiles):
+            sections.append(document)
+            continue
+        for key, value in document.value:
+            if isinstance(key, ScalarNode) and isinstance(value, MappingNode) and is_production(key.value.removeprefix("when@")):
+                sections.append(value)
+    if not sections:
+        return []
+    try:
+        return list(_walk(sections, text.split("\n"), NON_PRODUCTION_SECTIONS))
+    except _OverBudget:
+        return []
+
+
+_PROFILE_KEYS = (("spring", "config", "activate", "on-profile"), ("spring", "profiles"))
+
+
+def _spring_profiles(document: Any) -> list[str]:
+    """The profiles a Spring document is activated on (`prod & cloud` → prod, cloud; `!prod`
+    is not prod); the keys nested or flattened (`spring.config.activate.on-profile: prod`)."""
+    from yaml.nodes import MappingNode, ScalarNode
+
+    for keys in _PROFILE_KEYS:
+        for split in range(len(keys)):
+            node = document
+            for key in (".".join(keys[: split + 1]), *keys[split + 1 :]):
+                found = None
+                if isinstance(node, MappingNode):
+                    found = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
+                node = found
+            if isinstance(node, ScalarNode):
+                return [part for part in re.split(r"[\s,&|()]+", node.value) if part and not part.startswith("!")]
+    return []
+
+
 def _walk(documents: list[Any], lines: Sequence[str], skipped: frozenset[str]) -> Iterator[Hit]:
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -92,6 +143,13 @@ def _walk(documents: list[Any], lines: Sequence[str], skipped: frozenset[str]) -
             name, value = by_key.get("name"), by_key.get("value")
             if isinstance(name, ScalarNode) and isinstance(value, ScalarNode):  # Kubernetes/ECS env entry
                 hit = setting_hit([name.value], value.value, value.start_mark.line + 1, value.start_mark.column + 1)
+                if hit:
+                    yield hit
+            patched = by_key.get("path")
+            if isinstance(patched, ScalarNode) and isinstance(value, ScalarNode) and patched.value.startswith("/"):
+                # a JSON patch (kustomize patchesJson6902): `op: add`, `path: /data/DEBUG`, `value: "true"`
+                key = patched.value.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+                hit = setting_hit([key], value.value, value.start_mark.line + 1, value.start_mark.column + 1)
                 if hit:
                     yield hit
             yield from _command_sequence([by_key[k] for k in COMMAND_KEYS if isinstance(by_key.get(k), SequenceNode)], lines)
@@ -261,8 +319,11 @@ APP_CLASSES = frozenset({"FastAPI", "Starlette", "Sanic", "Litestar", "Quart", "
 _RUN_FLAGS = {"debug": "debug", "use_debugger": "debug", "reload": "reload", "use_reloader": "reload"}
 
 
-def python_hits(text: str, path: str) -> list[Hit] | None:
-    """Python settings and entry points via ast; None on a syntax error (the caller line-scans)."""
+def python_hits(text: str, path: str, *, production: bool = True, defaults: bool = True, entry_module: bool = False) -> list[Hit] | None:
+    """Python settings and entry points via ast; None on a syntax error (the caller line-scans).
+    `production`: APD101-APD103 anywhere in the file; `defaults`: APD104 (debug switches that
+    default to on); `entry_module` (a WSGI/ASGI module production imports): development servers
+    started on import, and development settings selected by default."""
     import ast
 
     try:
@@ -272,10 +333,13 @@ def python_hits(text: str, path: str) -> list[Hit] | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     gunicorn_config = "gunicorn" in path.lower() or bool(_GUNICORN_SETTING.search(text))
+    evaluator = defaults_module.Evaluator(defaults_module.module_names(tree)) if defaults else None
+    lines = text.split("\n")
     hits: list[Hit] = []
-    stack: list[ast.AST] = [tree]
+    # (node, inside `if __name__ == "__main__":`, inside a function or class body)
+    stack: list[tuple[ast.AST, bool, bool]] = [(tree, False, False)]
     while stack:
-        node = stack.pop()
+        node, in_main, nested = stack.pop()
         if isinstance(node, ast.ClassDef) and _DEV_CLASS.search(node.name):
             continue
         # `if DEBUG:` code runs only in debug; `if os.environ.get(...)`, `if "test" in sys.argv`,
@@ -284,11 +348,69 @@ def python_hits(text: str, path: str) -> list[Hit] | None:
         if isinstance(node, ast.If) and _reads_environment(node.test):
             continue  # both branches: the environment decides which one runs
         if isinstance(node, ast.If) and _tests_debug(node.test):
-            stack.extend(node.orelse)
+            stack.extend((child, in_main, nested) for child in node.orelse)
             continue
-        stack.extend(ast.iter_child_nodes(node))
-        hits.extend(_python_node_hits(node, gunicorn_config))
+        main = in_main or (isinstance(node, ast.If) and _is_main_guard(node.test))
+        inner = nested or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+        stack.extend((child, main, inner) for child in ast.iter_child_nodes(node))
+        if production:
+            hits.extend(_python_node_hits(node, gunicorn_config))
+        elif entry_module and not main and not nested and isinstance(node, ast.Call):
+            hits.extend(_run_hits(node))  # `app.run(debug=True)` at import time of wsgi.py
+        if evaluator is not None and not main:
+            hits.extend(_default_hits(node, evaluator, lines, entry_module))
     return hits
+
+
+def _is_main_guard(test: Any) -> bool:
+    """`if __name__ == "__main__":`: code that runs only when the file is started by hand."""
+    import ast
+
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
+
+
+def _default_hits(node: Any, evaluator: Any, lines: Sequence[str], entry_module: bool) -> Iterator[Hit]:
+    """APD104 on one node: settings assigned, passed or listed with a value that reads the
+    environment and is on when it is unset; pydantic and django-environ defaults."""
+    import ast
+
+    def shown(value: Any) -> str:
+        return _source(lines, value)
+
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+            yield from defaults_module.python_setting_hits(_target_key(target), node.value, evaluator, shown)
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                yield from defaults_module.python_setting_hits(key.value, value, evaluator, shown)
+    elif isinstance(node, ast.Call):
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                yield from defaults_module.python_setting_hits(keyword.arg, keyword.value, evaluator, shown)
+        yield from defaults_module.environ_scheme_hits(node)
+        read = defaults_module.env_read(node)
+        if read is not None and _dotted(node.func).endswith("setdefault"):  # os.environ.setdefault("DEBUG", "1")
+            yield from defaults_module.python_setting_hits(None, node, evaluator, shown)
+        if entry_module:
+            yield from defaults_module.settings_module_default_hits(node)
+    elif isinstance(node, ast.ClassDef):
+        yield from defaults_module.pydantic_field_hits(node)
+
+
+def _source(lines: Sequence[str], node: Any) -> str:
+    """An expression as written (its first line; ast columns count UTF-8 bytes), cut to a readable length."""
+    if not 0 < node.lineno <= len(lines):
+        return "this expression"
+    line = lines[node.lineno - 1].encode("utf-8", "surrogatepass")
+    end = node.end_col_offset if node.end_lineno == node.lineno and node.end_col_offset is not None else len(line)
+    text = " ".join(line[node.col_offset : end].decode("utf-8", "replace").split())
+    return text if len(text) <= 70 else text[:67] + "..."
 
 
 def _tests_debug(test: Any) -> bool:
@@ -389,10 +511,7 @@ def _python_node_hits(node: Any, gunicorn_config: bool) -> Iterator[Hit]:
         function = _dotted(node.func)
         last = function.rpartition(".")[2]
         if last in ("run", "run_simple"):
-            for keyword in node.keywords:
-                if keyword.arg in _RUN_FLAGS and _literal(keyword.value) == "true":
-                    fix = f"Remove `{keyword.arg}=True`; run production behind a WSGI/ASGI server without debugger or reloader."
-                    yield at(node, dev_server(f"{function}({keyword.arg}=True)", fix))
+            yield from _run_hits(node)
         elif function in ("debugpy.listen", "ptvsd.enable_attach"):
             yield at(node, dev_server(f"{function}(...)", "Remove the debugger from production code paths; attach it only in development."))
         elif last == "DebugToolbarExtension":
@@ -409,6 +528,17 @@ def _python_node_hits(node: Any, gunicorn_config: bool) -> Iterator[Hit]:
             yield from _toolbar_strings(node.args)
     elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         yield from _toolbar_strings(node.elts)
+
+
+def _run_hits(call: Any) -> Iterator[Hit]:
+    """`app.run(debug=True)`, `run_simple(..., use_reloader=True)`, `uvicorn.run(..., reload=True)`."""
+    function = _dotted(call.func)
+    if function.rpartition(".")[2] not in ("run", "run_simple"):
+        return
+    for keyword in call.keywords:
+        if keyword.arg in _RUN_FLAGS and _literal(keyword.value) == "true":
+            fix = f"Remove `{keyword.arg}=True`; run production behind a WSGI/ASGI server without debugger or reloader."
+            yield Hit(call.lineno, call.col_offset + 1, dev_server(f"{function}({keyword.arg}=True)", fix))
 
 
 def _toolbar_strings(nodes: Sequence[Any]) -> Iterator[Hit]:

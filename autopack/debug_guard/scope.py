@@ -15,7 +15,7 @@ from functools import lru_cache
 from autopack.files import compile_globs
 
 DEFAULT_TOKENS = ("prod", "production", "prd")
-DEFAULT_GLOBS = ("Procfile",)
+DEFAULT_GLOBS = ("Procfile", "config/deploy.yml")  # Heroku entry points; Kamal's production deploy
 PROSE_EXTENSIONS = frozenset(
     "md markdown mdx rst txt text adoc asciidoc org html htm pdf csv tsv log lock sum svg css scss less map".split()
 )
@@ -34,7 +34,7 @@ _CI_WORKFLOW = re.compile(r"(?:^|/)(?:\.github/workflows/[^/]+|\.gitlab-ci)\.ya?
 
 
 def is_ci_workflow(path: str) -> bool:
-    return _CI_WORKFLOW.search(path) is not None
+    return ("workflows/" in path or "gitlab-ci" in path) and _CI_WORKFLOW.search(path) is not None
 
 
 def names_production(name: str, tokens: Iterable[str]) -> bool:
@@ -80,6 +80,8 @@ EXTENSION_FORMATS = {
     "ps1": "powershell",
     "psm1": "powershell",
 }
+# Directories of dotenv files without a suffix (`.envs/.production/.postgres`).
+ENV_DIRECTORIES = frozenset({".envs", "envs"})
 # Suffixes of rendered or copied files: the format is that of the name before them.
 WRAPPER_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".example", ".sample", ".dist", ".erb", ".in")
 
@@ -87,7 +89,7 @@ WRAPPER_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".
 def file_format(path: str) -> str:
     """The reader for a file, from its name: dotenv, dockerfile, yaml, json, toml, ini, python,
     ruby, elixir, php, xml, js, hcl, shell, powershell or generic."""
-    name = path.rpartition("/")[2].lower()
+    directory, _, name = path.lower().rpartition("/")
     for suffix in WRAPPER_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
@@ -103,16 +105,46 @@ def file_format(path: str) -> str:
     if name.startswith(".env") or ".env." in name:
         return "dotenv"
     stem, dot, extension = name.rpartition(".")
+    folders = directory.split("/")
+    if not stem and ENV_DIRECTORIES.intersection(folders):  # cookiecutter-django's `.envs/.production/.django`
+        return "dotenv"
+    if extension == "config" and ".ebextensions" in folders:  # Elastic Beanstalk: YAML named `.config`
+        return "yaml"
     return EXTENSION_FORMATS.get(extension, "generic") if dot and stem else "generic"
+
+
+def content_format(path: str, text: str) -> str:
+    """`file_format`, with a script without a known extension (`compose/production/django/start`)
+    read by its shebang: shell or Python."""
+    found = file_format(path)
+    if found == "generic" and text.startswith("#!"):
+        interpreter = text[:200].partition("\n")[0]
+        if "python" in interpreter:
+            return "python"
+        if re.search(r"\b(?:ba|da|z|k|a)?sh\b", interpreter):
+            return "shell"
+    return found
 
 
 def _token_places(path: str, tokens: frozenset[str]) -> tuple[bool, bool, list[str]]:
     """(a directory named a token, a token among the file name's parts, those parts). Directory
-    names must equal a token: `prod/` is production, a service `production-planner/` is not."""
+    names must equal a token, leading dots aside: `prod/` and `.envs/.production/` are production,
+    a service `production-planner/` is not."""
     *directories, name = path.lower().split("/")
     parts = _PARTS.split(name)
     in_name = any(part in tokens and (i == 0 or parts[i - 1] not in NEGATIONS) for i, part in enumerate(parts))
-    return not tokens.isdisjoint(directories), in_name, parts
+    return not tokens.isdisjoint(directory.lstrip(".") for directory in directories), in_name, parts
+
+
+def _not_configuration(directories: str, name: str, include_templates: bool) -> bool:
+    """Prose, tests, docs and (unless configured) templates and examples: never read as configuration."""
+    stem, dot, extension = name.rpartition(".")
+    if (dot and stem and extension in PROSE_EXTENSIONS) or _PARTS.split(name, 1)[0] in PROSE_NAMES:
+        return True
+    folders = directories.split("/")
+    if _TEST_FILE.match(name) or not (TEST_DIRECTORIES.isdisjoint(folders) and DOC_DIRECTORIES.isdisjoint(folders)):
+        return True
+    return not include_templates and not (TEMPLATE_PARTS.isdisjoint(_PARTS.split(name)) and EXAMPLE_DIRECTORIES.isdisjoint(folders))
 
 
 @lru_cache(maxsize=16)
@@ -129,15 +161,65 @@ def production_scope(tokens: tuple[str, ...], globs: tuple[str, ...], include_te
         if quick is None or not quick.search(path):
             return False
         directories, _, name = path.lower().rpartition("/")
-        stem, dot, extension = name.rpartition(".")
-        if (dot and stem and extension in PROSE_EXTENSIONS) or _PARTS.split(name, 1)[0] in PROSE_NAMES:
-            return False
-        folders = directories.split("/")
-        if _TEST_FILE.match(name) or not (TEST_DIRECTORIES.isdisjoint(folders) and DOC_DIRECTORIES.isdisjoint(folders)):
+        if _not_configuration(directories, name, include_templates):
             return False
         in_directory, in_name, parts = _token_places(path, token_set)
-        if not include_templates and not (TEMPLATE_PARTS.isdisjoint(parts) and EXAMPLE_DIRECTORIES.isdisjoint(folders)):
-            return False
         return in_name or (in_directory and OTHER_ENVIRONMENTS.isdisjoint(parts))
 
     return in_scope
+
+
+# Shared configuration whose production part is a section: Symfony's `when@prod:` in
+# `config/packages/*.yaml`, Spring profile documents in `application.yml`, Rails' and figaro's
+# `production:` in `config/*.yml`.
+_SECTIONED_NAME = re.compile(r"(?:application|bootstrap)[^/]*\.ya?ml", re.IGNORECASE)
+# Files that production loads whatever their name, where APD104 looks for debug switches that
+# default to on: settings modules, WSGI/ASGI and app entry modules, compose files, Dockerfiles,
+# entrypoint and start scripts, and the config files of Node, Laravel, Rails and Spring apps
+# (matched against the lowered file name; plus any such source below a configuration directory).
+_LOADED_NAME = re.compile(
+    r"""[^/]*(?:settings|config)[^/]*\.py
+      | (?:wsgi|asgi|app|application|main|server)\.py
+      | (?:docker-)?compose[^/]*\.ya?ml
+      | (?:dockerfile|containerfile)[^/]*|[^/]+\.dockerfile
+      | [^/]*entrypoint[^/]*
+      | (?:start|run|boot|serve|launch|docker-start|docker-run|startup)(?:[-_.][^/]*)?\.sh|start|run|serve|startup
+      | (?:config|settings|next\.config|nuxt\.config)\.(?:js|cjs|mjs|ts)
+      | wp-config\.php
+      | (?:application|bootstrap)[^/]*\.(?:ya?ml|properties)""",
+    re.VERBOSE,
+)
+CONFIGURATION_DIRECTORIES = frozenset({"settings", "config", "conf", "configs"})
+CONFIGURATION_SOURCES = frozenset({"py", "js", "cjs", "mjs", "ts", "php", "rb"})
+# Names and directories of development-only files: what they set is not a production default.
+DEVELOPMENT_PARTS = OTHER_ENVIRONMENTS | {"override", "debug", "ci", "e2e", ".devcontainer", "devcontainer", "demo"}
+
+
+def is_sectioned(path: str, include_templates: bool = False) -> bool:
+    """Shared YAML configuration that may hold a production section (read only there)."""
+    if not path.endswith((".yml", ".yaml", ".YML", ".YAML")):
+        return False
+    directories, _, name = path.lower().rpartition("/")
+    if "config" not in directories.split("/") and not _SECTIONED_NAME.fullmatch(name):
+        return False
+    return not _not_configuration(directories, name, include_templates) and _not_development(directories, name)
+
+
+def _not_development(directories: str, name: str) -> bool:
+    return DEVELOPMENT_PARTS.isdisjoint(directories.split("/")) and DEVELOPMENT_PARTS.isdisjoint(_PARTS.split(name))
+
+
+@lru_cache(maxsize=4)
+def loaded_scope(include_templates: bool) -> Callable[[str], bool]:
+    """Files production loads (settings modules, compose files, Dockerfiles, entrypoints), except
+    development, test and documentation ones: where APD104 looks for debug that defaults to on."""
+
+    def loaded(path: str) -> bool:
+        directories, _, name = path.lower().rpartition("/")
+        if not _LOADED_NAME.fullmatch(name) and not (
+            name.rpartition(".")[2] in CONFIGURATION_SOURCES and not CONFIGURATION_DIRECTORIES.isdisjoint(directories.split("/"))
+        ):
+            return False
+        return not _not_configuration(directories, name, include_templates) and _not_development(directories, name)
+
+    return loaded

@@ -44,7 +44,15 @@ RULE_DEV_SERVER = Rule(
     fix="Use the production server without reloader or debugger flags; keep those in development-only commands.",
     doc=DOC,
 )
-RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER)
+RULE_DEFAULT = Rule(
+    id="APD104",
+    name="debug-on-by-default",
+    severity=Severity.WARNING,
+    summary="A debug switch is read from the environment with an enabling default, so debug is on wherever the variable is unset.",
+    fix="Default to off (`False`, `0`) and enable debug only in development configuration (e.g. `DEBUG=1` in `.env.development`).",
+    doc=DOC,
+)
+RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER, RULE_DEFAULT)
 
 # Cheap first pass over raw text: every setting, command and toolbar the rules know contains one
 # of these words (lower case), so a file or line without any has nothing to find. Substring
@@ -61,7 +69,7 @@ VALUE_WORDS = ("dev", "local")
 _BEFORE_VALUE = frozenset(" \t\"':=,")
 SERVER_WORDS = (
     "-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy",
-    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", ".ini", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
+    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", ".ini", ".env", ".conf", ".properties", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
 )  # fmt: skip
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
@@ -241,6 +249,34 @@ def _error_detail(name: str, relaxed: str, lowered: str) -> str | None:
     return None
 
 
+def is_debug_switch(key: str) -> bool:
+    """Whether a setting or variable name turns debug mode on (`DEBUG`, `APP_DEBUG`, `FLASK_DEBUG`,
+    `WP_DEBUG_DISPLAY`, `DEBUG_MODE`), not a negation (`NO_DEBUG`) or a CI runner's log switch."""
+    name = key.strip().strip("\"'").lower().replace("-", "_")
+    if name in ("debug", "debug_mode") or name in EXTRA_DEBUG_FLAGS:
+        return True
+    return name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES) and name not in CI_LOG_KEYS
+
+
+def is_enabling(value: object) -> bool:
+    """Whether a value a program ends up with turns a switch on: True, a non-zero number, or a
+    string `1`/`true`/`yes`/`on` (any case)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    return isinstance(value, str) and unquote(value).lower() in ENABLING
+
+
+def default_on(key: str, shown: str, place: str = "the variable is unset") -> Verdict:
+    """APD104: `shown` (a debug switch read from the environment) is on when `place`."""
+    return Verdict(
+        RULE_DEFAULT,
+        f"`{shown}` turns debug on when {place}: a deploy that does not set it runs with debug on",
+        f"Make `{key}` default to off (`False`/`0`) and enable debug only in development configuration (e.g. `{key}=1` in a development env file).",
+    )
+
+
 def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
     """Decide one setting: `path` is its key path (last item the key), `raw_value` as written.
     A verdict on an enabling value carries the setting, so a fix can turn it off."""
@@ -394,7 +430,7 @@ _JVM_PROPERTY = lazy(r"(?<![\w.-])(?:-D|--)(?P<key>(?:spring|server|debug|xdebug
 # A setting written by a command: exported to a CI job's later steps (`echo "DEBUG=true" >>
 # "$GITHUB_ENV"`) or appended to a configuration file (`echo "xdebug.mode=debug" >> .../xdebug.ini`).
 _ECHOED_SETTING = lazy(
-    r"""\b(?:echo|printf)\s+["']?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>[^\s"'>;&|]*)["']?\s*>>?\s*["']?"""
+    r"""\b(?:echo|printf)\s+["']?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>[^\s"'>;&|]*)["']?\s*(?:>>?|\|\s*(?:sudo\s+)?tee(?:\s+-a)?)\s*["']?"""
     r"""(?:\$\{?GITHUB_ENV\b|[^\s"';&|]*\.(?:ini|env|conf|properties)\b)"""
 )
 _PAIR = lazy(r"[\"']?(?<![\w.\[\]-])(?P<key>[\w.\[\]-]+)=(?P<value>[^\s,\"']*)[\"']?")
@@ -417,7 +453,7 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
                 continue
             # the offending flag is the place (`--reload` on its own line of a continued command)
             yield match.start("flag") if groups.get("flag") else match.start(), dev_server(shown.format(**groups), fix.format(**groups))
-    if ">" in text:  # settings inside commands: no fix is certain there
+    if ">" in text or "tee" in text:  # settings inside commands: no fix is certain there
         for export in _ECHOED_SETTING.finditer(text):
             verdict = classify_setting(export["key"].split("."), export["value"])
             if verdict is not None:
