@@ -15,7 +15,6 @@ mentions a debug-related word at all.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -81,15 +80,14 @@ def _path_scope(settings: dict[str, Any]) -> Callable[[str], bool]:
     )
 
 
-@dataclass(frozen=True)
 class Roles:
-    """What a path is to the guard: a production file (every rule), a CI workflow (production
-    jobs only), a file production loads (APD104), shared configuration with production sections."""
+    """What a path is to the guard besides a CI workflow: a production file (every rule), a file
+    production loads (APD104), shared configuration with production sections."""
 
-    production: bool
-    workflow: bool
-    loaded: bool
-    sectioned: bool
+    __slots__ = ("production", "loaded", "sectioned")
+
+    def __init__(self, production: bool, loaded: bool, sectioned: bool) -> None:
+        self.production, self.loaded, self.sectioned = production, loaded, sectioned
 
 
 # Roles of the paths `wants` accepted, taken again by `scan` (the engine asks `wants` for every
@@ -97,15 +95,18 @@ class Roles:
 _ACCEPTED: dict[tuple[str, tuple[Any, ...]], Roles] = {}
 
 
-@dataclass(frozen=True)
 class Scopes:
     """The path predicates of one configuration, built once per settings object."""
 
-    key: tuple[Any, ...]
-    production: Callable[[str], bool]
-    loaded: Callable[[str], bool]
-    workflows: bool
-    include_templates: bool
+    __slots__ = ("key", "production", "loaded", "workflows", "include_templates")
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.include_templates: bool = settings["include-templates"]
+        self.workflows: bool = settings["production-workflows"]
+        defaults_on = settings["debug-defaults"]
+        self.key = (tuple(settings["production-tokens"]), tuple(settings["production-globs"]), self.include_templates, self.workflows, defaults_on)
+        self.production = _path_scope(settings)
+        self.loaded: Callable[[str], bool] = loaded_scope(self.include_templates) if defaults_on else (lambda _path: False)
 
 
 _LAST_SCOPES: list[tuple[dict[str, Any], Scopes]] = []  # the settings object is kept, so `is` is exact
@@ -114,15 +115,7 @@ _LAST_SCOPES: list[tuple[dict[str, Any], Scopes]] = []  # the settings object is
 def _scopes(settings: dict[str, Any]) -> Scopes:
     if _LAST_SCOPES and _LAST_SCOPES[0][0] is settings:
         return _LAST_SCOPES[0][1]
-    include = settings["include-templates"]
-    defaults_on = settings["debug-defaults"]
-    scopes = Scopes(
-        key=(tuple(settings["production-tokens"]), tuple(settings["production-globs"]), include, settings["production-workflows"], defaults_on),
-        production=_path_scope(settings),
-        loaded=loaded_scope(include) if defaults_on else (lambda _path: False),
-        workflows=settings["production-workflows"],
-        include_templates=include,
-    )
+    scopes = Scopes(settings)
     _LAST_SCOPES[:] = [(settings, scopes)]
     return scopes
 
@@ -135,7 +128,7 @@ def _roles(path: str, scopes: Scopes) -> Roles | None:
     sectioned = not (production or workflow) and is_sectioned(path, scopes.include_templates)
     if not (production or (workflow and scopes.workflows) or loaded or sectioned):
         return None
-    return Roles(production, workflow and (production or scopes.workflows), loaded, sectioned)
+    return Roles(production, loaded, sectioned)
 
 
 def wants(path: str, settings: dict[str, Any]) -> bool:
