@@ -3,7 +3,9 @@
 The scanned code is parsed with `ast`, never imported. A file that mentions none of the
 configured names is not parsed at all: the substring test is the whole cost for most files.
 Names are followed through `import ... as`, `from ... import ... as`, simple assignments,
-attribute calls on modules and objects, `getattr(obj, "name")` and `functools.partial`.
+attribute calls on modules and objects, `getattr(obj, "name")` and `functools.partial`; raw pools
+(APP403) also through pool classes held in variables or parameter defaults, partials of pools and
+subclasses of the standard pools defined anywhere in the project.
 The lint is conservative where it cannot know: `**kwargs` may carry `anchor`, so it is not a
 finding, and any `anchor=` other than a literal None counts as an anchor.
 """
@@ -156,6 +158,10 @@ class Scope:
     functools: set[str] = field(default_factory=set)  # names of the functools module
     partial_names: set[str] = field(default_factory=set)  # names of functools.partial
     pool_classes: dict[str, str] = field(default_factory=dict)  # local name → executor/pool kind
+    pool_names: dict[str, str] = field(default_factory=dict)  # local name → how to show it (`BoundedPool`, a subclass)
+    pool_partials: dict[str, str] = field(default_factory=dict)  # `partial(Pool, processes=8)` names → kind (judged where made)
+    not_pools: set[str] = field(default_factory=set)  # names also assigned something else: unknown, so not judged
+    project_modules: dict[str, tuple[str, int]] = field(default_factory=dict)  # `import app.pools as p` → (module, level)
     mp_roots: set[str] = field(default_factory=set)  # names of multiprocessing modules/contexts
     own_executors: set[str] = field(default_factory=set)  # `ThreadPoolExecutor` imported from elsewhere or defined here
 
@@ -172,6 +178,7 @@ class FileScan:
         self.scope = Scope()
         self.findings: list[Finding] = []
         self.handled: set[int] = set()  # ids of nodes already judged (partial targets, alias values)
+        self.call_pools: dict[int, tuple[str, str]] = {}  # ids of calls of a parameter whose default is a pool class → (kind, shown)
 
     # -- reporting ------------------------------------------------------------------------------
 
@@ -198,9 +205,13 @@ class FileScan:
 
     # -- the walk -------------------------------------------------------------------------------
 
-    def run(self) -> list[Finding]:
+    def bind(self) -> tuple[list[ast.Call], list[ast.Attribute]]:
+        """Every binding of the file (imports, pool subclasses, assignments, pool-class parameter
+        defaults); the calls and internal-name references to judge."""
         imports: list[ast.Import | ast.ImportFrom] = []
         assigns: list[ast.Assign | ast.AnnAssign | ast.NamedExpr] = []
+        classes: list[ast.ClassDef] = []
+        functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
         calls: list[ast.Call] = []
         references: list[ast.Attribute] = []
         for node in ast.walk(self.tree):
@@ -212,16 +223,32 @@ class FileScan:
                 calls.append(node)
             elif isinstance(node, ast.Attribute) and node.attr in self.lint.internals:
                 references.append(node)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in self.lint.internals:
-                self.owned_names.add(node.name)  # the module that defines a runner owns it
-            elif isinstance(node, ast.ClassDef) and node.name in EXECUTORS:
-                self.scope.own_executors.add(node.name)  # a wrapper class of the same name
+            elif isinstance(node, ast.ClassDef):
+                if node.name in EXECUTORS:
+                    self.scope.own_executors.add(node.name)  # a wrapper class of the same name
+                else:
+                    classes.append(node)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                functions.append(node)
+                if not isinstance(node, ast.Lambda) and node.name in self.lint.internals:
+                    self.owned_names.add(node.name)  # the module that defines a runner owns it
         by_position = attrgetter("lineno", "col_offset")
         for statement in sorted(imports, key=by_position):
             self.bind_import(statement)
+        for definition in sorted(classes, key=by_position):
+            self.bind_pool_subclass(definition)
         for statement in sorted(assigns, key=by_position):
             self.bind_assignment(statement)
-        for call in sorted(calls, key=by_position):
+        for name in self.scope.not_pools:
+            self.scope.pool_classes.pop(name, None)
+            self.scope.pool_partials.pop(name, None)
+        for function in functions:
+            self.bind_pool_parameters(function)
+        return sorted(calls, key=by_position), references
+
+    def run(self) -> list[Finding]:
+        calls, references = self.bind()
+        for call in calls:
             self.judge_call(call)
         for reference in references:
             if id(reference) not in self.handled and reference.attr not in self.owned_names:
@@ -244,6 +271,8 @@ class FileScan:
                     scope.functools.add(local)
                 if alias.name in MP_MODULES:
                     scope.mp_roots.add(local)
+                elif alias.asname and not alias.name.startswith(("concurrent", "multiprocessing")):
+                    scope.project_modules[local] = (alias.name, 0)  # import myapp.pools as pools
             return
         module = statement.module or ""
         for alias in statement.names:
@@ -271,6 +300,11 @@ class FileScan:
                 scope.pool_classes[local] = alias.name
             elif local in EXECUTORS and alias.name != "*":  # from myapp.pools import ThreadPoolExecutor
                 scope.own_executors.add(local)
+            elif self.pools and self.lint.project is not None and alias.name != "*" and not module.startswith(MP_MODULES):
+                kind = self.lint.project.subclass(self.source.path, module, statement.level, alias.name)
+                if kind is not None:  # from myapp.pools import BoundedPool (a ThreadPoolExecutor subclass)
+                    scope.pool_classes[local] = kind
+                    scope.pool_names[local] = f"`{alias.name}` (a `{kind}` subclass)"
             if module in MP_MODULES and alias.name in MP_POOLS:
                 scope.pool_classes[local] = MP_POOLS[alias.name]
             if module == "multiprocessing" and alias.name in ("pool", "get_context"):
@@ -303,6 +337,63 @@ class FileScan:
             self.scope.partials[local] = bound
         elif isinstance(value, ast.Call) and self.is_mp_rooted(value):
             self.scope.mp_roots.add(local)  # ctx = multiprocessing.get_context("spawn")
+        elif self.pools:
+            self.bind_pool_name(local, value)
+
+    def bind_pool_name(self, local: str, value: ast.expr) -> None:
+        """`executor_cls = ThreadPoolExecutor` (also `A if x else B` of two pools): the name is a
+        pool class; `make = partial(ProcessPoolExecutor, ...)` a pool factory. A name also assigned
+        anything else is not judged (which value a call sees is unknown)."""
+        kind = self.pool_class_of(value)
+        partial_kind = self.pool_partial_of(value)
+        if kind is not None:
+            self.scope.pool_classes[local] = kind
+            self.scope.pool_names[local] = f"`{local}` (`{kind}`)"
+        elif partial_kind is not None and isinstance(value, ast.Call):
+            carried = self.pool_workers(partial_kind, _keywords(value), value.args[1:]) is not None
+            (self.scope.pool_partials if carried else self.scope.pool_classes)[local] = partial_kind
+            self.scope.pool_names[local] = f"`{local}` (`partial({partial_kind}, ...)`)"
+        else:
+            self.scope.not_pools.add(local)
+
+    def pool_class_of(self, value: ast.expr) -> str | None:
+        """The pool kind of a class reference (not a call): `ThreadPoolExecutor`, `cf.ProcessPoolExecutor`,
+        a subclass, or a conditional whose branches are all pool classes."""
+        if isinstance(value, ast.IfExp):
+            kinds = {self.pool_class_of(value.body), self.pool_class_of(value.orelse)}
+            return None if None in kinds else sorted(kinds)[0]  # type: ignore[type-var]
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            return self.pool_kind(value)
+        return None
+
+    def pool_partial_of(self, value: ast.expr) -> str | None:
+        """`functools.partial(ThreadPoolExecutor, ...)` → the pool kind."""
+        if isinstance(value, ast.Call) and value.args and self.is_partial(value.func):
+            return self.pool_class_of(value.args[0])
+        return None
+
+    def bind_pool_subclass(self, definition: ast.ClassDef) -> None:
+        """`class BoundedPool(ThreadPoolExecutor)`: a pool too (also a subclass of such a subclass)."""
+        for base in definition.bases:
+            kind = self.pool_class_of(base)
+            if kind is not None:
+                self.scope.pool_classes[definition.name] = kind
+                self.scope.pool_names[definition.name] = f"`{definition.name}` (a `{kind}` subclass)"
+                return
+
+    def bind_pool_parameters(self, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        """`def run(tasks, executor_cls=ThreadPoolExecutor): executor_cls(max_workers=8)`: calls of
+        the parameter in the function are pools (bound per function, not module-wide)."""
+        arguments = function.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        pairs = [*zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults), *zip(arguments.kwonlyargs, arguments.kw_defaults)]
+        parameters = {arg.arg: kind for arg, default in pairs if default is not None and (kind := self.pool_class_of(default))}
+        if not parameters:
+            return
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in parameters:
+                kind = parameters[node.func.id]
+                self.call_pools[id(node)] = (kind, f"`{node.func.id}` (default `{kind}`)")
 
     def partial_of(self, node: ast.expr) -> Bound | None:
         """`functools.partial(<configured name>, ...)` → what it binds."""
@@ -372,9 +463,7 @@ class FileScan:
             self.judge_target(call, target, _keywords(call), f"{self.shown(func)}(...)", call.args)
             return
         if self.pools:
-            kind = self.pool_kind(call.func)
-            if kind is not None:
-                self.judge_pool(call, kind)
+            self.judge_pool_call(call)
 
     def judge_target(
         self, call: ast.Call, target: str, keywords: Sequence[ast.keyword], shown: str, args: Sequence[ast.expr]
@@ -430,14 +519,49 @@ class FileScan:
                 return func.attr
             if func.attr in MP_POOLS and self.is_mp_rooted(func.value):
                 return MP_POOLS[func.attr]
+            if isinstance(func.value, ast.Name) and func.value.id in self.scope.project_modules and self.lint.project is not None:
+                module, level = self.scope.project_modules[func.value.id]  # pools.BoundedPool(...)
+                return self.lint.project.subclass(self.source.path, module, level, func.attr)
         return None
 
-    def judge_pool(self, call: ast.Call, kind: str) -> None:
-        keyword = "max_workers" if kind in EXECUTORS else "processes"
-        keywords = _keywords(call)
-        if any(k.arg is None for k in keywords) or any(isinstance(a, ast.Starred) for a in call.args[:1]):
+    def judge_pool_call(self, call: ast.Call) -> None:
+        """A pool made by this call: a pool class (also through a name, a parameter default or a
+        subclass), a `functools.partial` of one that carries its workers, or a call of such a
+        partial that adds its own."""
+        func = call.func
+        made = self.pool_partial_of(call)
+        if made is not None:
+            if self.pool_workers(made, _keywords(call), call.args[1:]) is not None:
+                self.judge_pool(call, made, _keywords(call), call.args[1:], f"`partial({self.shown(call.args[0])}, ...)`")
             return
-        given = next((k.value for k in keywords if k.arg == keyword), call.args[0] if call.args else None)
+        if isinstance(func, ast.Name) and func.id in self.scope.pool_partials:
+            kind = self.scope.pool_partials[func.id]
+            if self.pool_workers(kind, _keywords(call), call.args) is not None:  # the partial's own workers were judged
+                self.judge_pool(call, kind, _keywords(call), call.args, self.scope.pool_names.get(func.id, f"`{func.id}`"))
+            return
+        if id(call) in self.call_pools:
+            kind, shown = self.call_pools[id(call)]
+            self.judge_pool(call, kind, _keywords(call), call.args, shown)
+            return
+        kind = self.pool_kind(func)
+        if kind is not None:
+            shown = self.scope.pool_names.get(func.id, f"`{kind}`") if isinstance(func, ast.Name) else f"`{kind}`"
+            if isinstance(func, ast.Attribute) and func.attr not in EXECUTORS and func.attr not in MP_POOLS:
+                shown = f"`{func.attr}` (a `{kind}` subclass)"
+            self.judge_pool(call, kind, _keywords(call), call.args, shown)
+
+    @staticmethod
+    def pool_workers(kind: str, keywords: Sequence[ast.keyword], args: Sequence[ast.expr]) -> ast.expr | None:
+        """The worker count given to a pool: the `max_workers`/`processes` keyword or the first
+        positional argument; None when not given."""
+        keyword = "max_workers" if kind in EXECUTORS else "processes"
+        return next((k.value for k in keywords if k.arg == keyword), args[0] if args else None)
+
+    def judge_pool(self, call: ast.Call, kind: str, keywords: Sequence[ast.keyword], args: Sequence[ast.expr], shown: str) -> None:
+        keyword = "max_workers" if kind in EXECUTORS else "processes"
+        if any(k.arg is None for k in keywords) or any(isinstance(a, ast.Starred) for a in args[:1]):
+            return
+        given = self.pool_workers(kind, keywords, args)
         if given is None:
             why = f"the default {keyword} (from the CPU count)"
         else:
@@ -448,7 +572,7 @@ class FileScan:
         self.report(
             RAW_POOL,
             call,
-            f"raw `{kind}` with {why} bypasses the parallelism policy",
+            f"raw {shown} with {why} bypasses the parallelism policy",
             {"pool": kind},
         )
 
@@ -526,11 +650,14 @@ class Lint:
         self.in_pool_paths = compile_globs(settings["raw-pool-paths"])
         self.needles = _shortest_needles(self.names)
         self.pool_needles = _shortest_needles({*self.names, "Pool"})
+        self.project: ProjectPools | None = None  # the project's own pool subclasses, when a run gives its files
 
     def scan(self, source: SourceFile) -> list[Finding]:
         pools = self.in_pool_paths(source.path)
         text = source.text
-        if not any(needle in text for needle in (self.pool_needles if pools else self.needles)):
+        # in raw-pool paths of a whole run every file is parsed: a pool subclass imported from the
+        # project (`Farm(max_workers=4)`) need not mention any pool name
+        if not (pools and self.project is not None) and not any(needle in text for needle in (self.pool_needles if pools else self.needles)):
             return []
         if not _is_python(source):
             return []
@@ -559,8 +686,72 @@ class Lint:
         )
 
 
+class ProjectPools:
+    """Subclasses of the standard pools defined in the project's own modules, found on demand:
+    `from myapp.pools import BoundedPool` parses `myapp/pools.py` (once) and looks for
+    `class BoundedPool(ThreadPoolExecutor)`, following that module's own imports in turn."""
+
+    def __init__(self, lint: Lint, context: CheckContext) -> None:
+        self.lint = lint
+        self.context = context
+        self.given = {source.path: source for source in context.files}
+        self.classes: dict[str, dict[str, str]] = {}  # module file → its pool subclasses (name → kind)
+        self.modules: dict[str, list[str]] = {}  # dotted module → the project's files for it
+        self._python_files: list[str] | None = None
+
+    def subclass(self, importer: str, module: str, level: int, name: str) -> str | None:
+        """The pool kind of `name` imported from `module` (relative `level` dots) by `importer`,
+        when the project defines it as a pool subclass; else None."""
+        for path in self.module_files(importer, module, level):
+            kind = self.file_classes(path).get(name)
+            if kind is not None:
+                return kind
+        return None
+
+    def module_files(self, importer: str, module: str, level: int) -> list[str]:
+        relative = module.replace(".", "/")
+        if level:  # from .pools import X / from ..core.pools import X
+            base = importer.rpartition("/")[0]
+            for _ in range(level - 1):
+                base = base.rpartition("/")[0]
+            stem = "/".join(part for part in (base, relative) if part)
+            return [f"{stem}.py", f"{stem}/__init__.py"]
+        if module not in self.modules:
+            if self._python_files is None:
+                self._python_files = [path for path in self.context.repo_files() if path.endswith(".py")]
+            self.modules[module] = [
+                path
+                for path in self._python_files
+                for ending in (f"{relative}.py", f"{relative}/__init__.py")
+                if path.endswith(ending) and (len(path) == len(ending) or path[-len(ending) - 1] == "/")
+            ]  # `src/myapp/pools.py` is module `myapp.pools`: the match starts at a directory
+        return self.modules[module]
+
+    def file_classes(self, path: str) -> dict[str, str]:
+        if path in self.classes:
+            return self.classes[path]
+        self.classes[path] = {}  # a cycle of imports ends here
+        source = self.given.get(path) or self.context.read(path)
+        if source is None or "Pool" not in source.text:
+            return {}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source.text, filename=path)
+            scan = FileScan(self.lint, source, tree, owned=False, pools=True)
+            scan.bind()
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return {}
+        defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+        imported = {name for name in scan.scope.pool_names if name not in defined}  # re-exported subclasses
+        self.classes[path] = {name: scan.scope.pool_classes[name] for name in defined | imported if name in scan.scope.pool_classes}
+        return self.classes[path]
+
+
 def check(context: CheckContext) -> Iterable[Finding]:
     lint = Lint(context.settings)
+    if context.settings["raw-pool-paths"]:
+        lint.project = ProjectPools(lint, context)
     for source in context.files:
         yield from lint.scan(source)
 

@@ -326,3 +326,46 @@ def test_unknown_setting_is_a_configuration_error(make_repo):
     assert result.returncode == 2
     assert "entry_points" in result.stderr and "pyproject.toml:2" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_app403_follows_pool_subclasses_defined_elsewhere_in_the_project(lint):
+    pools = """\
+        from concurrent.futures import ThreadPoolExecutor
+        from multiprocessing.pool import Pool as MPPool
+
+        class BoundedPool(ThreadPoolExecutor):
+            pass
+
+        class Workers(MPPool):
+            pass
+
+        class NotAPool:
+            pass
+        """
+    relay = "from .pools import BoundedPool as Relayed\nclass Deeper(Relayed):\n    pass\n"
+    work = """\
+        import myapp.pools as pools
+        from myapp.pools import BoundedPool, NotAPool
+        from .relay import Deeper
+        BoundedPool(max_workers=8)
+        pools.Workers(4)
+        Deeper()
+        NotAPool(8)
+        BoundedPool(max_workers=1)
+        """
+    files = {"src/myapp/__init__.py": "", "src/myapp/pools.py": pools, "src/myapp/relay.py": relay, "src/myapp/work.py": work}
+    findings = lint(files, config='raw-pool-paths = ["src/myapp/work.py"]\n')
+    assert findings == [("APP403", "src/myapp/work.py", 4), ("APP403", "src/myapp/work.py", 5), ("APP403", "src/myapp/work.py", 6)]
+
+
+def test_app403_reads_the_defining_module_when_only_the_user_is_committed(make_repo):
+    """A hook run gets the changed file only: the subclass's module is read from the repository."""
+    files = {
+        "app/pools.py": "from concurrent.futures import ProcessPoolExecutor\nclass Farm(ProcessPoolExecutor):\n    pass\n",
+        "app/jobs.py": "from app.pools import Farm\nFarm(max_workers=4)\n",
+        "pyproject.toml": '[tool.autopack.parallelism]\nraw-pool-paths = ["app/jobs.py"]\n',
+    }
+    root = make_repo(files)
+    result = collect([ENFORCEMENT], root, load_config(root), ["app/jobs.py"])
+    assert [(f.rule_id, f.path, f.line) for f in result.findings] == [("APP403", "app/jobs.py", 2)]
+    assert "`Farm` (a `ProcessPoolExecutor` subclass)" in result.findings[0].message

@@ -171,3 +171,66 @@ def test_app403_an_executor_class_of_your_own_is_not_a_raw_pool():
     unimported = "ThreadPoolExecutor(max_workers=8)\n"
     assert scan(wrapper, raw_pool_paths=["**"]) == scan(defined, raw_pool_paths=["**"]) == []
     assert scan(unimported, raw_pool_paths=["**"]) == [("APP403", 1)]
+
+
+INDIRECT_POOLS = {
+    "a pool class in a variable": (
+        "from concurrent.futures import ThreadPoolExecutor\nexecutor_cls = ThreadPoolExecutor\nexecutor_cls(max_workers=8)\n",
+        [("APP403", 3)],
+    ),
+    "a pool class chosen by a condition": (
+        "import concurrent.futures as cf\nPool = cf.ThreadPoolExecutor if threads else cf.ProcessPoolExecutor\nPool(4)\n",
+        [("APP403", 3)],
+    ),
+    "a pool class as a parameter default": (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "def run(tasks, n, executor_cls=ProcessPoolExecutor):\n    with executor_cls(max_workers=n) as ex:\n        return list(ex.map(f, tasks))\n",
+        [("APP403", 3)],
+    ),
+    "a keyword-only parameter default, default workers": (
+        "import multiprocessing\ndef run(tasks, *, pool_cls=multiprocessing.Pool):\n    return pool_cls().map(f, tasks)\n",
+        [("APP403", 3)],
+    ),
+    "functools.partial of a pool, judged where made": (
+        "import functools\nfrom concurrent.futures import ThreadPoolExecutor\nmake = functools.partial(ThreadPoolExecutor, max_workers=16)\nmake()\n",
+        [("APP403", 3)],
+    ),
+    "partial without workers, judged where called": (
+        "from functools import partial\nfrom multiprocessing import Pool\nmake = partial(Pool, initializer=setup)\nmake(8)\nmake()\n",
+        [("APP403", 4), ("APP403", 5)],
+    ),
+    "a subclass defined in the file": (
+        "from concurrent.futures import ThreadPoolExecutor\nclass BoundedPool(ThreadPoolExecutor):\n    pass\n"
+        "class Limited(BoundedPool):\n    pass\nBoundedPool(max_workers=8)\nLimited()\n",
+        [("APP403", 6), ("APP403", 7)],
+    ),
+}
+INDIRECT_SERIAL = {
+    "a variable pool class with one worker": "from concurrent.futures import ThreadPoolExecutor\ncls = ThreadPoolExecutor\ncls(max_workers=1)\n",
+    "a name also bound to something else": "from concurrent.futures import ThreadPoolExecutor\ncls = ThreadPoolExecutor\ncls = SerialExecutor\ncls(max_workers=8)\n",
+    "a condition with a non-pool branch": "from concurrent.futures import ThreadPoolExecutor\ncls = ThreadPoolExecutor if fast else SerialExecutor\ncls(8)\n",
+    "a parameter default in another function": (
+        "from concurrent.futures import ThreadPoolExecutor\ndef a(executor_cls=ThreadPoolExecutor):\n    pass\ndef b(executor_cls):\n    executor_cls(8)\n"
+    ),
+    "a partial with one worker": "import functools\nfrom concurrent.futures import ThreadPoolExecutor\nmake = functools.partial(ThreadPoolExecutor, max_workers=1)\nmake()\n",
+    "a subclass of your own executor": "from myapp.pools import ThreadPoolExecutor\nclass Mine(ThreadPoolExecutor):\n    pass\nMine(8)\n",
+    "a class that is not a pool": "class Mine(Base):\n    pass\nMine(8)\n",
+}
+
+
+@pytest.mark.parametrize("source, expected", INDIRECT_POOLS.values(), ids=INDIRECT_POOLS.keys())
+def test_app403_indirect_pool_construction(source, expected):
+    assert scan(source, raw_pool_paths=["**"]) == expected
+    assert scan(source) == []  # opt-in, as for direct pools
+
+
+@pytest.mark.parametrize("source", INDIRECT_SERIAL.values(), ids=INDIRECT_SERIAL.keys())
+def test_app403_indirect_construction_that_stays_serial_or_unknown(source):
+    assert scan(source, raw_pool_paths=["**"]) == []
+
+
+def test_app403_indirect_messages_name_the_pool():
+    source = "from concurrent.futures import ThreadPoolExecutor\nclass BoundedPool(ThreadPoolExecutor):\n    pass\nBoundedPool(8)\n"
+    values = {key: setting.default for key, setting in SETTINGS.items()} | {"raw-pool-paths": ["**"]}
+    (finding,) = Lint(values).scan(SourceFile("app/jobs.py", source))
+    assert finding.message == "raw `BoundedPool` (a `ThreadPoolExecutor` subclass) with max_workers=8 bypasses the parallelism policy"
