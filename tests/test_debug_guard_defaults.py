@@ -42,14 +42,35 @@ DEFAULT_ON = {
     "environment selector through a name": (
         "mysite/settings.py",
         'import os\nENVIRONMENT = os.getenv("DJANGO_ENV", "development")\nDEBUG = ENVIRONMENT == "development"\n',
-        [("APD104", 2)],
+        [("APD104", 3)],
+    ),
+    "a copy of the switch is not a second finding": (
+        "saleor/settings.py",
+        'DEBUG = get_bool_from_env("DEBUG", True)\nTEMPLATES = [{"OPTIONS": {"debug": DEBUG}}]\nTHUMBNAIL_DEBUG = DEBUG\n',
+        [("APD104", 1)],
+    ),
+    "the branch that runs with the variable unset": (
+        "superlists/settings.py",
+        "import os\nif 'DJANGO_DEBUG_FALSE' in os.environ:\n    DEBUG = False\nelse:\n    DEBUG = True\n",
+        [("APD104", 5)],
+    ),
+    "an elif chain": (
+        "app/settings.py",
+        'import os\nif os.getenv("ENV") == "production":\n    DEBUG = False\nelif os.getenv("ENV") == "staging":\n    DEBUG = False\nelse:\n    DEBUG = True\n',
+        [("APD104", 7)],
     ),
     "flask config class": ("app/config.py", 'import os\nclass Config:\n    DEBUG = os.getenv("DEBUG", True)\n', [("APD104", 3)]),
     "flask app config": ("app.py", 'import os\napp.config["DEBUG"] = os.getenv("FLASK_DEBUG", "1")\n', [("APD104", 2)]),
     "keyword argument": ("main.py", 'import os\napp = FastAPI(debug=os.getenv("DEBUG", "true") == "true")\n', [("APD104", 2)]),
+    "gunicorn configuration": ("deploy/gunicorn.conf.py", 'import os\nDEBUG = os.environ.get("DEBUG_MODE", "on") == "on"\n', [("APD104", 2)]),
     "setdefault": ("config/settings.py", 'import os\nos.environ.setdefault("DEBUG", "1")\n', [("APD104", 2)]),
     "pydantic settings": ("app/core/config.py", "class Settings(BaseSettings):\n    debug: bool = True\n", [("APD104", 2)]),
     "pydantic field": ("app/core/config.py", "class Settings(pydantic_settings.BaseSettings):\n    DEBUG: bool = Field(default=True)\n", [("APD104", 2)]),
+    "a docstring that names production too": (
+        "mysite/settings.py",
+        '"""Settings for development and production."""\nimport os\nDEBUG = os.getenv("DEBUG", "1")\n',
+        [("APD104", 3)],
+    ),
     "production settings too": ("config/settings/production.py", ENV + 'DEBUG = env.bool("DJANGO_DEBUG", default=True)\n', [("APD104", 3)]),
     # compose files, entrypoints, Dockerfiles
     "compose map": ("docker-compose.yml", "services:\n  web:\n    command: gunicorn app:app\n    environment:\n      DEBUG: ${DEBUG:-true}\n", [("APD104", 5)]),
@@ -72,6 +93,11 @@ DEFAULT_ON = {
 
 DEFAULT_OFF = {
     "off default": ("config/settings/base.py", ENV + 'DEBUG = env.bool("DJANGO_DEBUG", False)\n'),
+    "the unset branch keeps debug off": (
+        "app/settings.py",
+        "import os\nif os.environ.get('DJANGO_DEBUG'):\n    DEBUG = True\nelse:\n    DEBUG = False\n",
+    ),
+    "a branch decided by something else": ("app/settings.py", "import sys\nif 'runserver' in sys.argv:\n    DEBUG = True\n"),
     "no default": ("mysite/settings.py", 'import os\nDEBUG = os.environ["DEBUG"] == "1"\nDEBUG = env.bool("DEBUG")\n'),
     "decouple without default": ("mysite/settings.py", 'DEBUG = config("DEBUG", cast=bool)\n'),
     "string false compared": ("mysite/settings.py", 'import os\nDEBUG = os.environ.get("DEBUG", "False") == "True"\n'),
@@ -79,10 +105,17 @@ DEFAULT_OFF = {
     "production selector": ("mysite/settings.py", 'import os\nDEBUG = os.getenv("DJANGO_ENV", "production") == "development"\n'),
     "not a debug switch": ("mysite/settings.py", 'import os\nCACHE = os.getenv("CACHE", True)\nDEBUG_PORT = os.getenv("DEBUG_PORT", 1)\n'),
     "negated switch": ("mysite/settings.py", 'import os\nNO_DEBUG = os.getenv("NO_DEBUG", "1")\n'),
+    "a warning about debug": ("config/app.php", "<?php\nreturn ['warn_debug' => env('WARN_DEBUG', true)];\n"),
     "under __main__": ("app.py", 'import os\nif __name__ == "__main__":\n    app.run(debug=os.getenv("DEBUG", True))\n'),
     "development config class": ("app/config.py", 'import os\nclass DevelopmentConfig:\n    DEBUG = os.getenv("DEBUG", True)\n'),
     "development settings module": ("config/settings/local.py", ENV + 'DEBUG = env.bool("DJANGO_DEBUG", True)\n'),
     "test settings module": ("config/settings/test.py", ENV + 'DEBUG = env.bool("DJANGO_DEBUG", True)\n'),
+    "settings documented for development": (
+        "config/settings/docker.py",
+        '"""Settings file meant for local development in docker compose."""\nfrom .base import *\nDEBUG = env.bool("DJANGO_DEBUG", default=True)\n',
+    ),
+    "views named settings": ("resources/views/settings/index.php", "<?php $debug = env('APP_DEBUG', true); ?>\n"),
+    "ui component config": ("apps/web/components/config/flags.ts", "export const debug = process.env.DEBUG ?? true;\n"),
     "a library module": ("mylib/utils.py", 'import os\nDEBUG = os.getenv("MYLIB_DEBUG", "1")\n'),
     "tests directory": ("tests/settings.py", 'import os\nDEBUG = os.getenv("DEBUG", "1")\n'),
     "docs directory": ("docs/examples/settings.py", 'import os\nDEBUG = os.getenv("DEBUG", "1")\n'),

@@ -273,7 +273,7 @@ CLEAN = {
     "python branches chosen by the environment": (
         "settings/production.py",
         'IS_LOCAL = os.getenv("IS_LOCAL") == "1"\nif IS_LOCAL:\n    DEBUG = True\nif ENVIRONMENT == "development":\n'
-        '    INSTALLED_APPS += ["debug_toolbar"]\nif os.environ.get("PROD"):\n    DEBUG = False\nelse:\n    DEBUG = True\n',
+        '    INSTALLED_APPS += ["debug_toolbar"]\nif os.environ.get("DEV"):\n    DEBUG = True\nelse:\n    DEBUG = False\n',
     ),
     "a change-cause annotation records a command": (
         "k8s/prod/deployment.yaml",

@@ -202,6 +202,8 @@ class Evaluator:
             return self._call(node, depth)
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             left, right = self.value(node.left, depth + 1), self.value(node.comparators[0], depth + 1)
+            if isinstance(left, str) and _dotted(node.comparators[0]) in ("os.environ", "environ"):
+                self.reads.append((node, left))  # `"DJANGO_DEBUG_FALSE" in os.environ`
             return _compare(node.ops[0], left, right)
         if isinstance(node, ast.BoolOp):
             values = [self.value(v, depth + 1) for v in node.values]
@@ -224,7 +226,9 @@ class Evaluator:
             return _UNKNOWN if test is _UNKNOWN else self.value(node.body if test else node.orelse, depth + 1)
         if isinstance(node, ast.Attribute) and _dotted(node) in ("os.environ", "environ"):
             return {}  # `"DEBUG" in os.environ` with nothing set
-        if isinstance(node, ast.Name) and node.id in self.names:
+        if isinstance(node, ast.Name) and node.id in self.names and not is_debug_switch(node.id):
+            # `DEBUG = ENVIRONMENT == "dev"` follows ENVIRONMENT; another debug switch
+            # (`"debug": DEBUG`) is judged where it is assigned, not again at each use
             before = [value for line, value in self.names[node.id] if line < node.lineno]
             return self.value(before[-1], depth + 1) if before else _UNKNOWN
         return _UNKNOWN
@@ -257,6 +261,28 @@ class Evaluator:
                 return True
             return False if text in _FALSE_WORDS else _UNKNOWN
         return _UNKNOWN
+
+
+def unset_branch_hits(node: Any, evaluator: Evaluator, shown: Any) -> Iterator[Hit]:
+    """`if "DJANGO_DEBUG_FALSE" in os.environ: DEBUG = False` / `else: DEBUG = True`: the branch
+    that runs with the variables unset sets a debug switch on (`elif` chains followed)."""
+    import ast
+
+    while isinstance(node, ast.If):
+        evaluator.reads = []
+        test = evaluator.value(node.test)
+        if test is _UNKNOWN or not evaluator.reads:
+            return
+        variables = ", ".join(sorted({f"`{variable}`" for _call, variable in evaluator.reads}))
+        branch = node.body if test else node.orelse
+        for statement in branch:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target] if isinstance(statement, ast.AnnAssign) else []
+            for target in targets:
+                key = target.id if isinstance(target, ast.Name) else None
+                value = statement.value
+                if key and is_debug_switch(key) and isinstance(value, ast.Constant) and is_enabling(value.value):
+                    yield Hit(statement.lineno, statement.col_offset + 1, default_on(key, f"{key} = {shown(value)}", f"{variables} {'is' if ',' not in variables else 'are'} unset (the branch that then runs)"))
+        node = branch[0] if len(branch) == 1 and isinstance(branch[0], ast.If) else None
 
 
 def _compare(op: Any, left: Any, right: Any) -> Any:
@@ -304,7 +330,11 @@ def python_setting_hits(key: str | None, value: Any, evaluator: Evaluator, shown
     call, variable = (debug_reads or evaluator.reads)[0]
     name = key if key is not None and is_debug_switch(key) else variable
     place = f"`{variable}` is unset" if len(evaluator.reads) == 1 else "the variables it reads are unset"
-    yield Hit(call.lineno, call.col_offset + 1, default_on(name, shown(value), place))
+    # at the read when it is part of the value, else (read through a name) at the value itself
+    import ast
+
+    where = call if any(node is call for node in ast.walk(value)) else value
+    yield Hit(where.lineno, where.col_offset + 1, default_on(name, shown(value), place))
 
 
 def pydantic_field_hits(node: Any) -> Iterator[Hit]:

@@ -333,6 +333,8 @@ def python_hits(text: str, path: str, *, production: bool = True, defaults: bool
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     gunicorn_config = "gunicorn" in path.lower() or bool(_GUNICORN_SETTING.search(text))
+    if defaults and not production and _documented_for_development(tree):
+        defaults = False  # `"""Settings for local development in docker compose."""`: not what production loads
     evaluator = defaults_module.Evaluator(defaults_module.module_names(tree)) if defaults else None
     lines = text.split("\n")
     hits: list[Hit] = []
@@ -346,6 +348,8 @@ def python_hits(text: str, path: str, *, production: bool = True, defaults: bool
         # `if IS_LOCAL:`, `if ENVIRONMENT == "development":` code is chosen from outside (the
         # environment decides, as with `env.bool(...)`)
         if isinstance(node, ast.If) and _reads_environment(node.test):
+            if evaluator is not None and not in_main:  # APD104: the branch that runs when the variables are unset
+                hits.extend(defaults_module.unset_branch_hits(node, evaluator, lambda value: _source(lines, value)))
             continue  # both branches: the environment decides which one runs
         if isinstance(node, ast.If) and _tests_debug(node.test):
             stack.extend((child, in_main, nested) for child in node.orelse)
@@ -360,6 +364,20 @@ def python_hits(text: str, path: str, *, production: bool = True, defaults: bool
         if evaluator is not None and not main:
             hits.extend(_default_hits(node, evaluator, lines, entry_module))
     return hits
+
+
+_DEVELOPMENT_DOCSTRING = lazy(r"\b(?:development|develop|dev|local|testing|tests?)\b", re.IGNORECASE)
+_PRODUCTION_DOCSTRING = lazy(r"\bprod(?:uction)?\b", re.IGNORECASE)
+
+
+def _documented_for_development(tree: Any) -> bool:
+    """A module whose docstring's first paragraph says it is for development or tests (and does
+    not mention production): a settings module named `docker.py` or `settings.py` in a dev stack."""
+    import ast
+
+    docstring = ast.get_docstring(tree) or ""
+    summary = docstring.split("\n\n", 1)[0]
+    return bool(_DEVELOPMENT_DOCSTRING.search(summary)) and not _PRODUCTION_DOCSTRING.search(docstring)
 
 
 def _is_main_guard(test: Any) -> bool:

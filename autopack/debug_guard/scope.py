@@ -178,7 +178,7 @@ _SECTIONED_NAME = re.compile(r"(?:application|bootstrap)[^/]*\.ya?ml", re.IGNORE
 # entrypoint and start scripts, and the config files of Node, Laravel, Rails and Spring apps
 # (matched against the lowered file name; plus any such source below a configuration directory).
 _LOADED_NAME = re.compile(
-    r"""[^/]*(?:settings|config)[^/]*\.py
+    r"""[^/]*(?:settings|config)[^/]*\.py|gunicorn[^/]*\.py|[^/]+\.conf\.py
       | (?:wsgi|asgi|app|application|main|server)\.py
       | (?:docker-)?compose[^/]*\.ya?ml
       | (?:dockerfile|containerfile)[^/]*|[^/]+\.dockerfile
@@ -193,6 +193,11 @@ CONFIGURATION_DIRECTORIES = frozenset({"settings", "config", "conf", "configs"})
 CONFIGURATION_SOURCES = frozenset({"py", "js", "cjs", "mjs", "ts", "php", "rb"})
 # Names and directories of development-only files: what they set is not a production default.
 DEVELOPMENT_PARTS = OTHER_ENVIRONMENTS | {"override", "debug", "ci", "e2e", ".devcontainer", "devcontainer", "demo"}
+# Directories of views, translations, UI components and templates: a `settings/` or `config/` below
+# them (`resources/views/settings/`, `components/config/`) is not the application's configuration.
+NOT_CONFIGURATION_DIRECTORIES = frozenset(
+    {"views", "lang", "locale", "locales", "i18n", "components", "templates", "static", "assets", "migrations"}
+)
 
 
 def is_sectioned(path: str, include_templates: bool = False) -> bool:
@@ -219,6 +224,8 @@ def loaded_scope(include_templates: bool) -> Callable[[str], bool]:
         if not _LOADED_NAME.fullmatch(name) and not (
             name.rpartition(".")[2] in CONFIGURATION_SOURCES and not CONFIGURATION_DIRECTORIES.isdisjoint(directories.split("/"))
         ):
+            return False
+        if not NOT_CONFIGURATION_DIRECTORIES.isdisjoint(directories.split("/")):
             return False
         return not _not_configuration(directories, name, include_templates) and _not_development(directories, name)
 

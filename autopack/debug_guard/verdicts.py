@@ -161,8 +161,9 @@ RELOADER_KEYS = frozenset({"uvicorn_reload", "flask_run_reload", "code_reloader"
 INTERVAL_RELOADER_KEYS = ("py_autoreload", "python_autoreload")
 # CI runners' own log switches (GitHub Actions step/runner debug logging, GitLab job tracing): not the app's debug mode.
 CI_LOG_KEYS = frozenset({"actions_step_debug", "actions_runner_debug", "runner_debug", "ci_debug_trace", "ci_debug_services"})
-# A `_DEBUG` key with one of these prefixes turns debug *off* when true (NO_DEBUG=1).
-NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppress_")
+# A `_DEBUG` key with one of these prefixes does not turn debug on when true: it turns it off
+# (NO_DEBUG=1) or warns about it (Snipe-IT's WARN_DEBUG shows a banner while debug is on).
+NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppress_", "warn_", "warning_")
 # Framework debug flags whose name does not end in `_DEBUG`.
 EXTRA_DEBUG_FLAGS = frozenset({"wp_debug_display", "wp_debug_log"})
 TOOLBAR_KEYS = frozenset({"debug_tb_enabled", "debugbar_enabled"})
@@ -304,7 +305,7 @@ def _classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
             )
         return None
     relaxed = _relaxed(path)
-    if (name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES) and name not in CI_LOG_KEYS) or name in EXTRA_DEBUG_FLAGS:
+    if is_debug_switch(name) and name not in ("debug", "debug_mode"):
         if lowered in ENABLING:
             return Verdict(
                 RULE_FRAMEWORK,
