@@ -345,6 +345,7 @@ def _default_hits(source: SourceFile, lines: IndexedLines, fmt: str, production:
 def check(context: CheckContext) -> Iterable[Finding]:
     for source in context.files:
         yield from scan(source, context.settings)
+    _ACCEPTED.clear()  # roles of wanted files that were not read (skipped as binary or too large)
 
 
 ENFORCEMENT = Enforcement(
