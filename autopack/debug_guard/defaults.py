@@ -54,15 +54,30 @@ _RUBY_DEFAULT = lazy(
     r"""ENV(?:\.fetch\(\s*["'](?P<var>\w+)["']\s*(?:,\s*(?P<value>"[^"\n]{0,40}"|'[^'\n]{0,40}'|\w+)\s*\)|\)\s*\{\s*(?P<block>"[^"\n]{0,40}"|'[^'\n]{0,40}'|\w+)\s*\})"""
     r"""|\[\s*["'](?P<var2>\w+)["']\s*\]\s*\|\|\s*(?P<value2>"[^"\n]{0,40}"|'[^'\n]{0,40}'|\w+))"""
 )
-# The key a default is assigned to, at the end of the text before it: `DEBUG=`, `debug: `,
-# `'debug' => (bool) `, `- DEBUG=`, `DEBUG="`.
-_ASSIGNED_KEY = lazy(r"""["']?(?P<key>[A-Za-z_$][\w.$-]*)["']?\s*(?:=>|:|=)\s*(?:\((?:bool|boolean|int)\)\s*)?["']?$""")
 _DISABLING = frozenset({"false", "0", "no", "off", ""})
+_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$-")
+_CASTS_BEFORE = ("(bool)", "(boolean)", "(int)")
 
 
 def _assigned_key(code: str, start: int) -> str | None:
-    match = _ASSIGNED_KEY.search(code[max(0, start - 80) : start])
-    return match["key"].rpartition(".")[2] if match else None
+    """The key a default is assigned to, from the text right before it: `DEBUG=`, `debug: `,
+    `'debug' => (bool) `, `- DEBUG=`, `DEBUG="`. Walks back over at most 80 characters (no
+    regular expression, so any line stays linear)."""
+    text = code[max(0, start - 80) : start].rstrip().rstrip("\"'").rstrip()
+    for cast in _CASTS_BEFORE:
+        text = text.removesuffix(cast).rstrip()
+    if text.endswith("=>"):
+        text = text[:-2]
+    elif text.endswith((":", "=")):
+        text = text[:-1]
+    else:
+        return None
+    text = text.rstrip().rstrip("\"'")
+    begin = len(text)
+    while begin and text[begin - 1] in _KEY_CHARS:
+        begin -= 1
+    key = text[begin:]
+    return key.rpartition(".")[2] if key and (key[0].isalpha() or key[0] in "_$") else None
 
 
 def _hit(number: int, column: int, key: str, shown: str) -> Hit:
