@@ -240,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=Path("/work/wild"), help="where the checkouts are (default /work/wild)")
     parser.add_argument("--select", default="", help="CHECKS passed to `autopack check --select` (default: every check)")
-    parser.add_argument("--rules", default="", help="comma-separated rule-id prefixes to score, e.g. APR or APD (default: all)")
+    parser.add_argument("--rules", default="", help="comma-separated rule-id prefixes to score (findings and plants), e.g. APR or APD (default: all)")
     parser.add_argument("--repo", action="append", default=[], help="only this owner/name (repeatable)")
     parser.add_argument("--unlabelled", type=Path, help="write the unlabelled findings to FILE in labels.json shape (label empty)")
     parser.add_argument("--merge", type=Path, help="merge the labelled entries of FILE into labels.json, then score")
@@ -301,9 +301,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"{counts['unlabelled']:6} {seconds:6.1f}")
             for line in shown:
                 print(line)
-            if planted.get(repo.name) and not args.no_plants:
+            # with --rules, only the plants that expect one of those rules are scored
+            plants = [plant for plant in planted.get(repo.name, []) if scored([plant["expect"]], rules)]
+            if plants and not args.no_plants:
                 base = {finding["fingerprint"] for finding in findings}
-                for plant_id, hit, note in run_plants(repo, checkout, planted[repo.name], args.select, base, Path(scratch)):
+                for plant_id, hit, note in run_plants(repo, checkout, plants, args.select, base, Path(scratch)):
                     plant_results.append((repo.name, plant_id, hit, note))
 
     labelled = totals["true"] + totals["false"]
