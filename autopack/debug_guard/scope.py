@@ -172,23 +172,35 @@ def production_scope(tokens: tuple[str, ...], globs: tuple[str, ...], include_te
 # Shared configuration whose production part is a section: Symfony's `when@prod:` in
 # `config/packages/*.yaml`, Spring profile documents in `application.yml`, Rails' and figaro's
 # `production:` in `config/*.yml`.
-_SECTIONED_NAME = re.compile(r"(?:application|bootstrap)[^/]*\.ya?ml", re.IGNORECASE)
+SPRING_PREFIXES = ("application", "bootstrap")
+YAML_SUFFIXES = (".yml", ".yaml")
 # Files that production loads whatever their name, where APD104 looks for debug switches that
 # default to on: settings modules, WSGI/ASGI and app entry modules, compose files, Dockerfiles,
 # entrypoint and start scripts, and the config files of Node, Laravel, Rails and Spring apps
-# (matched against the lowered file name; plus any such source below a configuration directory).
-_LOADED_NAME = re.compile(
-    r"""[^/]*(?:settings|config)[^/]*\.py|gunicorn[^/]*\.py|[^/]+\.conf\.py
-      | (?:wsgi|asgi|app|application|main|server)\.py
-      | (?:docker-)?compose[^/]*\.ya?ml
-      | (?:dockerfile|containerfile)[^/]*|[^/]+\.dockerfile
-      | [^/]*entrypoint[^/]*
-      | (?:start|run|boot|serve|launch|docker-start|docker-run|startup)(?:[-_.][^/]*)?\.sh|start|run|serve|startup
-      | (?:config|settings|next\.config|nuxt\.config)\.(?:js|cjs|mjs|ts)
-      | wp-config\.php
-      | (?:application|bootstrap)[^/]*\.(?:ya?ml|properties)""",
-    re.VERBOSE,
-)
+# (judged on the lowered file name with string tests: no pattern to compile on a hook's start).
+ENTRY_STEMS = frozenset({"wsgi", "asgi", "app", "application", "main", "server"})
+START_SCRIPTS = frozenset({"start", "run", "serve", "startup"})
+START_PREFIXES = ("start", "run", "boot", "serve", "launch", "docker-start", "docker-run", "startup")
+NODE_CONFIG_STEMS = frozenset({"config", "settings", "next.config", "nuxt.config"})
+JS_SUFFIXES = frozenset({"js", "cjs", "mjs", "ts"})
+
+
+def _loaded_name(name: str) -> bool:
+    """Whether a (lowered) file name is one production loads; see the comment above."""
+    stem, _, extension = name.rpartition(".")
+    if extension == "py":
+        return "settings" in stem or "config" in stem or stem.startswith("gunicorn") or stem.endswith(".conf") or stem in ENTRY_STEMS
+    if name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile") or "entrypoint" in name:
+        return True
+    if extension in ("yml", "yaml"):
+        return name.startswith(("compose", "docker-compose", *SPRING_PREFIXES))
+    if extension == "sh":
+        return any(stem == prefix or stem[len(prefix) : len(prefix) + 1] in ("-", "_", ".") for prefix in START_PREFIXES if stem.startswith(prefix))
+    if extension in JS_SUFFIXES:
+        return stem in NODE_CONFIG_STEMS
+    return name in START_SCRIPTS or name == "wp-config.php" or (extension == "properties" and name.startswith(SPRING_PREFIXES))
+
+
 CONFIGURATION_DIRECTORIES = frozenset({"settings", "config", "conf", "configs"})
 CONFIGURATION_SOURCES = frozenset({"py", "js", "cjs", "mjs", "ts", "php", "rb"})
 # Names and directories of development-only files: what they set is not a production default.
@@ -202,10 +214,10 @@ NOT_CONFIGURATION_DIRECTORIES = frozenset(
 
 def is_sectioned(path: str, include_templates: bool = False) -> bool:
     """Shared YAML configuration that may hold a production section (read only there)."""
-    if not path.endswith((".yml", ".yaml", ".YML", ".YAML")):
+    if not path.lower().endswith(YAML_SUFFIXES):
         return False
     directories, _, name = path.lower().rpartition("/")
-    if "config" not in directories.split("/") and not _SECTIONED_NAME.fullmatch(name):
+    if "config" not in directories.split("/") and not name.startswith(SPRING_PREFIXES):
         return False
     return not _not_configuration(directories, name, include_templates) and _not_development(directories, name)
 
@@ -221,7 +233,7 @@ def loaded_scope(include_templates: bool) -> Callable[[str], bool]:
 
     def loaded(path: str) -> bool:
         directories, _, name = path.lower().rpartition("/")
-        if not _LOADED_NAME.fullmatch(name) and not (
+        if not _loaded_name(name) and not (
             name.rpartition(".")[2] in CONFIGURATION_SOURCES and not CONFIGURATION_DIRECTORIES.isdisjoint(directories.split("/"))
         ):
             return False
