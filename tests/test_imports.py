@@ -1,28 +1,100 @@
-"""Start-up cost: hooks are new processes on every commit, so imports must stay lean."""
+"""Start-up cost: hooks are new processes on every commit, so a clean run imports only what it needs.
+
+Each hook runs once on a small clean file in a subprocess that starts without `site` (so an
+editable install's import hook does not pre-load pathlib and friends) and reads `sys.modules`
+afterwards; nothing is timed. The floor is what any argparse hook pays (pre-commit-hooks' too):
+`argparse` with a parser built and used, `os` and `re` (pip's console-script wrapper imports it).
+"""
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 HEAVY = {"yaml", "jsonschema", "markdown_it"}
+# Never on a clean run of a hook that does not need them: parsers, serialisers, and the standard
+# library modules that cost more to import than a clean run costs.
+FORBIDDEN = HEAVY | {
+    "ast", "json", "tomllib", "configparser", "dataclasses", "inspect", "typing", "pathlib", "urllib",
+    "ipaddress", "subprocess", "hashlib", "tempfile", "decimal", "logging", "importlib.resources",
+}  # fmt: skip
+# Small standard modules a hook may add to the floor.
+CHEAP = {"__future__", "_bisect", "bisect", "collections.abc", "contextlib", "importlib", "importlib._bootstrap", "importlib._bootstrap_external"}
+
+FLOOR = "import argparse, os, re; argparse.ArgumentParser(prog='floor').parse_args([])"
+RUN = """
+import sys
+sys.path[:0] = [{root!r}]
+sys.path += {site_dirs!r}
+{floor}
+floor = set(sys.modules)
+from {module} import main
+code = main({argv!r})
+imported = sorted(set(sys.modules) - floor)
+print("\\n" + str(code) + " " + " ".join(imported))
+"""
 
 
-def imported_after(statement: str) -> set[str]:
-    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    return set(output.split())
+def imports_of_a_run(module: str, argv: list[str], cwd: Path) -> tuple[int, set[str]]:
+    """Exit code of `module.main(argv)` in a fresh interpreter, and the modules it imported beyond the floor."""
+    site_dirs = [*site.getsitepackages(), site.getusersitepackages()]
+    code = RUN.format(root=str(REPO_ROOT), site_dirs=site_dirs, floor=FLOOR, module=module, argv=argv)
+    result = subprocess.run([sys.executable, "-S", "-c", code], cwd=cwd, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    exit_code, *modules = result.stdout.splitlines()[-1].split()
+    return int(exit_code), set(modules)
 
 
-def test_import_autopack_pulls_in_neither_yaml_nor_jsonschema():
-    assert not HEAVY & imported_after("import autopack")
+def _stdlib(modules: set[str]) -> set[str]:
+    return {name for name in modules if not name.startswith("autopack") and name.split(".")[0] not in HEAVY}
+
+
+@pytest.fixture
+def repo(make_repo):
+    return make_repo(
+        {
+            ".env.production": "APP_NAME=shop\nDEBUG=false\n",
+            "jobs.py": "def total(prices):\n    return sum(prices)\n",
+        }
+    )
+
+
+def test_debug_guard_clean_run_imports_only_its_readers(repo):
+    code, modules = imports_of_a_run("autopack.debug_guard", [".env.production"], repo)
+    assert code == 0
+    assert {m for m in modules if m.startswith("autopack")} == {
+        "autopack", "autopack.config", "autopack.engine", "autopack.files", "autopack.findings",
+        "autopack.report", "autopack.report.escape", "autopack.report.text",
+        "autopack.debug_guard", "autopack.debug_guard.lines", "autopack.debug_guard.scope", "autopack.debug_guard.verdicts",
+    }  # fmt: skip
+    assert not modules & FORBIDDEN
+    assert _stdlib(modules) <= CHEAP
+
+
+def test_debug_guard_imports_its_parser_only_for_a_file_worth_parsing(make_repo):
+    repo = make_repo({"config/production.yaml": "app:\n  debug: true\n"})
+    code, modules = imports_of_a_run("autopack.debug_guard", ["config/production.yaml"], repo)
+    assert code == 1
+    assert {"yaml", "autopack.debug_guard.parsed"} <= modules
+    assert not modules & (FORBIDDEN - {"yaml", "hashlib"})  # hashlib: the finding's fingerprint
+
+
+def test_import_autopack_pulls_in_nothing_heavy():
+    code = "import sys; import autopack; print(' '.join(sorted(sys.modules)))"
+    loaded = set(subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path[:0] = [{str(REPO_ROOT)!r}]; " + code], capture_output=True, text=True, check=True).stdout.split())
+    assert not loaded & FORBIDDEN
 
 
 @pytest.mark.parametrize("module", ["autopack.cli", "autopack.engine", "autopack.config", "autopack.files", "autopack.yamldoc", "autopack.schema"])
 def test_core_modules_stay_light(module):
-    assert not HEAVY & imported_after(f"import {module}")
+    statement = f"import sys; sys.path[:0] = [{str(REPO_ROOT)!r}]; import {module}; print(' '.join(sorted(sys.modules)))"
+    loaded = set(subprocess.run([sys.executable, "-S", "-c", statement], capture_output=True, text=True, check=True).stdout.split())
+    assert not HEAVY & loaded
 
 
 def test_python_dash_m_autopack_runs():

@@ -8,19 +8,18 @@ default (also in the files production loads, whatever their name). Files are cho
 read by `parsed` (real parsers) or `lines` (patterns and the fallback), and judged by `verdicts`;
 `defaults` finds APD104.
 
-The top level stays cheap: yaml, tomllib, configparser and ast are imported only for a file that
-mentions a debug-related word at all.
+The top level stays cheap: `parsed` (and with it yaml, tomllib, configparser and ast) is imported
+only for a file where some line could decide a finding.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from autopack import engine
 from autopack.config import Setting
-from autopack.debug_guard import defaults, parsed
+from autopack.debug_guard import defaults
 from autopack.debug_guard import lines as line_readers
 from autopack.debug_guard.lines import (
     HASH,
@@ -45,6 +44,11 @@ from autopack.debug_guard.verdicts import RULE_DEBUG, RULE_DEV_SERVER, RULES, In
 from autopack.engine import CheckContext, Enforcement
 from autopack.files import SourceFile
 from autopack.findings import Finding
+
+TYPE_CHECKING = False  # typing is imported for type checkers only: the hook starts lean
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
 
 SETTINGS: dict[str, Setting] = {
     "production-tokens": Setting(
@@ -148,6 +152,13 @@ Reader = Callable[[SourceFile, IndexedLines], Iterable[Hit]]
 ENTRY_MODULES = ("wsgi.py", "asgi.py")
 
 
+def _parsers() -> ModuleType:
+    """The parser-backed readers, imported for the first file worth parsing, not at start-up."""
+    from autopack.debug_guard import parsed
+
+    return parsed
+
+
 def _gated(read: Reader, also: tuple[str, ...] = ()) -> Reader:
     """Parse only a file where some line could decide anything (or that mentions one of `also`)."""
 
@@ -217,19 +228,19 @@ READERS: dict[str, Reader] = {
     "dockerfile": _outside_development_stages(_without_shell_debug_branches(_plus_commands(_lines(line_readers.dockerfile_hits), HASH))),
     "yaml": _plus_commands(
         _parsed(
-            lambda s: parsed.yaml_hits(s.text, parsed.WORKFLOW_INPUTS if is_ci_workflow(s.path) else frozenset()),
+            lambda s: _parsers().yaml_hits(s.text, _parsers().WORKFLOW_INPUTS if is_ci_workflow(s.path) else frozenset()),
             line_readers.yaml_line_hits,
         ),
         HASH,
     ),
-    "json": _without_block_comments(_plus_commands(_parsed(lambda s: parsed.yaml_hits(s.text), line_readers.json_line_hits), SLASH)),
-    "toml": _plus_commands(_gated(lambda s, lines: parsed.toml_hits(s.text, lines)), HASH),
-    "ini": _plus_commands(_gated(lambda s, lines: parsed.ini_hits(s.text, lines)), INI_COMMENTS),
+    "json": _without_block_comments(_plus_commands(_parsed(lambda s: _parsers().yaml_hits(s.text), line_readers.json_line_hits), SLASH)),
+    "toml": _plus_commands(_gated(lambda s, lines: _parsers().toml_hits(s.text, lines)), HASH),
+    "ini": _plus_commands(_gated(lambda s, lines: _parsers().ini_hits(s.text, lines)), INI_COMMENTS),
     "hcl": _without_block_comments(
         _plus_commands(_lines(lambda lines: (hit for _, hit in line_readers.toml_line_hits(lines, HASH_OR_SLASH))), HASH_OR_SLASH)
     ),
     "python": _parsed(
-        lambda s: parsed.python_hits(s.text, s.path, entry_module=s.path.rpartition("/")[2] in ENTRY_MODULES),
+        lambda s: _parsers().python_hits(s.text, s.path, entry_module=s.path.rpartition("/")[2] in ENTRY_MODULES),
         line_readers.python_line_hits,
         defaults.PYTHON_WORDS,
     ),
@@ -299,7 +310,7 @@ def _production_job_hits(source: SourceFile, hits: list[Hit], settings: dict[str
     """Only production jobs count; a workflow named for production counts whole unless it names
     them; a step that writes a production env file counts in any job."""
     tokens = settings["production-tokens"]
-    jobs = parsed.production_job_lines(source.text, lambda name: names_production(name, tokens))
+    jobs = _parsers().production_job_lines(source.text, lambda name: names_production(name, tokens))
     scope = _path_scope(settings)
     if not jobs and scope(source.path):
         return hits
@@ -317,7 +328,7 @@ def _production_sections(source: SourceFile, settings: dict[str, Any]) -> list[H
     if file_format(source.path) != "yaml":
         return []
     tokens = frozenset(token.lower() for token in settings["production-tokens"])
-    return parsed.production_section_hits(source.text, lambda name: name.lower() in tokens)
+    return _parsers().production_section_hits(source.text, lambda name: name.lower() in tokens)
 
 
 def _default_hits(source: SourceFile, lines: IndexedLines, fmt: str, production: bool) -> list[Hit]:
@@ -328,7 +339,7 @@ def _default_hits(source: SourceFile, lines: IndexedLines, fmt: str, production:
         entry_module = source.path.rpartition("/")[2] in ENTRY_MODULES
         if production or not (lines.mentions(defaults.PYTHON_WORDS) or (entry_module and lines.mentions(("run(",)))):
             return []  # a production module was judged whole by its reader, APD104 included
-        return parsed.python_hits(source.text, source.path, production=False, entry_module=entry_module) or []
+        return _parsers().python_hits(source.text, source.path, production=False, entry_module=entry_module) or []
     if not defaults.mentions_default(lines, fmt):
         return []
     if not production and fmt in ("yaml", "dockerfile", "shell", "generic") and any(

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from autopack.debug_guard.verdicts import (
     COMMAND_WORDS,
@@ -27,6 +26,10 @@ from autopack.debug_guard.verdicts import (
     unquote,
 )
 
+TYPE_CHECKING = False  # typing is imported for type checkers only: the hook starts lean
+if TYPE_CHECKING:
+    from typing import Any
+
 # Sections of a mixed file that describe another environment are not production.
 NON_PRODUCTION_SECTIONS = frozenset(
     {"development", "dev", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"}
@@ -38,10 +41,10 @@ SLASH = ("//",)
 HASH_OR_SLASH = ("#", "//")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(namedtuple("Hit", "line column verdict")):
     """A verdict at a place (1-based line and column)."""
 
+    __slots__ = ()
     line: int
     column: int
     verdict: Verdict
@@ -537,12 +540,12 @@ _NAME_VALUE_INLINE = lazy(
 )
 
 
-@dataclass
 class _Pairing:
     """Kubernetes/ECS env entries written as `name:` then `value:` on separate lines."""
 
-    name: str = ""
-    column: int = -1
+    def __init__(self) -> None:
+        self.name = ""
+        self.column = -1
 
     def feed(self, key: str, value: str, line: int, column: int) -> Hit | None:
         lowered = key.lower()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
 from autopack.debug_guard import defaults as defaults_module
 from autopack.debug_guard.lines import NON_PRODUCTION_SECTIONS, Hit, ini_line_hits, quiet_key, setting_hit, toml_line_hits
@@ -24,6 +23,10 @@ from autopack.debug_guard.verdicts import (
     lazy,
     toolbar_module,
 )
+
+TYPE_CHECKING = False  # typing is imported for type checkers only: the hook starts lean
+if TYPE_CHECKING:
+    from typing import Any
 
 NODE_BUDGET = 250_000
 # `- KEY=value` items under these keys are environment entries (compose, kustomize literals).

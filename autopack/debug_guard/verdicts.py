@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import accumulate
-from typing import Any
 
 from autopack.findings import Rule, Severity
+
+TYPE_CHECKING = False  # typing is imported for type checkers only: the hook starts lean
+if TYPE_CHECKING:
+    from typing import Any
 
 DOC = "debug-guard.md"
 
@@ -199,16 +202,16 @@ def lazy(pattern: str, flags: int = 0) -> Any:
     return LazyPattern(pattern, flags)
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(namedtuple("Verdict", "rule message fix setting", defaults=(None,))):
     """A decided finding before it has a place: its rule, message and fix, and for a setting
     whose enabling value has an off counterpart, (key, value as written, off value): what
     `--fix` may change."""
 
+    __slots__ = ()
     rule: Rule
     message: str
     fix: str
-    setting: tuple[str, str, str] | None = None
+    setting: tuple[str, str, str] | None
 
 
 # The off counterpart of each enabling value; `off_value` keeps the spelling's case.
@@ -285,7 +288,7 @@ def classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
     value = unquote(raw_value)
     if verdict is None or value.lower() not in ENABLING:
         return verdict
-    return replace(verdict, setting=(path[-1].strip().strip("\"'"), value, off_value(value)))
+    return verdict._replace(setting=(path[-1].strip().strip("\"'"), value, off_value(value)))
 
 
 def _classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
@@ -458,11 +461,11 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
         for export in _ECHOED_SETTING.finditer(text):
             verdict = classify_setting(export["key"].split("."), export["value"])
             if verdict is not None:
-                yield export.start("key"), replace(verdict, setting=None)
+                yield export.start("key"), verdict._replace(setting=None)
     for prop in _JVM_PROPERTY.finditer(text):  # `-Dspring.profiles.active=dev`, `--spring.devtools...=true`
         verdict = classify_setting(prop["key"].split("."), prop["value"])
         if verdict is not None:
-            yield prop.start(), replace(verdict, setting=None)
+            yield prop.start(), verdict._replace(setting=None)
     if _DEPLOY_TOOL.search(text):
         for flag in _DEPLOY_FLAG.finditer(text):
             for pair in _PAIR.finditer(flag.group("pairs")):
