@@ -29,6 +29,7 @@ from autopack.findings import (
     Severity,
     sort_findings,
 )
+from autopack.lazy import lazy_pattern
 
 TYPE_CHECKING = False  # typing and pathlib are imported for type checkers only: hooks start lean
 if TYPE_CHECKING:
@@ -121,10 +122,10 @@ def resolve(name: str) -> Enforcement:
 
 # --- suppression -------------------------------------------------------------------------------
 
-_COMMENT = re.compile(r"#|//|<!--|;|--|/\*|%|\{#|'")
+_COMMENT = lazy_pattern(r"#|//|<!--|;|--|/\*|%|\{#|'")  # compiled when a file mentions autopack
 # The id list is bounded: a real one is a few ids, and an unbounded one made each marker of a
 # hostile line scan to its end.
-_IGNORE = re.compile(r"\bautopack:\s*+ignore\b(\[(?P<ids>[^\]]{0,512}+)\])?", re.IGNORECASE)
+_IGNORE = lazy_pattern(r"\bautopack:\s*+ignore\b(\[(?P<ids>[^\]]{0,512}+)\])?", re.IGNORECASE)
 
 
 def _ignored_ids(line: str) -> set[str] | None:

@@ -210,21 +210,42 @@ def glob_to_regex(pattern: str) -> str:
     return regex + "(?:/.*)?"
 
 
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
 def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
-    """One matcher for many globs (one regex, so matching stays linear in the path count).
-    GlobError names the first glob that does not compile."""
-    parts = []
+    """One matcher for many globs, linear in the path count. Globs without wildcards (the default
+    excludes: `node_modules`, `.autopack/runs`) are matched as path segments or prefixes, so the
+    usual configuration compiles no regex: a hook on one file would spend more on compiling one
+    than on its whole check. The other globs share one regex; GlobError names the first glob
+    that does not compile."""
+    names: set[str] = set()  # `node_modules`: any segment of the path
+    prefixes: list[str] = []  # `.autopack/runs`: the path itself or anything below it
+    wild: list[str] = []
     for glob in patterns:
-        if glob.strip():
-            parts.append(glob_to_regex(glob))
+        if not glob.strip():
+            continue
+        plain = "/".join(segment for segment in glob.split("/") if segment)
+        if not plain or not _GLOB_CHARACTERS.isdisjoint(plain):
+            wild.append(glob_to_regex(glob))
             try:
-                re.compile(parts[-1])
+                re.compile(wild[-1])
             except re.error as exc:
                 raise GlobError(f"{glob!r} is not a valid glob ({exc.msg}); check its [...] character classes") from None
-    if not parts:
-        return lambda _path: False
-    regex = re.compile("|".join(f"(?:{p})" for p in parts), re.DOTALL)
-    return lambda path: regex.fullmatch(path) is not None
+        elif "/" in plain:
+            prefixes.append(plain)
+        else:
+            names.add(plain)
+    regex = re.compile("|".join(f"(?:{p})" for p in wild), re.DOTALL) if wild else None
+
+    def matches(path: str) -> bool:
+        if names and not names.isdisjoint(path.split("/")):
+            return True
+        if any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes):
+            return True
+        return regex is not None and regex.fullmatch(path) is not None
+
+    return matches
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of blocking

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -98,12 +99,36 @@ def test_unreadable_file_is_a_note_not_a_crash(tmp_path):
         ("docs/**/*.md", "docs/sub/a.md", True),
         ("**/*.md", "a.md", True),
         (".autopack/runs", ".autopack/runs/x/y.json", True),
+        (".autopack/runs", ".autopack/runs", True),
+        (".autopack/runs", ".autopack/runs-old/x.json", False),
+        (".autopack/runs", "sub/.autopack/runs/x.json", False),
+        ("/node_modules/", "web/node_modules/x.js", True),
+        ("node_modules", "web/node_modules", True),
+        ("node_modules", "web/node_modules2/x.js", False),
         ("build", "src/builder.py", False),
         ("a[0-9].txt", "a1.txt", True),
     ],
 )
 def test_globs_follow_gitignore_like_rules(pattern, path, expected):
     assert files.compile_globs([pattern])(path) is expected
+
+
+_PATH_PARTS = st.sampled_from(["a", "ab", "a.b", "b", ""])  # names that contain each other
+
+
+_PLAIN_GLOB = st.builds(
+    lambda lead, parts, trail: lead + "/".join(parts) + trail,
+    st.sampled_from(["", "/"]),
+    st.lists(_PATH_PARTS, min_size=1, max_size=3),
+    st.sampled_from(["", "/"]),
+)
+
+
+@given(patterns=st.lists(_PLAIN_GLOB, max_size=4), path=st.builds("/".join, st.lists(_PATH_PARTS, min_size=1, max_size=4)))
+def test_globs_without_wildcards_match_as_their_regex_does(patterns, path):
+    """Plain globs take a fast path (segments, prefixes); it must agree with the glob's regex."""
+    regexes = [re.compile(files.glob_to_regex(p), re.DOTALL) for p in patterns if p.strip()]
+    assert files.compile_globs(patterns)(path) == any(r.fullmatch(path) for r in regexes)
 
 
 def test_staged_content_comes_from_the_index(make_repo):

@@ -68,7 +68,7 @@ def test_debug_guard_clean_run_imports_only_its_readers(repo):
     code, modules = imports_of_a_run("autopack.debug_guard", [".env.production"], repo)
     assert code == 0
     assert {m for m in modules if m.startswith("autopack")} == {
-        "autopack", "autopack.config", "autopack.engine", "autopack.files", "autopack.findings",
+        "autopack", "autopack.config", "autopack.engine", "autopack.files", "autopack.findings", "autopack.lazy",
         "autopack.report", "autopack.report.escape", "autopack.report.text",
         "autopack.debug_guard", "autopack.debug_guard.lines", "autopack.debug_guard.scope", "autopack.debug_guard.verdicts",
     }  # fmt: skip

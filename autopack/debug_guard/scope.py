@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from autopack.files import compile_globs
+from autopack.lazy import lazy_pattern
 
 DEFAULT_TOKENS = ("prod", "production", "prd")
 DEFAULT_GLOBS = ("Procfile", "config/deploy.yml")  # Heroku entry points; Kamal's production deploy
@@ -23,14 +24,19 @@ TEMPLATE_PARTS = frozenset({"example", "sample", "template", "dist", "tmpl", "tp
 TEST_DIRECTORIES = frozenset({"test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "fixtures", "__fixtures__"})
 DOC_DIRECTORIES = frozenset({"docs", "doc"})  # prose and illustrative snippets
 EXAMPLE_DIRECTORIES = frozenset({"example", "examples", "sample", "samples"})  # templates, like *.example
-_TEST_FILE = re.compile(r"^(?:test_.*\.py|.*_test\.\w+|.*\.(?:test|spec)\.\w+|conftest\.py)$")
+_TEST_FILE = lazy_pattern(r"^(?:test_.*\.py|.*_test\.\w+|.*\.(?:test|spec)\.\w+|conftest\.py)$")
 # A file name naming another environment wins over a production directory above it.
 OTHER_ENVIRONMENTS = frozenset({"dev", "development", "local", "test", "testing", "staging", "stage", "qa", "uat", "sandbox", "preview"})
 NEGATIONS = frozenset({"non", "pre"})  # non-prod, pre-prod, pre_production
 PROSE_NAMES = frozenset({"readme", "changelog", "changes", "history", "license", "licence", "notice", "authors", "contributing", "todo", "copying"})
-_PARTS = re.compile(r"[._-]")
+_NAME_SEPARATORS = str.maketrans("._-", "///")
 # CI workflows are checked only inside jobs that deploy to a production environment.
-_CI_WORKFLOW = re.compile(r"(?:^|/)(?:\.github/workflows/[^/]+|\.gitlab-ci)\.ya?ml$")
+_CI_WORKFLOW = lazy_pattern(r"(?:^|/)(?:\.github/workflows/[^/]+|\.gitlab-ci)\.ya?ml$")
+
+
+def _name_parts(name: str) -> list[str]:
+    """A file name split on `.`, `-` and `_` (`values-production.yaml` → values, production, yaml)."""
+    return name.translate(_NAME_SEPARATORS).split("/")
 
 
 def is_ci_workflow(path: str) -> bool:
@@ -131,7 +137,7 @@ def _token_places(path: str, tokens: frozenset[str]) -> tuple[bool, bool, list[s
     names must equal a token, leading dots aside: `prod/` and `.envs/.production/` are production,
     a service `production-planner/` is not."""
     *directories, name = path.lower().split("/")
-    parts = _PARTS.split(name)
+    parts = _name_parts(name)
     in_name = any(part in tokens and (i == 0 or parts[i - 1] not in NEGATIONS) for i, part in enumerate(parts))
     return not tokens.isdisjoint(directory.lstrip(".") for directory in directories), in_name, parts
 
@@ -139,28 +145,27 @@ def _token_places(path: str, tokens: frozenset[str]) -> tuple[bool, bool, list[s
 def _not_configuration(directories: str, name: str, include_templates: bool) -> bool:
     """Prose, tests, docs and (unless configured) templates and examples: never read as configuration."""
     stem, dot, extension = name.rpartition(".")
-    if (dot and stem and extension in PROSE_EXTENSIONS) or _PARTS.split(name, 1)[0] in PROSE_NAMES:
+    if (dot and stem and extension in PROSE_EXTENSIONS) or _name_parts(name)[0] in PROSE_NAMES:
         return True
     folders = directories.split("/")
     if _TEST_FILE.match(name) or not (TEST_DIRECTORIES.isdisjoint(folders) and DOC_DIRECTORIES.isdisjoint(folders)):
         return True
-    return not include_templates and not (TEMPLATE_PARTS.isdisjoint(_PARTS.split(name)) and EXAMPLE_DIRECTORIES.isdisjoint(folders))
+    return not include_templates and not (TEMPLATE_PARTS.isdisjoint(_name_parts(name)) and EXAMPLE_DIRECTORIES.isdisjoint(folders))
 
 
 @lru_cache(maxsize=16)
 def production_scope(tokens: tuple[str, ...], globs: tuple[str, ...], include_templates: bool) -> Callable[[str], bool]:
     """A fast predicate for one configuration (cached: `wants` runs once per repository file)."""
     token_set = frozenset(t.lower() for t in tokens if t)
-    alternatives = "|".join(re.escape(t) for t in sorted(token_set, key=len, reverse=True))
-    quick = re.compile(rf"(?:^|[/._-])(?:{alternatives})(?:[/._-]|$)", re.IGNORECASE) if token_set else None
     configured = compile_globs(globs)
 
     def in_scope(path: str) -> bool:
         if configured(path):
             return True
-        if quick is None or not quick.search(path):
+        lowered = path.lower()
+        if not any(token in lowered for token in token_set):  # the usual answer, from substring tests
             return False
-        directories, _, name = path.lower().rpartition("/")
+        directories, _, name = lowered.rpartition("/")
         if _not_configuration(directories, name, include_templates):
             return False
         in_directory, in_name, parts = _token_places(path, token_set)
@@ -223,7 +228,7 @@ def is_sectioned(path: str, include_templates: bool = False) -> bool:
 
 
 def _not_development(directories: str, name: str) -> bool:
-    return DEVELOPMENT_PARTS.isdisjoint(directories.split("/")) and DEVELOPMENT_PARTS.isdisjoint(_PARTS.split(name))
+    return DEVELOPMENT_PARTS.isdisjoint(directories.split("/")) and DEVELOPMENT_PARTS.isdisjoint(_name_parts(name))
 
 
 @lru_cache(maxsize=4)

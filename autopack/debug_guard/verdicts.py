@@ -16,6 +16,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from autopack.findings import Rule, Severity
+from autopack.lazy import lazy_pattern as lazy
 
 TYPE_CHECKING = False  # typing is imported for type checkers only: the hook starts lean
 if TYPE_CHECKING:
@@ -182,24 +183,6 @@ DEVELOPMENT_MODULES = frozenset(
     {"developmentconfig", "devconfig", "localconfig", "dev_settings", "settings_dev", "local_settings", "settings_local",
      "development_settings", "settings_development"} | DEVELOPMENT_ENVIRONMENTS
 )  # fmt: skip
-
-
-class LazyPattern:
-    """A regular expression compiled on first use: a hook call reads one file of one format, so
-    compiling every format's patterns at import would be most of its start-up time."""
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self._source = (pattern, flags)
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._compiled is None:
-            self._compiled = re.compile(*self._source)
-        return getattr(self._compiled, name)
-
-
-def lazy(pattern: str, flags: int = 0) -> Any:
-    return LazyPattern(pattern, flags)
 
 
 class Verdict(namedtuple("Verdict", "rule message fix setting", defaults=(None,))):
