@@ -84,6 +84,25 @@ def test_debug_guard_imports_its_parser_only_for_a_file_worth_parsing(make_repo)
     assert not modules & (FORBIDDEN - {"yaml", "hashlib"})  # hashlib: the finding's fingerprint
 
 
+def test_parallel_lint_clean_run_does_not_parse(repo):
+    code, modules = imports_of_a_run("autopack.parallel.lint", ["jobs.py"], repo)
+    assert code == 0
+    assert {m for m in modules if m.startswith("autopack")} == {
+        "autopack", "autopack.config", "autopack.engine", "autopack.files", "autopack.findings", "autopack.lazy",
+        "autopack.report", "autopack.report.escape", "autopack.report.text", "autopack.parallel", "autopack.parallel.lint",
+    }  # fmt: skip
+    assert not modules & FORBIDDEN
+    assert _stdlib(modules) <= CHEAP
+
+
+def test_parallel_lint_parses_a_file_that_mentions_an_entry_point(make_repo):
+    repo = make_repo({"jobs.py": "from autopack.parallel import execute_parallel\n\nexecute_parallel(tasks, workers=4)\n"})
+    code, modules = imports_of_a_run("autopack.parallel.lint", ["jobs.py"], repo)
+    assert code == 1
+    assert {"ast", "autopack.parallel.syntax"} <= modules
+    assert not modules & (FORBIDDEN - {"ast", "hashlib"})
+
+
 def test_import_autopack_pulls_in_nothing_heavy():
     code = "import sys; import autopack; print(' '.join(sorted(sys.modules)))"
     loaded = set(subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path[:0] = [{str(REPO_ROOT)!r}]; " + code], capture_output=True, text=True, check=True).stdout.split())
