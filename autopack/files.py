@@ -481,10 +481,20 @@ def _default_mode() -> int:
 def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None) -> None:
     """Write through a temp file in the same directory, fsync, rename, and fsync the directory:
     a reader (or a crash) sees the old file or the new one, never half of one. Text is written
-    as UTF-8 with its line endings as given; bytes exactly as given (a fix keeps every other byte)."""
+    as UTF-8 with its line endings as given; bytes exactly as given (a fix keeps every other byte).
+    A target that exists and is not a regular file (`--output /dev/null`, `/dev/stdout`, a named
+    pipe) is written to as it is: renaming over it would replace the device with a file."""
     import tempfile
 
     path = os.fspath(path)
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        special = False  # missing (or unreadable: the rename below reports it)
+    if special:
+        with open(path, "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return
     parent = os.path.dirname(path) or "."
     try:
         os.makedirs(parent, exist_ok=True)

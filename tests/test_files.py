@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import threading
 import time
 from pathlib import Path
@@ -160,6 +161,21 @@ def test_changed_files_since_a_base(make_repo):
     git(root, "commit", "-q", "-m", "b")
     assert files.changed_files(root, "main") == ["b.txt"]
     assert files.changed_files(root, "no-such-rev") is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_write_atomic_writes_into_a_named_pipe_instead_of_replacing_it(tmp_path):
+    """`--output /dev/null` or a pipe: the device stays, the text goes into it."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    files.write_atomic(pipe, "report\n")
+    reader.join(timeout=30)
+    assert received == ["report\n"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 
 def test_write_atomic_replaces_the_file_with_the_usual_mode_and_leaves_no_temp(tmp_path):
