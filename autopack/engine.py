@@ -50,7 +50,7 @@ class CheckContext:
         root: StrPath,
         config: Config,
         settings: dict[str, Any],
-        files: list[files.SourceFile],
+        files: Iterable[files.SourceFile],
         reader: Callable[[str], files.SourceFile | files.Skipped] | None = None,
         staged: files.StagedTree | None = None,
     ) -> None:
@@ -143,8 +143,7 @@ def _ignored_ids(line: str) -> set[str] | None:
 
 
 def apply_suppressions(findings: list[Finding], sources: Mapping[str, files.SourceFile]) -> list[Finding]:
-    """Drop findings whose line (or the line above) names them in an ignore comment, and report
-    every bare ignore in the files that were checked."""
+    """Drop findings whose line (or the line above) names them in an ignore comment."""
     kept: list[Finding] = []
     for finding in findings:
         source = sources.get(finding.path)
@@ -157,22 +156,27 @@ def apply_suppressions(findings: list[Finding], sources: Mapping[str, files.Sour
             ):
                 continue
         kept.append(finding)
-    for source in sources.values():
-        if "autopack" not in source.text:
-            continue
-        for number, line in enumerate(source.lines, start=1):
-            ids = _ignored_ids(line)
-            if ids is not None and not ids:
-                kept.append(
-                    BLANKET_SUPPRESSION.finding(
-                        source.path,
-                        "ignore comment without a rule id; it suppresses nothing",
-                        line=number,
-                        column=line.lower().find("autopack") + 1,
-                        line_text=line,
-                    )
-                )
     return kept
+
+
+def bare_ignores(source: files.SourceFile) -> list[Finding]:
+    """APX001 for every ignore comment of a checked file that names no rule."""
+    if "autopack" not in source.text:
+        return []
+    found = []
+    for number, line in enumerate(source.lines, start=1):
+        ids = _ignored_ids(line)
+        if ids is not None and not ids:
+            found.append(
+                BLANKET_SUPPRESSION.finding(
+                    source.path,
+                    "ignore comment without a rule id; it suppresses nothing",
+                    line=number,
+                    column=line.lower().find("autopack") + 1,
+                    line_text=line,
+                )
+            )
+    return found
 
 
 # --- baseline ----------------------------------------------------------------------------------
@@ -355,9 +359,26 @@ def collect(
     candidates = _apply_excludes(candidates, config)
     findings: list[Finding] = []
     rules: list[Rule] = list(CORE_RULES)
-    read_cache: dict[str, files.SourceFile] = {}
     skipped: dict[str, files.Skipped] = {}
-    checked_sources: dict[str, files.SourceFile] = {}
+    checked: set[str] = set()  # files whose bare ignores are already looked for
+    blanket: list[Finding] = []  # those bare ignores (an ignore comment cannot hide one)
+
+    def checked_file(source: files.SourceFile) -> None:
+        if source.path not in checked:
+            checked.add(source.path)
+            blanket.extend(bare_ignores(source))
+
+    def streamed(wanted: list[str]) -> Iterator[files.SourceFile]:
+        """The files a check wants, read one at a time as it asks for them: a scan holds one
+        file's text at a time, not the tree's."""
+        for path in wanted:
+            result = skipped[path] if path in skipped else read(path)
+            if isinstance(result, files.Skipped):
+                skipped[path] = result
+                continue
+            checked_file(result)
+            yield result
+
     for enforcement in enforcements:
         settings = config.section(enforcement.name, enforcement.settings)
         if not settings["enabled"]:
@@ -367,36 +388,24 @@ def collect(
                 continue
         rules.extend(enforcement.rules)
         with _internal_errors(enforcement):
-            sources: list[files.SourceFile] = []
-            if enforcement.wants is not None:
-                for path in candidates:
-                    if not enforcement.wants(path, settings):
-                        continue
-                    if path not in read_cache and path not in skipped:
-                        result = read(path)
-                        if isinstance(result, files.Skipped):
-                            skipped[path] = result
-                        else:
-                            read_cache[path] = result
-                    if path in read_cache:
-                        sources.append(read_cache[path])
-            context = CheckContext(root=root, config=config, settings=settings, files=sources, reader=read, staged=staged)
+            wanted = [path for path in candidates if enforcement.wants(path, settings)] if enforcement.wants else []
+            context = CheckContext(root=root, config=config, settings=settings, files=streamed(wanted), reader=read, staged=staged)
             if paths is None:
                 context._repo_files = candidates
             produced = list(enforcement.check(context))
         findings.extend(produced)
-        for source in [*sources, *context.read_files.values()]:
-            checked_sources[source.path] = source
+        for source in context.read_files.values():
+            checked_file(source)
         for skip in context.skipped:
             skipped.setdefault(skip.path, skip)
+    sources: dict[str, files.SourceFile] = {}  # files with findings, read again for their ignore comments
     for finding in findings:
-        if finding.path not in checked_sources and finding.path in read_cache:
-            checked_sources[finding.path] = read_cache[finding.path]
-        elif finding.path not in checked_sources and finding.line:
+        if finding.line and finding.path not in sources and finding.path not in skipped:
             result = read(finding.path)
             if isinstance(result, files.SourceFile):
-                checked_sources[finding.path] = result
-    findings = apply_suppressions(findings, checked_sources)
+                sources[finding.path] = result
+                checked_file(result)
+    findings = apply_suppressions(findings, sources) + blanket
     for skip in skipped.values():
         if skip.notify:
             findings.append(FILE_SKIPPED.finding(skip.path, f"not checked: {skip.reason}"))

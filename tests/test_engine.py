@@ -47,6 +47,23 @@ def test_findings_are_sorted_and_only_wanted_files_are_read(make_repo):
     assert ids(collect(root)) == [("APT001", "a.txt", 1), ("APT002", "a.txt", 1), ("APT001", "b.txt", 2)]
 
 
+def test_files_are_read_one_at_a_time_as_the_check_asks_for_them(make_repo):
+    """A scan holds one file's text at a time: the runner reads a file when the check takes it,
+    not the whole tree before the check starts (a change made between two takes is seen)."""
+    root = make_repo({"a.txt": "first\n", "b.txt": "second\n"})
+    seen: list[str] = []
+
+    def check(context: engine.CheckContext):
+        for source in context.files:
+            seen.append(source.text)
+            (root / "b.txt").write_text("FORBIDDEN, written after a.txt was taken\n", encoding="utf-8")
+            yield from _check(engine.CheckContext(root, context.config, context.settings, [source]))
+
+    result = engine.collect([TEST_ENFORCEMENT._replace(check=check)], root, load_config(root), None)
+    assert seen == ["first\n", "FORBIDDEN, written after a.txt was taken\n"]
+    assert ids(result) == [("APT001", "b.txt", 1)]
+
+
 @pytest.mark.parametrize(
     "comment",
     [
