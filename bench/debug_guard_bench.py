@@ -4,10 +4,15 @@
     pre-commit-hooks' `check-yaml` on the same file;
 (b) a scan of a generated tree of production config files (mixed formats) vs `grep -rniE` for
     debug assignments, a bare Python read-and-regex loop over the same files,
-    `ruff check --select S201`, `bandit -r` and `detect-secrets scan`.
+    `ruff check --select S201`, `bandit -r` and `detect-secrets scan`;
+(c) Django's sdist treated as production (`production-globs = ["**"]`: every file is read, the
+    Python ones parsed where a line could decide) vs the bare loop and `ruff check --select S`,
+    with the peak RSS of each (goal: within 2x the bare loop, memory bound by the largest file).
 
-Peers are installed into bench/.venv (created on first run). Run from the repository root:
-    .venv/bin/python bench/debug_guard_bench.py [--services 200] [--repeat 7]
+autopack runs from a regular install (`pip install`, not editable) of REF (default: the working
+tree) made by bench/hooks_bench.py under bench/.work/hooks/; peers are installed into
+bench/.venv (created on first run). Run from the repository root:
+    python bench/debug_guard_bench.py [--ref REV] [--services 200] [--repeat 7] [--skip-django]
 Never part of CI or the tests.
 """
 
@@ -24,12 +29,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from hooks_bench import WORKTREE, django_repo, regular_install
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BENCH_VENV = HERE / ".venv"
 WORK = HERE / ".work"
 PEERS = ("pre-commit-hooks", "ruff", "bandit", "detect-secrets")
-PROJECT_BIN = Path(sys.executable).parent
 TIMEOUT = 600
 
 DEBUG_ASSIGNMENT = r"""(^|[^A-Za-z0-9_])(DEBUG|[A-Z_]+_DEBUG)["']?[[:space:]]*[:=][[:space:]]*["']?(1|true|yes|on)\b"""
@@ -147,15 +153,52 @@ def table(title: str, rows: list[tuple[str, Sequence[str], Path]], baseline: str
     return walls
 
 
+def peak_rss_mib(command: Sequence[str], cwd: Path) -> float:
+    """Peak resident memory of one run of `command` (its own wrapper process, so only its peak)."""
+    code = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    completed = subprocess.run([sys.executable, "-c", code, *command], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=TIMEOUT, check=True)
+    return int(completed.stdout.split()[-1]) / 1024
+
+
+def django_as_production(bin_dir: Path, peers: Path, repeat: int) -> None:
+    """(c): every file of Django's sdist in production scope."""
+    repo = django_repo(bin_dir / "pip")
+    config = repo.parent / "all-production.toml"
+    config.write_text('[debug-guard]\nproduction-globs = ["**"]\n', encoding="utf-8")
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=repo, capture_output=True, check=True, timeout=TIMEOUT).stdout
+    paths = [repo / name for name in listed.decode("utf-8", "surrogateescape").split("\0") if name]
+    largest = max(paths, key=lambda path: path.stat().st_size)
+    megabytes = sum(path.stat().st_size for path in paths) / 1e6
+    bare = [str(bin_dir / "python"), "-c", BARE_LOOP, str(repo)]
+    guard = [str(bin_dir / "autopack-debug-guard"), "--all-files", "--config", str(config)]
+    walls = table(
+        f"(c) Django's sdist as production: {len(paths)} files, {megabytes:.0f} MB (production-globs = [\"**\"])",
+        [
+            ("bare python read+regex loop", bare, repo),
+            ("autopack-debug-guard --all-files", guard, repo),
+            ("ruff check --select S", [str(peers / "ruff"), "check", "--no-cache", "--select", "S", "--quiet", "."], repo),
+        ],
+        "bare python read+regex loop",
+        repeat,
+    )
+    print(f"  peak RSS: bare loop {peak_rss_mib(bare, repo):.0f} MiB, autopack-debug-guard {peak_rss_mib(guard, repo):.0f} MiB "
+          f"(largest file: {largest.relative_to(repo)}, {largest.stat().st_size / 1024:.0f} KiB)")  # fmt: skip
+    ratio = walls["autopack-debug-guard --all-files"] / walls["bare python read+regex loop"]
+    print(f"  Django-as-production / bare python loop   x{ratio:.2f}  (goal <= 2)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ref", default=WORKTREE, help="git revision of autopack to install and time (default: the working tree)")
     parser.add_argument("--services", type=int, default=200, help="services in the tree (12 files each; default 200 → 2,400 files)")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per command (default 7)")
+    parser.add_argument("--skip-django", action="store_true", help="leave out (c), Django's sdist as production")
     args = parser.parse_args(argv)
     peers = ensure_peers()
+    project_bin = regular_install(args.ref)
     tree = generate_tree(args.services)
     files = sum(1 for p in tree.rglob("*") if p.is_file() and ".git" not in p.parts)
-    python = str(PROJECT_BIN / "python")
+    python = str(project_bin / "python")
     bad_file = tree / "svc0000" / "config" / "production.yaml"  # `debug: true`: parsed, yaml imported
     clean_file = tree / "svc0001" / "config" / "production.yaml"  # `debug: false`: decided without parsing
     one = table(
@@ -164,8 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("python -c pass", [python, "-c", "pass"], tree),
             ('python -c "import yaml"', [python, "-c", "import yaml"], tree),
             ("check-yaml (pre-commit-hooks)", [str(peers / "check-yaml"), str(bad_file)], tree),
-            ("autopack-debug-guard FILE", [str(PROJECT_BIN / "autopack-debug-guard"), str(bad_file)], tree),
-            ("autopack-debug-guard CLEAN-FILE", [str(PROJECT_BIN / "autopack-debug-guard"), str(clean_file)], tree),
+            ("autopack-debug-guard FILE", [str(project_bin / "autopack-debug-guard"), str(bad_file)], tree),
+            ("autopack-debug-guard CLEAN-FILE", [str(project_bin / "autopack-debug-guard"), str(clean_file)], tree),
         ],
         "python -c pass",
         args.repeat * 2,
@@ -175,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         [
             ("bare python read+regex loop", [python, "-c", BARE_LOOP, str(tree)], tree),
             ("grep -rniE debug assignments", ["grep", "-rniEc", "--exclude-dir=.git", DEBUG_ASSIGNMENT, "."], tree),
-            ("autopack-debug-guard --all-files", [str(PROJECT_BIN / "autopack-debug-guard"), "--all-files"], tree),
+            ("autopack-debug-guard --all-files", [str(project_bin / "autopack-debug-guard"), "--all-files"], tree),
             ("ruff check --select S201", [str(peers / "ruff"), "check", "--no-cache", "--select", "S201", "."], tree),
             ("bandit -r", [str(peers / "bandit"), "-q", "-r", "."], tree),
             ("detect-secrets scan", [str(peers / "detect-secrets"), "scan", "--all-files", "."], tree),
@@ -189,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  tree scan / bare python loop      x{scan['autopack-debug-guard --all-files'] / scan['bare python read+regex loop']:.2f}  (goal <= 2)")
     print(f"  tree scan / grep                  x{scan['autopack-debug-guard --all-files'] / scan['grep -rniE debug assignments']:.2f}")
     print(f"  tree scan / bandit                x{scan['autopack-debug-guard --all-files'] / scan['bandit -r']:.2f}")
+    if not args.skip_django:
+        django_as_production(project_bin, peers, args.repeat)
     return 0
 
 

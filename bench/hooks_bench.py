@@ -1,106 +1,308 @@
-"""What a commit pays for autopack's native pre-commit hook, side by side with the pre-commit
-framework running the same enforcements (local `language: system` hooks, so nothing is
-installed), and what a push pays for the full check.
+"""What autopack's hooks cost a commit, as users install them, side by side with their peers.
 
-Usage: python bench/hooks_bench.py [--files N] [--runs K]
-Builds a repository of N files under bench/.work/ (git-ignored) and prints median wall times.
+(a) Each hook once on one small file, clean and with a finding, as a ratio to `python -c pass`
+    of the same interpreter, next to pre-commit-hooks' `check-yaml` and `ruff check` on one file.
+    The goals: a clean run within 3x `python -c pass`, a run with a finding within 4x.
+(b) `pre-commit run --all-files` on Django's sdist as a git repository: autopack's four hooks
+    vs the common pre-commit-hooks set (check-yaml, check-json, end-of-file-fixer,
+    trailing-whitespace, check-ast), both as local hooks of the same virtual environment.
+
+Usage: python bench/hooks_bench.py [--ref REV]... [--rounds 21] [--django-rounds 5] [--skip-django]
+
+Each REV (default: the working tree, spelled `worktree`) is installed the way users get it -- a
+regular `pip install`, not an editable one -- into its own fresh virtual environment under
+bench/.work/hooks/ (git-ignored), with pre-commit, pre-commit-hooks and ruff beside it. Give two
+refs (`--ref 7b51598 --ref worktree`) to print before and after in one table. Timings are paired:
+every round runs each command once, in turn, so a busy machine slows them alike; a ratio is
+taken within its round and the median over the rounds is printed. Never part of CI or the tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "bench" / ".work" / "hooks"
-BIN = Path(sys.executable).parent
-ENV = {
-    **os.environ,
-    "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / ".work" / "hooks"
+PEERS = ("pre-commit", "pre-commit-hooks", "ruff")
+WORKTREE = "worktree"
+TIMEOUT = 1800
+# As installed by pip or pre-commit: byte code is cached (some sandboxes set PYTHONDONTWRITEBYTECODE).
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+GIT_ENV = {
+    **ENV,
     "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
     "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
     "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-    "PRE_COMMIT_HOME": str(ROOT / "bench" / ".work" / "pre-commit-home"),
-}
-PRE_COMMIT_CONFIG = """\
-repos:
-  - repo: local
-    hooks:
-      - {id: debug-guard, name: debug-guard, entry: autopack-debug-guard, language: system, types: [text],
-         files: '(?i)(^|/|[._-])(prod|production|prd)([._/-]|$)'}
-      - {id: doc-drift, name: doc-drift, entry: autopack-doc-drift, language: system, pass_filenames: false, always_run: true}
-      - {id: catalog, name: catalog, entry: autopack-catalog, language: system, pass_filenames: false,
-         files: '(^|/)(models|pricing)\\.ya?ml$|(^|/)(pyproject\\.toml|\\.autopack\\.toml)$'}
-      - {id: parallel-lint, name: parallel-lint, entry: autopack-parallel-lint, language: system, types: [python]}
+}  # fmt: skip
+PRE_COMMIT_ENV = {**GIT_ENV, "PRE_COMMIT_HOME": str(WORK / "pre-commit-home")}
+CLEAN_GOAL, FINDING_GOAL = 3.0, 4.0
+
+MODELS = """\
+model_aliases:
+  haiku: claude-haiku-4-5
+  sonnet: claude-sonnet-4-5
+  opus: claude-opus-4-5
+models:
+  claude-haiku-4-5: {tier: haiku}
+  claude-sonnet-4-5: {tier: sonnet}
+  claude-opus-4-5: {tier: opus}
 """
+PRICING = """\
+anthropic:
+  claude-haiku-4-5: {input_per_1k: 0.001, output_per_1k: 0.005}
+  claude-sonnet-4-5: {input_per_1k: 0.003, output_per_1k: 0.015}
+"""  # the opus line is added in the clean repository only
+OPUS_PRICE = "  claude-opus-4-5: {input_per_1k: 0.005, output_per_1k: 0.025}\n"
+# One repository per scenario, with a subject for every hook: (clean text, text with a finding).
+SUBJECTS = {
+    ".env.production": ("APP_NAME=shop\nDEBUG=false\n", "APP_NAME=shop\nDEBUG=true\n"),
+    "jobs.py": (
+        "def total(prices):\n    return sum(prices)\n",
+        "from autopack.parallel import execute_parallel\n\nexecute_parallel(tasks, workers=4)\n",
+    ),
+    "README.md": ("# Shop\n\nSee [the jobs](jobs.py).\n", "# Shop\n\nSee [the jobs](old_jobs.py).\n"),
+    "config/models.yaml": (MODELS, MODELS),
+    "config/pricing.yaml": (PRICING + OPUS_PRICE, PRICING),
+}
+HOOKS = (  # (script, arguments); catalog and doc drift check their fixed set, as pre-commit runs them
+    ("autopack-debug-guard", [".env.production"]),
+    ("autopack-parallel-lint", ["jobs.py"]),
+    ("autopack-catalog", []),
+    ("autopack-doc-drift", []),
+)
+# pre-commit-hooks' common set: (id, console script, types) as in its .pre-commit-hooks.yaml.
+COMMON_SET = (
+    ("check-yaml", "check-yaml", ["yaml"]),
+    ("check-json", "check-json", ["json"]),
+    ("end-of-file-fixer", "end-of-file-fixer", ["text"]),
+    ("trailing-whitespace", "trailing-whitespace-fixer", ["text"]),
+    ("check-ast", "check-ast", ["python"]),
+)
 
 
-def run(argv: list[str], cwd: Path) -> None:
-    subprocess.run(argv, cwd=cwd, env=ENV, check=True, capture_output=True, timeout=600)
+def run(argv: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(argv, cwd=cwd, env=GIT_ENV, check=True, capture_output=True, timeout=TIMEOUT, **kwargs)
 
 
-def build(count: int) -> Path:
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    for index in range(count):
-        folder = WORK / f"pkg{index // 100}"
-        folder.mkdir(exist_ok=True)
-        kind = index % 4
-        if kind == 0:
-            (folder / f"mod{index}.py").write_text(f"def f{index}(x):\n    return x + {index}\n" * 20, encoding="utf-8")
-        elif kind == 1:
-            (folder / f"doc{index}.md").write_text(f"# Doc {index}\n\nSee [the module](mod{index - 1}.py).\n", encoding="utf-8")
-        elif kind == 2:
-            (folder / f"settings-{index}.yaml").write_text(f"name: svc{index}\nreplicas: 2\n", encoding="utf-8")
-        else:
-            (folder / f".env.{'production' if index % 8 == 3 else 'local'}{index}").write_text("DEBUG=0\n", encoding="utf-8")
-    (WORK / ".pre-commit-config.yaml").write_text(PRE_COMMIT_CONFIG, encoding="utf-8")
-    run(["git", "init", "-q", "-b", "main"], WORK)
-    run(["git", "add", "-A"], WORK)
-    run(["git", "commit", "-q", "-m", "initial"], WORK)
-    return WORK
+# --- regular installs ---------------------------------------------------------------------------
 
 
-def median_seconds(argv: list[str], cwd: Path, runs: int, before: list[list[str]] | None = None) -> float:
-    times = []
-    for round_ in range(runs):
-        for step in before or []:
-            run([part.replace("{n}", str(round_)) for part in step], cwd)
-        start = time.perf_counter()
-        subprocess.run(argv, cwd=cwd, env=ENV, capture_output=True, timeout=600, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _copy_worktree(target: Path) -> None:
+    """The working tree's files as git would commit them (tracked and untracked, not ignored)."""
+    listing = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT).stdout
+    for name in filter(None, listing.decode("utf-8", "surrogateescape").split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=4000)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    repo = build(args.files)
-    python = str(BIN / "python")
-    stage = [["sh", "-c", "echo 'DEBUG=0 # {n}' > pkg3/.env.production3 && git add pkg3/.env.production3"]]
-    rows = [
-        ("python -c pass (interpreter start)", median_seconds([python, "-c", "pass"], repo, args.runs)),
-        ("autopack check --staged (native pre-commit hook's work)",
-         median_seconds([str(BIN / "autopack"), "check", "--staged"], repo, args.runs, stage)),
-        ("pre-commit run (framework, same four enforcements)",
-         median_seconds([str(BIN / "pre-commit"), "run"], repo, args.runs, stage)),
-        ("git commit --no-verify", median_seconds(["git", "commit", "-q", "--no-verify", "-m", "x"], repo, args.runs, stage)),
+def _export(ref: str, target: Path) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    if ref == WORKTREE:
+        _copy_worktree(target)
+        return
+    archive = run(["git", "archive", "--format=tar", ref], ROOT).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+
+
+def regular_install(ref: str) -> Path:
+    """The bin directory of a fresh virtual environment holding autopack at `ref`, installed with
+    a plain `pip install` (what users get), and the peer tools."""
+    label = ref if ref == WORKTREE else run(["git", "rev-parse", "--short", ref], ROOT).stdout.decode().strip()
+    venv = WORK / f"venv-{label}"
+    bin_dir = venv / "bin"
+    if not (bin_dir / "ruff").exists():
+        print(f"creating {venv} ...", file=sys.stderr, flush=True)
+        shutil.rmtree(venv, ignore_errors=True)
+        run([sys.executable, "-m", "venv", str(venv)], WORK)
+        run([str(bin_dir / "python"), "-m", "pip", "install", "-q", *PEERS], WORK)
+    stamp = venv / "installed-tree"
+    tree = "" if ref == WORKTREE else run(["git", "rev-parse", f"{ref}^{{tree}}"], ROOT).stdout.decode().strip()
+    if ref == WORKTREE or not stamp.exists() or stamp.read_text() != tree:
+        source = WORK / f"src-{label}"
+        _export(ref, source)
+        run([str(bin_dir / "python"), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(source)], WORK)
+        run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(source)], WORK)  # its dependencies
+        stamp.write_text(tree)
+    return bin_dir
+
+
+# --- (a) one file -------------------------------------------------------------------------------
+
+
+def scenario_repo(name: str, with_finding: bool) -> Path:
+    repo = WORK / name
+    shutil.rmtree(repo, ignore_errors=True)
+    for path, texts in SUBJECTS.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(texts[with_finding], encoding="utf-8")
+    run(["git", "init", "-q", "-b", "main"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-q", "-m", name], repo)
+    return repo
+
+
+Command = tuple[str, list[str], Path]
+
+
+def paired_rounds(commands: list[Command], rounds: int, env: dict[str, str] = ENV) -> dict[str, tuple[list[float], int]]:
+    """Wall seconds of every command in every round (after one warm-up round), and its last exit code."""
+    samples: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+    codes: dict[str, int] = {}
+    for round_number in range(rounds + 1):
+        for label, argv, cwd in commands:
+            start = time.perf_counter()
+            completed = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TIMEOUT, check=False)
+            elapsed = time.perf_counter() - start
+            if round_number:
+                samples[label].append(elapsed)
+            codes[label] = completed.returncode
+    return {label: (times, codes[label]) for label, times in samples.items()}
+
+
+def print_table(title: str, results: dict[str, tuple[list[float], int]], baseline: str, goals: dict[str, float]) -> None:
+    base_times = results[baseline][0]
+    print(f"\n{title}")
+    print(f"  {'command':<58} {'median':>9} {'ratio':>7}  exit  goal")
+    for label, (times, code) in results.items():
+        ratio = statistics.median(t / b for t, b in zip(times, base_times, strict=True))
+        goal = goals.get(label)
+        verdict = "" if goal is None else f"<= {goal:g}x {'met' if ratio <= goal else 'MISSED'}"
+        print(f"  {label:<58} {statistics.median(times) * 1000:6.1f} ms {ratio:6.2f}x  {code:>4}  {verdict}")
+
+
+def one_file(installs: dict[str, Path], rounds: int) -> None:
+    clean, finding = scenario_repo("clean", False), scenario_repo("finding", True)
+    first = next(iter(installs.values()))
+    python = str(first / "python")
+    commands: list[Command] = [
+        ("python -c pass", [python, "-c", "pass"], clean),
+        ('python -c "import argparse" (the floor of an argparse hook)', [python, "-c", "import argparse"], clean),
+        ("check-yaml config/models.yaml (pre-commit-hooks)", [str(first / "check-yaml"), "config/models.yaml"], clean),
+        ("ruff check jobs.py", [str(first / "ruff"), "check", "jobs.py"], clean),
     ]
-    run(["git", "config", "core.hooksPath", str(ROOT / "hooks")], repo)
-    rows.append(("git commit with hooks/pre-commit", median_seconds(["git", "commit", "-q", "-m", "x"], repo, args.runs, stage)))
-    rows.append(("autopack check --all-files (the pre-push hook's work)",
-                 median_seconds([str(BIN / "autopack"), "check", "--all-files"], repo, args.runs)))
-    print(f"{args.files} files, median of {args.runs} runs, {sys.executable}")
-    for label, seconds in rows:
-        print(f"  {label:<58} {seconds * 1000:8.1f} ms")
+    goals: dict[str, float] = {}
+    for script, arguments in HOOKS:
+        for ref, bin_dir in installs.items():
+            for repo, kind, goal in ((clean, "clean", CLEAN_GOAL), (finding, "finding", FINDING_GOAL)):
+                label = f"{script} {' '.join(arguments) or '(fixed set)'} [{kind}, {ref}]"
+                commands.append((label, [str(bin_dir / script), *arguments], repo))
+                goals[label] = goal
+    results = paired_rounds(commands, rounds)
+    print_table(
+        f"(a) one hook call on one file; median of {rounds} paired rounds; ratio = median of (command / python -c pass) within a round",
+        results,
+        "python -c pass",
+        goals,
+    )
+
+
+# --- (b) pre-commit on Django -------------------------------------------------------------------
+
+
+def django_sdist(pip: Path) -> Path:
+    """Django's source distribution (downloaded once into bench/.work/downloads)."""
+    downloads = BENCH / ".work" / "downloads"
+    archives = sorted(downloads.glob("[Dd]jango-*.tar.gz"))
+    if not archives:
+        downloads.mkdir(parents=True, exist_ok=True)
+        run([str(pip), "download", "-q", "--no-deps", "--no-binary", ":all:", "django", "-d", str(downloads)], BENCH)
+        archives = sorted(downloads.glob("[Dd]jango-*.tar.gz"))
+    return archives[-1]
+
+
+def django_repo(pip: Path, name: str = "django") -> Path:
+    """Django's sdist unpacked and committed as a git repository (made once)."""
+    repo = WORK / name
+    if (repo / ".git").is_dir():
+        return repo
+    shutil.rmtree(repo, ignore_errors=True)
+    repo.mkdir(parents=True)
+    with tarfile.open(django_sdist(pip)) as tar:
+        members = [m for m in tar.getmembers() if "/" in m.name]
+        for member in members:
+            member.name = member.name.split("/", 1)[1]  # drop the Django-X.Y/ folder
+        tar.extractall(repo, members=members, filter="data")
+    run(["git", "init", "-q", "-b", "main"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-q", "-m", "Django sdist"], repo)
+    return repo
+
+
+def _autopack_hooks_config(bin_dir: Path) -> str:
+    """autopack's own hook definitions (.pre-commit-hooks.yaml) as local hooks of this install."""
+    code = (
+        "import json, sys, yaml\n"
+        "hooks = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))\n"
+        "for hook in hooks:\n"
+        "    hook['language'] = 'system'\n"
+        "    hook['entry'] = sys.argv[2] + '/' + hook['entry']\n"
+        "print(json.dumps({'repos': [{'repo': 'local', 'hooks': hooks}]}))\n"
+    )
+    return run([str(bin_dir / "python"), "-c", code, str(ROOT / ".pre-commit-hooks.yaml"), str(bin_dir)], ROOT).stdout.decode()
+
+
+def _common_set_config(bin_dir: Path) -> str:
+    """The common pre-commit-hooks set as local hooks, with the entries and filters of its manifest."""
+    hooks = [
+        {"id": hook_id, "name": hook_id, "entry": str(bin_dir / entry), "language": "system", "types": types}
+        for hook_id, entry, types in COMMON_SET
+    ]
+    return json.dumps({"repos": [{"repo": "local", "hooks": hooks}]})
+
+
+def pre_commit_on_django(installs: dict[str, Path], rounds: int) -> None:
+    first = next(iter(installs.values()))
+    repo = django_repo(first / "pip")
+    configs = WORK / "configs"
+    configs.mkdir(exist_ok=True)
+    common = configs / "common-set.yaml"  # JSON is YAML
+    common.write_text(_common_set_config(first), encoding="utf-8")
+    settle = run(["git", "status", "--porcelain"], repo).stdout
+    if not settle:  # the fixers' first pass changes files: commit it, so every timed run sees a steady state
+        subprocess.run([str(first / "pre-commit"), "run", "--all-files", "-c", str(common)], cwd=repo, env=PRE_COMMIT_ENV, capture_output=True, timeout=TIMEOUT, check=False)
+        run(["git", "commit", "-q", "-am", "pre-commit-hooks fixes"], repo)
+    files = len(run(["git", "ls-files", "-z"], repo).stdout.split(b"\0")) - 1
+    commands: list[Command] = [("python -c pass", [str(first / "python"), "-c", "pass"], repo)]
+    commands.append(
+        ("pre-commit run --all-files: " + ", ".join(hook_id for hook_id, _, _ in COMMON_SET),
+         [str(first / "pre-commit"), "run", "--all-files", "-c", str(common)], repo)
+    )  # fmt: skip
+    for ref, bin_dir in installs.items():
+        config = configs / f"autopack-{ref}.yaml"
+        config.write_text(_autopack_hooks_config(bin_dir), encoding="utf-8")
+        commands.append((f"pre-commit run --all-files: autopack's four hooks [{ref}]", [str(first / "pre-commit"), "run", "--all-files", "-c", str(config)], repo))
+    results = paired_rounds(commands, rounds, PRE_COMMIT_ENV)
+    print_table(f"(b) {repo.name}: Django's sdist as a git repository ({files} files); median of {rounds} paired rounds", results, "python -c pass", {})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ref", action="append", help="git revision to install and time (repeatable; default: the working tree)")
+    parser.add_argument("--rounds", type=int, default=21, help="paired rounds of the one-file table (default 21)")
+    parser.add_argument("--django-rounds", type=int, default=5, help="paired rounds of the Django table (default 5)")
+    parser.add_argument("--skip-django", action="store_true", help="only the one-file table")
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    installs = {ref: regular_install(ref) for ref in args.ref or [WORKTREE]}
+    print(f"{sys.implementation.name} {sys.version.split()[0]}, {os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f}")
+    one_file(installs, args.rounds)
+    if not args.skip_django:
+        pre_commit_on_django(installs, args.django_rounds)
     return 0
 
 
