@@ -90,6 +90,17 @@ class CheckContext:
         return result
 
 
+class ReadOnDemand:
+    """A check's files, each read when the check takes it: a scan holds one file's text at a time,
+    not the tree's. Iterating again reads them again."""
+
+    def __init__(self, produce: Callable[[], Iterator[files.SourceFile]]) -> None:
+        self._produce = produce
+
+    def __iter__(self) -> Iterator[files.SourceFile]:
+        return self._produce()
+
+
 class Enforcement(namedtuple("Enforcement", "name hook_id rules settings check wants triggers", defaults=(None, None))):
     """One enforcement. `wants(path)` selects its files; None means it checks a fixed set of its
     own (catalog, doc drift) and ignores the files it is handed."""
@@ -369,8 +380,7 @@ def collect(
             blanket.extend(bare_ignores(source))
 
     def streamed(wanted: list[str]) -> Iterator[files.SourceFile]:
-        """The files a check wants, read one at a time as it asks for them: a scan holds one
-        file's text at a time, not the tree's."""
+        """The files a check wants, read one at a time as it asks for them."""
         for path in wanted:
             result = skipped[path] if path in skipped else read(path)
             if isinstance(result, files.Skipped):
@@ -389,7 +399,7 @@ def collect(
         rules.extend(enforcement.rules)
         with _internal_errors(enforcement):
             wanted = [path for path in candidates if enforcement.wants(path, settings)] if enforcement.wants else []
-            context = CheckContext(root=root, config=config, settings=settings, files=streamed(wanted), reader=read, staged=staged)
+            context = CheckContext(root=root, config=config, settings=settings, files=ReadOnDemand(partial(streamed, wanted)), reader=read, staged=staged)
             if paths is None:
                 context._repo_files = candidates
             produced = list(enforcement.check(context))

@@ -64,6 +64,17 @@ def test_files_are_read_one_at_a_time_as_the_check_asks_for_them(make_repo):
     assert ids(result) == [("APT001", "b.txt", 1)]
 
 
+def test_a_check_may_go_over_its_files_twice(make_repo):
+    root = make_repo({"a.txt": "FORBIDDEN\n", "b.txt": "x\n"})
+
+    def twice(context: engine.CheckContext):
+        first = [source.path for source in context.files]
+        assert [source.path for source in context.files] == first == ["a.txt", "b.txt"]
+        yield from _check(context)
+
+    assert ids(engine.collect([TEST_ENFORCEMENT._replace(check=twice)], root, load_config(root), None)) == [("APT001", "a.txt", 1)]
+
+
 @pytest.mark.parametrize(
     "comment",
     [

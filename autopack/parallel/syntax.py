@@ -565,7 +565,6 @@ class ProjectPools:
     def __init__(self, lint: Lint, context: CheckContext) -> None:
         self.lint = lint
         self.context = context
-        self.given = {source.path: source for source in context.files}
         self.classes: dict[str, dict[str, str]] = {}  # module file → its pool subclasses (name → kind)
         self.modules: dict[str, list[str]] = {}  # dotted module → the project's files for it
         self._python_files: list[str] | None = None
@@ -602,7 +601,7 @@ class ProjectPools:
         if path in self.classes:
             return self.classes[path]
         self.classes[path] = {}  # a cycle of imports ends here
-        source = self.given.get(path) or self.context.read(path)
+        source = self.context.read(path)  # on demand: the run's files are read one at a time
         if source is None or "Pool" not in source.text:
             return {}
         try:
