@@ -70,7 +70,8 @@ def test_debug_guard_clean_run_imports_only_its_readers(repo):
     assert {m for m in modules if m.startswith("autopack")} == {
         "autopack", "autopack.config", "autopack.engine", "autopack.files", "autopack.findings", "autopack.lazy",
         "autopack.report", "autopack.report.escape", "autopack.report.text",
-        "autopack.debug_guard", "autopack.debug_guard.lines", "autopack.debug_guard.scope", "autopack.debug_guard.verdicts",
+        "autopack.debug_guard", "autopack.debug_guard.defaults", "autopack.debug_guard.lines", "autopack.debug_guard.scope",
+        "autopack.debug_guard.verdicts",
     }  # fmt: skip
     assert not modules & FORBIDDEN
     assert _stdlib(modules) <= CHEAP

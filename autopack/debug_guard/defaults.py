@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from autopack.debug_guard.lines import HASH, Hit, code_part, dockerfile_settings
 from autopack.debug_guard.verdicts import (
@@ -29,6 +28,10 @@ from autopack.debug_guard.verdicts import (
     is_enabling,
     lazy,
 )
+
+TYPE_CHECKING = False  # typing is imported for type checkers only: the hook starts lean
+if TYPE_CHECKING:
+    from typing import Any
 
 
 # Words of a Python environment read (lowered): a production settings module is parsed for APD104
