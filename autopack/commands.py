@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autopack.environment import NO_COMMANDS_VARIABLE, command_environment, commands_disabled
+from autopack.environment import NO_COMMANDS_VARIABLE, command_environment, commands_disabled, only_read_only_commands
 
 EXCERPT_BYTES = 2048
 READ_CHUNK = 65536
@@ -36,6 +36,7 @@ SCRIPT_NOT_FOUND = "script not found"
 
 PASSED, FAILED, TIMEOUT, NOT_FOUND, SKIPPED = "passed", "failed", "timeout", "not-found", "skipped"
 DISABLED_DETAIL = f"skipped: configured commands are turned off here ({NO_COMMANDS_VARIABLE}=1; see docs/security.md)"
+NOT_READ_ONLY_DETAIL = "skipped: not marked read-only, so the read-only autopilot runs it only with a person's approval"
 
 # Interpreters whose first positional argument is the script file they run, with the options
 # after which no script file follows (code from a module or the command line) and the options
@@ -217,14 +218,16 @@ def run_command(
     env: dict[str, str] | None = None,
     pass_env: tuple[str, ...] | list[str] = (),
     configured: bool = True,
+    read_only: bool = False,
     excerpt_bytes: int = EXCERPT_BYTES,
 ) -> CommandEvidence:
     """Run `argv` in `cwd` (no shell, stdin closed, own process group) and return its evidence.
 
     The command sees `command_environment(env, pass_env)`, never the whole environment. A
     `configured` command (from the repository's configuration, the default) is `skipped` with
-    `DISABLED_DETAIL` where configured commands are turned off; only autopack's own commands and
-    git pass `configured=False`. A missing program, or a missing script file for an interpreter,
+    `DISABLED_DETAIL` where configured commands are turned off, and with `NOT_READ_ONLY_DETAIL`
+    inside the read-only autopilot unless the configuration marks it `read_only`; only autopack's
+    own commands and git pass `configured=False`. A missing program, or a missing script file for an interpreter,
     is `not-found` with the detail `script not found: ...` and nothing runs. A command still
     running (or still holding its output open) after `timeout` seconds is `timeout`, and its
     whole process group is killed. `cwd_label` is how the evidence names the directory (e.g.
@@ -244,6 +247,8 @@ def run_command(
     script = script_argument(argv)
     if script is not None and not (cwd / script).exists():
         return not_run(argv, label, NOT_FOUND, f"{SCRIPT_NOT_FOUND}: {script}")
+    if configured and not read_only and only_read_only_commands():  # a missing script is still reported above
+        return not_run(argv, label, SKIPPED, NOT_READ_ONLY_DETAIL)
     out, err = _BoundedSink(excerpt_bytes), _BoundedSink(excerpt_bytes)
     try:
         process = subprocess.Popen(

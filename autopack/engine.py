@@ -511,17 +511,10 @@ def commands_turned_off(turned_off: bool) -> Iterator[None]:
     if not turned_off:
         yield
         return
-    from autopack.environment import NO_COMMANDS_VARIABLE
+    from autopack.environment import NO_COMMANDS_VARIABLE, variable_set
 
-    previous = os.environ.get(NO_COMMANDS_VARIABLE)
-    os.environ[NO_COMMANDS_VARIABLE] = "1"
-    try:
+    with variable_set(NO_COMMANDS_VARIABLE):
         yield
-    finally:
-        if previous is None:
-            del os.environ[NO_COMMANDS_VARIABLE]
-        else:
-            os.environ[NO_COMMANDS_VARIABLE] = previous
 
 
 def reader_went_away() -> int:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 # Passed through when set: what programs need to find themselves, their tools and a temporary
 # directory, the locale, and git's own variables (a hook's GIT_INDEX_FILE, GIT_DIR; not
@@ -41,6 +42,9 @@ _SECRET_NAME = re.compile(
     r"TOKEN|SECRET|PASSW|PASSPHRASE|ASKPASS|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|AUTH(?!OR)|COOKIE|SESSION", re.IGNORECASE
 )
 NO_COMMANDS_VARIABLE = "AUTOPACK_NO_COMMANDS"
+# Set by the read-only autopilot for its scan and its checks: only configured commands that the
+# configuration marks `read-only` run; the others wait for a person's approval.
+READ_ONLY_COMMANDS_VARIABLE = "AUTOPACK_READ_ONLY_COMMANDS"
 
 
 def never_passed(name: str) -> bool:
@@ -72,6 +76,27 @@ def commands_disabled(environment: Mapping[str, str] | None = None) -> bool:
     empty or 0): the Action sets it on pull requests from forks and on pull_request_target."""
     value = (os.environ if environment is None else environment).get(NO_COMMANDS_VARIABLE, "")
     return value.strip() not in ("", "0")
+
+
+def only_read_only_commands(environment: Mapping[str, str] | None = None) -> bool:
+    """True where only configured commands marked `read-only` may run (the read-only autopilot)."""
+    value = (os.environ if environment is None else environment).get(READ_ONLY_COMMANDS_VARIABLE, "")
+    return value.strip() not in ("", "0")
+
+
+@contextmanager
+def variable_set(name: str) -> Iterator[None]:
+    """`name=1` in this process's environment for the block (so also in every process started
+    from it), then as it was before."""
+    previous = os.environ.get(name)
+    os.environ[name] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = previous
 
 
 def refused_pass_env(names: Iterable[str]) -> list[str]:

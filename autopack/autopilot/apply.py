@@ -24,6 +24,7 @@ from autopack.autopilot.gaps import Gap
 from autopack.autopilot.plan import Action
 from autopack.autopilot.session import open_workspace, scan_workspace
 from autopack.autopilot.snapshot import Snapshot
+from autopack.environment import READ_ONLY_COMMANDS_VARIABLE, variable_set
 from autopack.findings import ConfigError
 
 REPORT = "apply_report_v1.json"
@@ -110,7 +111,8 @@ def apply_run(run: Run, *, dry_run: bool, out: TextIO) -> int:
             _run_commands(run, commands, outcomes, snapshot)
             snapshot.remove()  # the detectors look at a fresh copy, not one a command has written into
             after = open_workspace(run.root, run.config_path, run.run_dir)
-            gaps, _ = scan_workspace(after, snapshot)
+            with variable_set(READ_ONLY_COMMANDS_VARIABLE):  # the scan runs what a session would run
+                gaps, _ = scan_workspace(after, snapshot)
         _judge(outcomes, gaps, run)
         report = _report(run, after.digest, outcomes)
         artifacts.write_artifact(run.run_dir, REPORT, report)

@@ -137,8 +137,10 @@ class SafeActionExecutor(ActionExecutor):
         if self.snapshot is not None and (argv[0] != "git" or action.approval != AUTO):  # repository code: in the copy
             cwd, env = self.snapshot.path, self.snapshot.env(env)
         # a detector from the configuration, or any command a person approved: the repository's code
-        configured = tuple(argv) in self.readonly_commands or action.approval != AUTO
-        evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env, configured=configured)
+        read_only = tuple(argv) in self.readonly_commands
+        configured = read_only or action.approval != AUTO
+        evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env, configured=configured,
+                               read_only=read_only)
         if evidence.status == SKIPPED:  # configured commands are turned off here (docs/security.md)
             return ActionResult(action.action_id, tuple(argv), REFUSED, None, None, "", "", None, evidence.detail)
         return ActionResult(

@@ -510,7 +510,7 @@ def detect_custom(context: ScanContext) -> Iterator[Gap]:
         copy = context.snapshot.path  # repository code: in the snapshot, never the working tree
         pass_env = context.config.values["pass-env"] if context.config else []
         evidence = run_command(argv, copy, float(detector["timeout"]), cwd_label=".", env=context.snapshot.env(git_env()),
-                               pass_env=pass_env)
+                               pass_env=pass_env, read_only=True)
         if evidence.status == SKIPPED:  # configured commands are turned off here (docs/security.md)
             status.status, status.detail = "skipped", evidence.detail
             yield gap(evidence={**base, "status": "not-run", "reason": evidence.detail},

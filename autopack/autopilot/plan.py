@@ -99,7 +99,22 @@ def _check_actions(gaps: Sequence[Gap], git_works: bool, check_args: Sequence[st
         if gap.gap_type == "unknown" and gap.evidence.get("argv"):
             actions.append(new_action("run_detector", [gap], f"Run the detector {gap.evidence.get('detector')}.",
                                       command=gap.evidence["argv"]))
+        doc_check = _doc_check_waiting(gap)
+        if doc_check is not None:
+            actions.append(new_action("run_doc_check", [gap], f"Run the doc check {doc_check[0]}.", command=doc_check[1]))
     return actions
+
+
+def _doc_check_waiting(gap: Gap) -> tuple[str, list[str]] | None:
+    """(name, argv) of a doc check the session did not run because it is not marked read-only
+    (an APR206 note whose command runs from the repository root), else None."""
+    from autopack.commands import NOT_READ_ONLY_DETAIL
+
+    data = gap.evidence.get("data") if gap.gap_type == "doc_drift" else None
+    evidence = data.get("evidence") if isinstance(data, dict) else None
+    if not isinstance(evidence, dict) or evidence.get("detail") != NOT_READ_ONLY_DETAIL or evidence.get("cwd") != ".":
+        return None
+    return str(data.get("name", "")), list(evidence.get("argv") or [])
 
 
 def _remedy(gap: Gap) -> Action:

@@ -24,6 +24,7 @@ from autopack.autopilot.proof_metrics import proof_metrics
 from autopack.autopilot.snapshot import Snapshot
 from autopack.autopilot.settings import RISKS, default_settings, load_settings, risk_rank
 from autopack.config import Config, load_config
+from autopack.environment import READ_ONLY_COMMANDS_VARIABLE, variable_set
 from autopack.findings import ConfigError
 
 SCANNER_VERSION = f"autopack-autopilot/{__version__}"
@@ -163,7 +164,8 @@ def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | 
     with artifacts.run_dir_lock(real_run_dir):
         artifacts.remove_stale_temp_files(real_run_dir)
         artifacts.write_text(real_run_dir, artifacts.GITIGNORE, artifacts.GITIGNORE_TEXT)
-        with Snapshot(root, workspace.tree.head, real_run_dir / artifacts.SNAPSHOT_DIR, real_run_dir) as snapshot:
+        with Snapshot(root, workspace.tree.head, real_run_dir / artifacts.SNAPSHOT_DIR, real_run_dir) as snapshot, \
+                variable_set(READ_ONLY_COMMANDS_VARIABLE):  # configured commands not marked read-only wait for approval
             work = _scan_plan_execute(workspace, snapshot, real_run_dir, label, config_path)
         gaps, actions, results = work.gaps, work.actions, work.results
         report = gap_report(run_id, digest, gaps, work.context)

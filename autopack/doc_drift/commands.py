@@ -71,6 +71,7 @@ COMMAND_ITEM: dict[str, Setting] = {
     "if-exists": Setting("", "str", "Repo-relative path: skip the command when it is absent."),
     "timeout": Setting(DEFAULT_TIMEOUT, "number", "Seconds before the command's process group is killed."),
     "cwd": Setting(".", "str", "Working directory, relative to the repository root (must stay inside it)."),
+    "read-only": Setting(False, "bool", "The command only reads: the read-only autopilot may run it without approval."),
 }
 
 
@@ -84,6 +85,7 @@ class CommandSpec:
     if_exists: str
     timeout: float
     line: int | None  # where the configuration declares it (for the finding's location)
+    read_only: bool = False  # the autopilot may run it without a person's approval
 
 
 def _inside(root: Path, relative: str) -> bool:
@@ -141,7 +143,8 @@ def command_specs(root: Path, config: Config, settings: dict[str, Any]) -> list[
         if if_exists and not _inside(root, if_exists):
             raise fail("if-exists", f"{if_exists!r} leaves the repository; use a path inside it")
         name = item.get("name") or shlex.join(argv)
-        specs.append(CommandSpec(name, tuple(argv), posixpath.normpath(cwd), if_exists, float(timeout), line))
+        specs.append(CommandSpec(name, tuple(argv), posixpath.normpath(cwd), if_exists, float(timeout), line,
+                                 bool(item.get("read-only", False))))
     return specs
 
 
@@ -152,7 +155,8 @@ def run_spec(root: Path, spec: CommandSpec, pass_env: list[str]) -> CommandEvide
 
     if spec.if_exists and not (root / spec.if_exists).exists():
         return commands.not_run(list(spec.argv), spec.cwd, commands.SKIPPED, f"skipped: {spec.if_exists} is absent")
-    return commands.run_command(list(spec.argv), root / spec.cwd, spec.timeout, cwd_label=spec.cwd, pass_env=pass_env)
+    return commands.run_command(list(spec.argv), root / spec.cwd, spec.timeout, cwd_label=spec.cwd, pass_env=pass_env,
+                                read_only=spec.read_only)
 
 
 def run_configured(root: Path, config: Config, settings: dict[str, Any]) -> list[tuple[CommandSpec, CommandEvidence]]:
@@ -186,14 +190,16 @@ def _config_path(context: CheckContext) -> str:
 
 def command_findings(context: CheckContext) -> Iterator[Finding]:
     """APR200/APR204/APR205 for each configured check that failed, timed out or was not found;
-    APR206 (a note) for each one not run because configured commands are turned off here."""
-    from autopack.commands import DISABLED_DETAIL
+    APR206 (a note) for each one not run because configured commands are turned off here, or
+    because the read-only autopilot runs only the ones marked `read-only`."""
+    from autopack.commands import DISABLED_DETAIL, NOT_READ_ONLY_DETAIL
 
     if context.settings["preset"] == "none" and not context.settings["commands"]:
         return
     config_path = _config_path(context)
     for spec, evidence in run_configured(context.root, context.config, context.settings):
-        rule = DOC_CHECK_NOT_RUN if evidence.detail == DISABLED_DETAIL else _RULE_BY_STATUS.get(evidence.status)
+        not_run = evidence.detail in (DISABLED_DETAIL, NOT_READ_ONLY_DETAIL)
+        rule = DOC_CHECK_NOT_RUN if not_run else _RULE_BY_STATUS.get(evidence.status)
         if rule is None:
             continue
         if evidence.status == "failed" and evidence.exit_code is not None and evidence.exit_code >= 0:

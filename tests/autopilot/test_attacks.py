@@ -190,7 +190,7 @@ ESCAPES_SNAPSHOT = (  # finds the real repository through the borrowed objects a
 def test_a_doc_check_that_edits_tracked_files_edits_only_the_snapshot(make_repo):
     repo = make_repo({
         "README.md": "# x\n", "docs/guide.md": "# Guide\n", "scripts/check_docs.py": EDITS_DOCS,
-        ".autopack.toml": '[[doc-drift.commands]]\nrun = "python scripts/check_docs.py"\n'
+        ".autopack.toml": '[[doc-drift.commands]]\nrun = "python scripts/check_docs.py"\nread-only = true  # it is not\n'
                           '[autopilot]\nextend-root-allow = [".autopack.toml"]\n',
     })
     before = tree_fingerprint(repo, skip=repo / ".autopack")
@@ -202,6 +202,25 @@ def test_a_doc_check_that_edits_tracked_files_edits_only_the_snapshot(make_repo)
     assert {"doc-drift": "ran in the snapshot (configured commands)"}.items() <= {
         d["name"]: d["detail"] for d in summary["gap_report"]["detectors"]}.items()
     assert sorted(p.name for p in run_dir_of(repo, summary).iterdir()) == sorted([*ARTIFACTS, ".gitignore"])
+    assert code == 0
+
+
+def test_a_doc_check_not_marked_read_only_waits_for_approval(make_repo):
+    repo = make_repo({
+        "README.md": "# x\n", "docs/guide.md": "# Guide\n", "scripts/check_docs.py": EDITS_DOCS,
+        "scripts/reads.py": "print('fine')\n",
+        ".autopack.toml": '[[doc-drift.commands]]\nname = "edits"\nrun = "python scripts/check_docs.py"\n'
+                          '[[doc-drift.commands]]\nrun = "python scripts/reads.py"\nread-only = true\n',
+    })
+    before = tree_fingerprint(repo, skip=repo / ".autopack")
+    code, summary = run_json(repo)
+    assert tree_fingerprint(repo, skip=repo / ".autopack") == before
+    waiting = [g for g in summary["gap_report"]["gaps"] if g["gap_type"] == "doc_drift"]
+    assert [g["evidence"]["rule"] for g in waiting] == ["APR206"] and "not marked read-only" in waiting[0]["title"]
+    action = next(a for a in summary["plan_proposal"]["actions"] if a["action_type"] == "run_doc_check")
+    assert action["command"] == ["python", "scripts/check_docs.py"] and action["approval"] == "requires_approval"
+    check = next(r for r in summary["session"]["results"] if r["argv"][0] == "autopack-doc-drift")
+    assert check["status"] == "passed", check  # the re-check ran the read-only one and skipped the other
     assert code == 0
 
 
