@@ -1,9 +1,11 @@
 """Mechanical fixes, only where one is certain; shared by `autopack check --fix` and the
 autopilot's `apply`.
 
-A fix is planned from a finding whose `data` says what to change (the debug guard's
-`data.setting`: key, value as written, off value) and is certain only when the finding's line
-holds exactly one `KEY <separator> VALUE` for it; anything less certain is left for a person.
+A fix is planned from a finding whose `data` says what to change, and only where it is certain:
+the debug guard's `data.setting` (key, value as written, off value) when the finding's line holds
+exactly one `KEY <separator> VALUE` for it; doc drift's broken link (APR201, `data.href` and
+`data.target`) when git history renamed the target unambiguously and the link is written once
+on its line. Anything less certain is left for a person.
 A fix works on the file's bytes: it replaces the value's bytes and keeps every other byte
 (formatting, comments, quotes, encoding, BOM, line endings). Files are written atomically, with
 their mode kept; symlinks, files over the size limit and files that changed since they were
@@ -16,7 +18,7 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,8 @@ from autopack.findings import Finding
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from autopack.files import StrPath
+
+    Planner = Callable[[StrPath, bytes, Finding], "Change | None"]
 
 MAX_FIX_BYTES = 2 * 1024 * 1024
 BOM = b"\xef\xbb\xbf"
@@ -86,7 +90,7 @@ def line_span(raw: bytes, number: int) -> tuple[int, int] | None:
     return begin, len(raw) if end == -1 else end
 
 
-def setting_change(raw: bytes, finding: Finding) -> Change | None:
+def setting_change(_root: StrPath, raw: bytes, finding: Finding) -> Change | None:
     """The change that turns the finding's setting off, or None when it is not certain."""
     setting = (finding.data or {}).get("setting")
     if not isinstance(setting, dict) or not finding.line:
@@ -108,6 +112,37 @@ def setting_change(raw: bytes, finding: Finding) -> Change | None:
     return Change(finding.rule_id, finding.line, start, end, value, off)
 
 
+def link_change(root: StrPath, raw: bytes, finding: Finding) -> Change | None:
+    """A broken link (APR201) whose target git history renamed, pointed at the new path, when
+    the link is written once on its line (see `autopack.doc_drift.fix`)."""
+    from autopack.doc_drift.fix import new_href, renamed_to
+
+    data = finding.data or {}
+    href, target = data.get("href"), data.get("target")
+    span = line_span(raw, finding.line) if finding.line else None
+    if not (isinstance(href, str) and isinstance(target, str) and href and span):
+        return None
+    line = raw[span[0] : span[1]].decode("utf-8", "surrogateescape")
+    if line.count(href) != 1:
+        return None
+    current = renamed_to(Path(root), target)
+    replacement = new_href(finding.path, href, target, current) if current else None
+    if replacement is None:
+        return None
+    start = span[0] + len(line[: line.index(href)].encode("utf-8", "surrogateescape"))
+    return Change(finding.rule_id, finding.line, start, start + len(href.encode("utf-8", "surrogateescape")), href, replacement)
+
+
+def planner(finding: Finding) -> Planner | None:
+    """The fix a finding can have, by what its data says: a setting to turn off, a link to move."""
+    data = finding.data or {}
+    if "setting" in data:
+        return setting_change
+    if finding.rule_id == "APR201" and "href" in data and "target" in data:
+        return link_change
+    return None
+
+
 def _read(root: StrPath, path: str) -> tuple[bytes, int] | None:
     """The file's bytes and mode; None for a symlink, a special file or one over the limit."""
     full = Path(root, path)
@@ -127,7 +162,7 @@ def plan_fixes(root: StrPath, findings: Iterable[Finding]) -> list[FileFix]:
     changes (two findings on one value) keep the first."""
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
-        if finding.data and "setting" in finding.data:
+        if planner(finding) is not None:
             by_path.setdefault(finding.path, []).append(finding)
     planned = []
     for path, found in sorted(by_path.items()):
@@ -137,7 +172,7 @@ def plan_fixes(root: StrPath, findings: Iterable[Finding]) -> list[FileFix]:
         raw, mode = read
         changes: dict[tuple[int, int], Change] = {}
         for finding in found:
-            change = setting_change(raw, finding)
+            change = planner(finding)(root, raw, finding)  # type: ignore[misc]
             if change is not None:
                 changes.setdefault((change.start, change.end), change)
         if changes:

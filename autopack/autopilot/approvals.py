@@ -30,7 +30,7 @@ from autopack.findings import ConfigError, Finding, Severity
 
 RUN_ID = re.compile(r"run-[0-9a-f]{16}")
 PENDING = "pending"
-FIX_ACTIONS = frozenset({"fix_production_config"})  # remedies whose gaps carry a certain fix
+FIX_ACTIONS = frozenset({"fix_production_config", "update_docs"})  # remedies whose gaps may carry a certain fix
 
 
 @dataclass
@@ -80,12 +80,14 @@ class Run:
         return min(risks, key=RISKS.index) if risks else "info"
 
     def findings(self, action: dict[str, Any]) -> list[Finding]:
-        """The findings behind an action's gaps that say what a fix would change."""
+        """The findings behind an action's gaps whose data says what a fix would change."""
         found = []
         for gap_id in action["target_gap_ids"]:
             evidence = self.gaps.get(gap_id, {}).get("evidence", {})
-            if isinstance(evidence.get("data"), dict) and "setting" in evidence["data"]:
-                found.append(finding_from_evidence(evidence))
+            if isinstance(evidence.get("data"), dict) and "rule" in evidence:
+                finding = finding_from_evidence(evidence)
+                if fixes.planner(finding) is not None:
+                    found.append(finding)
         return found
 
     def require_unchanged_tree(self) -> None:

@@ -217,3 +217,19 @@ def test_sigkill_during_apply_leaves_every_file_before_or_after_and_the_ledger_r
     applied = [e for e in ledger["entries"] if e["decision"] == "applied"]
     assert len(applied) <= fixed  # a file is written before its ledger entry
     assert [e["sequence"] for e in ledger["entries"]] == list(range(1, len(ledger["entries"]) + 1))
+
+
+def test_an_approved_link_fix_follows_the_rename(make_repo):
+    repo = reviewer_repo(make_repo, {"README.md": "# x\n\nRead [the guide](docs/guide.md#use).\n", "docs/guide.md": "# Use\n"})
+    git(repo, "mv", "docs/guide.md", "docs/handbook.md")
+    git(repo, "commit", "-q", "-m", "rename the guide")
+    _, summary = run_json(repo)
+    row = pending(repo)["README.md"]
+    assert row["action_type"] == "update_docs"
+    assert row["change"] == "change: README.md line 3: APR201 `docs/guide.md#use` -> `docs/handbook.md#use`"
+    assert autopack(repo, "approve", row["action_id"]).returncode == 0
+    applied = autopack(repo, "apply")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert (repo / "README.md").read_text(encoding="utf-8") == "# x\n\nRead [the guide](docs/handbook.md#use).\n"
+    report = json.loads((repo / summary["run_dir"] / "apply_report_v1.json").read_text(encoding="utf-8"))
+    assert report["summary"]["gaps_resolved"] == 1 and report["summary"]["gaps_remaining"] == 0
