@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from autopack import files
-from autopack.autopilot.artifacts import SNAPSHOT_DIR
 from autopack.autopilot.gitstate import UNBORN, git, git_dir
 from autopack.config import Config
 
