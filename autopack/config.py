@@ -40,6 +40,7 @@ DEFAULT_EXCLUDE = (
     ".ruff_cache",
     ".pytest_cache",
     ".autopack/runs",
+    ".autopack/cache",
 )
 
 
@@ -71,6 +72,9 @@ GLOBAL_SETTINGS: dict[str, Setting] = {
     "max-file-size": Setting(2 * 1024 * 1024, "int", "Files larger than this (bytes) are skipped with a note."),
     "pass-env": Setting(
         [], "str-list", "Environment variables (names or NAME_* patterns) configured commands see besides the defaults."
+    ),
+    "cache-dir": Setting(
+        ".autopack/cache", "str", "Where parsed documents are cached, relative to the repository root and inside it (safe to delete)."
     ),
 }
 

@@ -53,6 +53,7 @@ class CheckContext:
         files: Iterable[files.SourceFile],
         reader: Callable[[str], files.SourceFile | files.Skipped] | None = None,
         staged: files.StagedTree | None = None,
+        use_cache: bool = True,
     ) -> None:
         self.root_dir = os.fspath(root)
         self.config = config
@@ -60,6 +61,7 @@ class CheckContext:
         self.files = files
         self.reader = reader
         self.staged = staged  # --staged: the index is the repository; nothing is read from disk
+        self.use_cache = use_cache  # a check may cache what depends only on file content (`autopack.cache`)
         self.skipped: list[files.Skipped] = []
         self.read_files: dict[str, files.SourceFile] = {}
         self._repo_files: list[str] | None = None
@@ -281,6 +283,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="do not run configured commands (doc checks): they are code from the repository; each one skipped is reported")
     parser.add_argument("--fix", action="store_true", help="apply the certain fixes to the files (then exit 1, as pre-commit expects)")
     parser.add_argument("--allow-ci", action="store_true", help="let --fix change files even where CI or GITHUB_ACTIONS is set")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache directory (`cache-dir`)")
 
 
 def extra_outputs(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -356,10 +359,12 @@ def collect(
     config: Config,
     paths: list[str] | None,
     staged: files.StagedTree | None = None,
+    use_cache: bool = True,
 ) -> RunResult:
     """Run the checks and apply suppressions. `paths` None means every file of the repository;
     `staged` makes the index the repository: every file is read as staged, and only the index's
-    files exist (the native pre-commit hook checks what the commit records)."""
+    files exist (the native pre-commit hook checks what the commit records); `use_cache` False
+    keeps the checks from reading or writing the cache directory."""
     max_size = config.values["max-file-size"]
     from functools import partial
 
@@ -399,7 +404,8 @@ def collect(
         rules.extend(enforcement.rules)
         with _internal_errors(enforcement):
             wanted = [path for path in candidates if enforcement.wants(path, settings)] if enforcement.wants else []
-            context = CheckContext(root=root, config=config, settings=settings, files=ReadOnDemand(partial(streamed, wanted)), reader=read, staged=staged)
+            context = CheckContext(root=root, config=config, settings=settings, files=ReadOnDemand(partial(streamed, wanted)), reader=read, staged=staged,
+                                   use_cache=use_cache)
             if paths is None:
                 context._repo_files = candidates
             produced = list(enforcement.check(context))
@@ -534,10 +540,10 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
         outputs = extra_outputs(args.also)
         enforcements = [resolve(name) for name in names if config.enabled(name)]
         paths = select_paths(args, root, default_all)
-        result = collect(enforcements, root, config, paths, staged)
+        result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache)
         fixed = _fix(args, root, result.findings)
         if fixed:  # report what is left after the fixes
-            result = collect(enforcements, root, config, paths, staged)
+            result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache)
     finally:
         if staged is not None:
             staged.close()

@@ -478,12 +478,14 @@ def _default_mode() -> int:
     return 0o666 & ~current
 
 
-def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None) -> None:
+def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None, durable: bool = True) -> None:
     """Write through a temp file in the same directory, fsync, rename, and fsync the directory:
     a reader (or a crash) sees the old file or the new one, never half of one. Text is written
     as UTF-8 with its line endings as given; bytes exactly as given (a fix keeps every other byte).
     A target that exists and is not a regular file (`--output /dev/null`, `/dev/stdout`, a named
-    pipe) is written to as it is: renaming over it would replace the device with a file."""
+    pipe) is written to as it is: renaming over it would replace the device with a file.
+    `durable=False` skips the fsyncs (for a cache: a reader still never sees half a file, and what
+    a crash loses is recomputed)."""
     import tempfile
 
     path = os.fspath(path)
@@ -506,7 +508,8 @@ def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None) -> N
             handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             handle.flush()
             os.fchmod(handle.fileno(), _default_mode() if mode is None else mode)
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -514,6 +517,8 @@ def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None) -> N
         except FileNotFoundError:
             pass
         raise
+    if not durable:
+        return
     try:
         directory = os.open(parent, os.O_RDONLY)
     except OSError:

@@ -11,7 +11,6 @@ from pathlib import Path
 from autopack import files
 from autopack.doc_drift.code_paths import code_path_findings
 from autopack.doc_drift.links import BROKEN_ANCHOR, link_findings
-from autopack.doc_drift.markdown import markdown_parser
 from autopack.doc_drift.repo import Repo
 from autopack.engine import CheckContext
 from autopack.findings import Finding
@@ -34,7 +33,7 @@ def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
     if not paths:
         return [], None
     history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
-    repo = Repo(context, markdown_parser())
+    repo = Repo(context)
     repo.preload(paths)
     for path in paths:  # every document's MyST targets, before any link is judged
         document = repo.document(path)

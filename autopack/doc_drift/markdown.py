@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from autopack import files
 from autopack.doc_drift import frontmatter
@@ -19,9 +19,9 @@ from autopack.doc_drift.slugs import Slugger, TocSlugger, github_slug, toc_slug
 _EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A link target written in a document, or a path written in its code."""
+class Reference(NamedTuple):
+    """A link target written in a document, or a path written in its code (a tuple: a cached
+    document rebuilds many of them)."""
 
     target: str
     line: int

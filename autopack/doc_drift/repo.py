@@ -8,7 +8,6 @@ import os
 import posixpath
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +34,8 @@ def _submodule_paths(root: Path) -> tuple[str, ...]:
 class Repo:
     """The repository as the checks see it: which paths exist, and each Markdown file's anchors."""
 
-    def __init__(self, context: CheckContext, parser: Any) -> None:
+    def __init__(self, context: CheckContext) -> None:
         self.context = context
-        self.parser = parser
         self.files = set(context.repo_files())
         self.dirs = {"."}
         for path in self.files:
@@ -84,38 +82,58 @@ class Repo:
         return (
             path in self.files
             or path in self.dirs
-            or (self.context.staged is None and os.path.exists(self.context.root / path))
+            or (self.context.staged is None and os.path.exists(os.path.join(self.context.root_dir, path)))
             or any(path.startswith(submodule + "/") for submodule in self.submodules)
         )
 
     def is_dir(self, path: str) -> bool:
-        return path in self.dirs or (self.context.staged is None and os.path.isdir(self.context.root / path))
+        return path in self.dirs or (path not in self.files and self.context.staged is None
+                                     and os.path.isdir(os.path.join(self.context.root_dir, path)))
 
     def preload(self, paths: list[str]) -> None:
-        """Parse many documents at once, on several cores where that pays (see `_parse_parallel`);
-        otherwise `document` parses each on first use."""
-        for path, parsed in zip(paths, _parse_parallel(self.context, paths) or ()):
-            if isinstance(parsed, files.Skipped):
-                self.context.skipped.append(parsed)
+        """Read every document and parse those the cache does not hold, on several cores where
+        that pays (see `_parse_parallel`); `document` parses any other file on first use."""
+        from autopack.cache import open_store
+        from autopack.doc_drift.cache import DocumentPack, content_key, decode, encode
+
+        store = open_store(self.context.root_dir, self.context.config, self.context.use_cache)
+        pack = DocumentPack(store) if store is not None else None
+        missing: list[tuple[str, files.SourceFile, str]] = []
+        for path in paths:
+            source = self.context.read(path)
+            if source is None:
                 self.documents[path] = None
+                continue
+            key = content_key(source) if pack is not None else ""
+            cached = pack.get(key, source) if pack is not None else None
+            if cached is not None:
+                self.documents[path] = cached
             else:
-                self.documents[path] = parsed
+                missing.append((path, source, key))
+        sources = [source for _, source, _ in missing]
+        entries = _parse_parallel(sources) or [encode(parse_document(markdown_parser(), source)) for source in sources]
+        for (path, source, key), entry in zip(missing, entries):
+            self.documents[path] = decode(entry, source)
+            if pack is not None:
+                pack.put(key, entry)
+        if pack is not None:
+            pack.save()
 
     def document(self, path: str) -> Document | None:
         if path not in self.documents:
             source = self.context.read(path)
-            self.documents[path] = parse_document(self.parser, source) if source else None
+            self.documents[path] = parse_document(markdown_parser(), source) if source else None
         return self.documents[path]
 
 
 PARALLEL_MIN_DOCUMENTS = 64
-_worker_reader: Callable[[str], files.SourceFile | files.Skipped] | None = None  # set before forking
+_worker_sources: list[files.SourceFile] = []  # set before forking: the workers inherit it
 
 
-def _parse_in_worker(path: str) -> Document | files.Skipped:
-    assert _worker_reader is not None
-    source = _worker_reader(path)
-    return source if isinstance(source, files.Skipped) else parse_document(markdown_parser(), source)
+def _parse_in_worker(index: int) -> dict[str, Any]:
+    from autopack.doc_drift.cache import encode
+
+    return encode(parse_document(markdown_parser(), _worker_sources[index]))
 
 
 def _has_threads() -> bool:
@@ -124,13 +142,13 @@ def _has_threads() -> bool:
     return threading is not None and threading.active_count() > 1
 
 
-def _parse_parallel(context: CheckContext, paths: list[str]) -> list[Document | files.Skipped] | None:
-    """Read and parse `paths` in forked worker processes, results in input order (about 1.4x
-    faster from a few hundred documents on two cores). None (parse serially) for small sets, one
-    CPU, other threads, not Linux (where forking is reliable), or a platform that refuses a
-    process pool."""
-    global _worker_reader
-    if len(paths) < PARALLEL_MIN_DOCUMENTS or not sys.platform.startswith("linux") or _has_threads():
+def _parse_parallel(sources: list[files.SourceFile]) -> list[dict[str, Any]] | None:
+    """Parse `sources` in forked worker processes, results (cache entries: cheap to send back)
+    in input order (about 1.4x faster from a few hundred documents on two cores). None (parse
+    serially) for small sets, one CPU, other threads, not Linux (where forking is reliable), or a
+    platform that refuses a process pool."""
+    global _worker_sources
+    if len(sources) < PARALLEL_MIN_DOCUMENTS or not sys.platform.startswith("linux") or _has_threads():
         return None
     workers = min(len(os.sched_getaffinity(0)), 4)
     if workers < 2:
@@ -138,15 +156,14 @@ def _parse_parallel(context: CheckContext, paths: list[str]) -> list[Document | 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    max_size = context.config.values["max-file-size"]
-    _worker_reader = context.reader or (lambda path: files.read_source(context.root, path, max_size))
+    _worker_sources = sources
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_parse_in_worker, paths, chunksize=max(1, len(paths) // (workers * 4))))
+            return list(pool.map(_parse_in_worker, range(len(sources)), chunksize=max(1, len(sources) // (workers * 4))))
     except (OSError, RuntimeError):  # no semaphores, fork refused, a worker killed: parse serially
         return None
     finally:
-        _worker_reader = None
+        _worker_sources = []
 
 
 def resolve(base_dir: str, path: str) -> str | None:

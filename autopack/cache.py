@@ -1,0 +1,86 @@
+"""A cache directory for work that depends only on a file's content (ruff's model).
+
+Entries are named by a key the caller derives from everything the cached result depends on (file
+content, autopack's version, the settings that matter), so a stale entry is never read: it is
+simply not asked for. The directory is safe to delete at any time. Two runs at once are safe:
+every entry is written to a unique temp file and renamed into place. A corrupt or truncated entry
+reads as a miss (the caller validates what it loads). A cache that cannot be created or written
+(read-only file system, a full disk, a path that leaves the repository) turns caching off for the
+run, never the check.
+
+Where: `AUTOPACK_CACHE_DIR` (the user's own environment: any path), else the `cache-dir` setting
+(default `.autopack/cache`), which must stay inside the repository: configuration is repository
+content, and a symlink or `..` that leads out of the repository is not followed.
+`AUTOPACK_NO_CACHE=1` or `--no-cache` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import os
+
+from autopack import files
+
+TYPE_CHECKING = False  # typing only for type checkers: hooks start lean
+if TYPE_CHECKING:
+    from autopack.config import Config
+
+DEFAULT_DIR = ".autopack/cache"
+_GITIGNORE = "# autopack's cache: safe to delete, never to commit\n*\n"
+# https://bford.info/cachedir/: backup tools skip a directory holding this file
+_CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# autopack's cache directory\n"
+
+
+class Store:
+    """One cache directory: `load` and `save` whole entries by name; failures are misses."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.writable = True
+
+    def load(self, name: str) -> bytes | None:
+        try:
+            with open(os.path.join(self.directory, name), "rb") as handle:
+                return handle.read()
+        except OSError:  # absent, unreadable, a directory: a miss
+            return None
+
+    def save(self, name: str, text: str) -> None:
+        """Write an entry atomically; the first failure turns writing off for this run."""
+        if not self.writable:
+            return
+        try:
+            if not os.path.exists(os.path.join(self.directory, ".gitignore")):
+                os.makedirs(self.directory, exist_ok=True)
+                files.write_atomic(os.path.join(self.directory, "CACHEDIR.TAG"), _CACHEDIR_TAG, durable=False)
+                files.write_atomic(os.path.join(self.directory, ".gitignore"), _GITIGNORE, durable=False)
+            files.write_atomic(os.path.join(self.directory, name), text, durable=False)
+        except OSError:
+            self.writable = False
+
+
+def open_store(root: files.StrPath, config: Config, enabled: bool = True) -> Store | None:
+    """The run's cache, or None when caching is off or the configured place is not acceptable."""
+    if not enabled or os.environ.get("AUTOPACK_NO_CACHE", "") not in ("", "0"):
+        return None
+    override = os.environ.get("AUTOPACK_CACHE_DIR")
+    if override:
+        return Store(os.path.abspath(os.path.expanduser(override)))
+    configured = config.values.get("cache-dir", DEFAULT_DIR)
+    directory = _inside_repository(root, configured)
+    return Store(directory) if directory is not None else None
+
+
+def _inside_repository(root: files.StrPath, relative: str) -> str | None:
+    """`root/relative` when it stays inside the repository with symlinks resolved (the part that
+    exists so far), else None: repository configuration must not make autopack write elsewhere."""
+    if not relative or os.path.isabs(relative):
+        return None
+    directory = os.path.join(root, relative)
+    real_root = os.path.realpath(root)
+    try:
+        real = os.path.realpath(directory)
+    except (OSError, ValueError):
+        return None
+    if os.path.commonpath([real, real_root]) != real_root or real == real_root:
+        return None
+    return directory
