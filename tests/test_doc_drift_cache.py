@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_script
+
 
 DOCS = {
     "README.md": "# Readme\n\nSee [the guide](docs/guide.md#set-up) and [gone](docs/gone.md).\n\nRun `python scripts/old.py`.\n",
@@ -168,3 +170,9 @@ def test_the_user_environment_chooses_or_disables_the_cache(make_repo, tmp_path)
     assert run(repo, env={"AUTOPACK_NO_CACHE": "1"}) == (uncached(repo), True)
     assert not (repo / ".autopack").exists()
 
+
+def test_the_autopilot_writes_no_cache_into_the_repository(make_repo):
+    repo = make_repo(DOCS)
+    result = run_script("autopack", "autopilot", cwd=repo)
+    assert result.returncode in (0, 1), result.stderr
+    assert not (repo / ".autopack" / "cache").exists()

@@ -132,7 +132,7 @@ class SafeActionExecutor(ActionExecutor):
             return ActionResult(action.action_id, tuple(argv), REFUSED, None, None, "", "", None, reason)
         from autopack.commands import SKIPPED, run_command
 
-        env = {**git_env(), "NO_COLOR": "1"}
+        env = {**git_env(), "NO_COLOR": "1", "AUTOPACK_NO_CACHE": "1"}  # a re-check writes no cache into the repository
         cwd = self.root
         if self.snapshot is not None and (argv[0] != "git" or action.approval != AUTO):  # repository code: in the copy
             cwd, env = self.snapshot.path, self.snapshot.env(env)

@@ -202,9 +202,9 @@ def detect_enforcements(context: ScanContext) -> Iterator[Gap]:
             if mapping.runs_commands(settings):  # repository code: in the snapshot, never the working tree
                 status.detail = "ran in the snapshot (configured commands)"
                 copy = context.snapshot.path
-                result = engine.collect([enforcement], copy, config_in(copy, context.root, context.config), None)
-            else:
-                result = engine.collect([enforcement], context.root, context.config, None)
+                result = engine.collect([enforcement], copy, config_in(copy, context.root, context.config), None, use_cache=False)
+            else:  # use_cache=False: the session writes nothing outside its run directory
+                result = engine.collect([enforcement], context.root, context.config, None, use_cache=False)
         except Exception as exc:  # one broken detector must not end the whole session
             if os.environ.get("AUTOPACK_DEBUG"):
                 raise
