@@ -102,6 +102,7 @@ class Repo:
         for path in paths:
             source = self.context.read(path)
             if source is None:
+                _note_skipped_document(self.context, path)
                 self.documents[path] = None
                 continue
             key = content_key(source) if pack is not None else ""
@@ -124,6 +125,16 @@ class Repo:
             source = self.context.read(path)
             self.documents[path] = parse_document(markdown_parser(), source) if source else None
         return self.documents[path]
+
+
+def _note_skipped_document(context: CheckContext, path: str) -> None:
+    """The core skips binary files and special files quietly (right for a scan of every file);
+    a document the docs globs select is one the user expects checked, so its skip is a note."""
+    skip = context.skipped[-1] if context.skipped else None
+    if skip is None or skip.path != path or skip.notify:
+        return
+    hint = "a NUL byte: UTF-16 or not text; save it as UTF-8" if skip.reason == "binary file" else "not read as a document"
+    context.skipped[-1] = files.Skipped(path, f"{skip.reason} ({hint})", notify=True)
 
 
 PARALLEL_MIN_DOCUMENTS = 64
