@@ -15,6 +15,11 @@ processes; steadier than wall time on a busy machine), both as a ratio to remark
 and what each tool found (on the generated tree: hits, misses and false alarms against the known
 truth).
 
+Then the cache, on big trees (a generated one of about 10.6 MB by default, plus any checkout given
+with `--tree`, e.g. a clone of a docs-heavy project): a cold run (empty cache), a warm run
+(nothing changed: nothing is parsed, every link is judged again), MB of Markdown per CPU-second,
+and remark-validate-links once on the same files for the ratio.
+
 Setup (once; everything lands in bench/.work, which git ignores):
     python bench/doc_drift_bench.py            # installs the npm tools and fetches npm@10 if missing
 Run with the project's interpreter, e.g. `.venv/bin/python bench/doc_drift_bench.py`.
@@ -360,15 +365,59 @@ def print_differences(results: list[Found], limit: int) -> None:
                 print(f"    {b.tool}: {text}")
 
 
+def markdown_bytes(root: Path) -> int:
+    return sum((root / path).stat().st_size for path in markdown_files(root) if (root / path).is_file())
+
+
+def timed(argv: list[str], root: Path) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall and CPU seconds (user + sys of the process and its workers) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = run(argv, root)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), result
+
+
+def cache_bench(title: str, root: Path, repeat: int) -> None:
+    """Cold (empty cache) and warm (nothing changed) runs of autopack, best of `repeat` each, and
+    remark-validate-links once, on the same tree."""
+    size = markdown_bytes(root) / 1e6
+    cache = root / ".autopack" / "cache"
+    colds, warms = [], []
+    for _ in range(repeat):
+        shutil.rmtree(cache, ignore_errors=True)
+        colds.append(timed(autopack_argv(root), root))
+        warms.append(timed(autopack_argv(root), root))
+    cold_wall, cold_cpu = min(c[0] for c in colds), min(c[1] for c in colds)
+    warm_wall, warm_cpu = min(w[0] for w in warms), min(w[1] for w in warms)
+    same = colds[-1][2].stdout == warms[-1][2].stdout
+    remark_wall, remark_cpu, _ = timed(remark_argv(root), root)
+    print(f"\ncache: {title} ({len(markdown_files(root))} Markdown files, {size:.1f} MB)")
+    print(f"  cold  {cold_wall:7.2f} s wall {cold_cpu:7.2f} CPU s  {size / cold_cpu:5.2f} MB per CPU-second")
+    print(f"  warm  {warm_wall:7.2f} s wall {warm_cpu:7.2f} CPU s  {warm_wall / cold_wall:5.3f} x cold (wall), "
+          f"{warm_cpu / cold_cpu:5.3f} x cold (CPU); same findings: {same}")
+    print(f"  remark-validate-links {remark_wall:7.2f} s wall {remark_cpu:7.2f} CPU s; autopack cold "
+          f"{cold_cpu / remark_cpu:5.2f} x, warm {warm_cpu / remark_cpu:5.3f} x remark (CPU)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per tool and tree (median reported)")
     parser.add_argument("--show", type=int, default=6, help="differences listed per tool pair")
     parser.add_argument("--scale", type=int, default=4, help="also a generated tree this many times larger (1: none)")
+    parser.add_argument("--big", type=int, default=36, help="cache bench on a generated tree this many times larger (0: none)")
+    parser.add_argument("--tree", type=Path, action="append", default=[], help="cache bench on this git checkout too (repeatable)")
+    parser.add_argument("--cache-only", action="store_true", help="run only the cache bench")
     args = parser.parse_args()
     if shutil.which("npm") is None:
         sys.exit("npm is needed for the peer tools")
     ensure_npm_tools()
+    big_trees = [(f"generated tree x{args.big}", generated_tree(sections=SECTIONS * args.big)[0])] if args.big else []
+    for title, root in [*big_trees, *((str(tree), tree.resolve()) for tree in args.tree)]:
+        cache_bench(title, root, max(1, min(args.repeat, 2)))
+    if args.cache_only:
+        return 0
     real = real_tree()
     generated, truth = generated_tree()
     trees = [("real: npm@10 docs", real, None), ("generated tree", generated, truth)]
