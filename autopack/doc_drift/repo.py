@@ -97,6 +97,8 @@ class Repo:
         from autopack.doc_drift.cache import DocumentPack, content_key, decode, encode
 
         store = open_store(self.context.root_dir, self.context.config, self.context.use_cache)
+        if store is not None and _holds_tracked_files(store.directory, self.context.root_dir):
+            store = None  # a cache committed to the repository is its content: neither trusted nor rewritten
         pack = DocumentPack(store) if store is not None else None
         missing: list[tuple[str, files.SourceFile, str]] = []
         for path in paths:
@@ -127,13 +129,22 @@ class Repo:
         return self.documents[path]
 
 
+def _holds_tracked_files(directory: str, root_dir: str) -> bool:
+    """Whether git tracks files under the cache directory (which ignores itself): committed files
+    are the repository's content, not autopack's own. One `git ls-files` of that folder."""
+    relative = os.path.relpath(directory, root_dir)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or not files.is_git_repo(root_dir):
+        return False
+    return bool(files.run_git(root_dir, "ls-files", "-z", "--", relative))
+
+
 def _note_skipped_document(context: CheckContext, path: str) -> None:
     """The core skips binary files and special files quietly (right for a scan of every file);
     a document the docs globs select is one the user expects checked, so its skip is a note."""
     skip = context.skipped[-1] if context.skipped else None
     if skip is None or skip.path != path or skip.notify:
         return
-    hint = "a NUL byte: UTF-16 or not text; save it as UTF-8" if skip.reason == "binary file" else "not read as a document"
+    hint = "NUL bytes: not text; save it as UTF-8" if skip.reason == "binary file" else "not read as a document"
     context.skipped[-1] = files.Skipped(path, f"{skip.reason} ({hint})", notify=True)
 
 
