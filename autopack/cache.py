@@ -54,7 +54,7 @@ class Store:
                 files.write_atomic(os.path.join(self.directory, "CACHEDIR.TAG"), _CACHEDIR_TAG, durable=False)
                 files.write_atomic(os.path.join(self.directory, ".gitignore"), _GITIGNORE, durable=False)
             files.write_atomic(os.path.join(self.directory, name), text, durable=False)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: text UTF-8 cannot hold (a lone surrogate)
             self.writable = False
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_script
+from tests.conftest import git, run_script
 
 
 DOCS = {
@@ -93,6 +93,25 @@ def test_an_edited_entry_does_not_verify(make_repo):
     [pack] = packs(repo)
     pack.write_bytes(pack.read_bytes().replace(b"gone.md", b"here.md"))
     assert run(repo) == (expected, True)
+
+
+def test_a_cache_committed_to_the_repository_is_not_trusted(make_repo):
+    """A pack with a valid hash is easy to forge; one that git tracks is the repository's content."""
+    repo = make_repo(DOCS)
+    expected = uncached(repo)
+    run(repo)
+    [pack] = packs(repo)
+    forged = pack.read_bytes().decode().split("\n", 1)[1].replace("gone.md", "guide.md")
+    pack.write_text(forged, encoding="utf-8")
+    header = subprocess.run(
+        [sys.executable, "-c", "import sys; from autopack.doc_drift.cache import _header; sys.stdout.write(_header(sys.stdin.read()))"],
+        input=forged, capture_output=True, text=True, check=True,
+    ).stdout
+    pack.write_text(header + forged, encoding="utf-8")
+    assert run(repo)[0] != expected  # the forgery works while the cache is untracked...
+    git(repo, "add", "-f", str(pack.relative_to(repo)))
+    git(repo, "commit", "-q", "-m", "a cache committed")
+    assert run(repo) == (expected, True)  # ...and not once it is the repository's content
 
 
 def test_a_read_only_cache_directory_leaves_the_check_working(make_repo, tmp_path):
