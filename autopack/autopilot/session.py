@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,32 +160,36 @@ def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | 
     label = _label(root, lexical_run_dir)
     real_run_dir = artifacts.prepare_run_dir(root, lexical_run_dir, settings["protected-paths"],
                                              outside_ok=explicit is not None)
-    # One session per run directory at a time: sessions of the same state write the same bytes,
-    # and the snapshot and the cleanup of a killed session's leftovers need the place to themselves.
+    # Sessions of the same state share a run directory. Cleaning up a killed session's temp files
+    # and writing happen under its lock (so no live writer loses a temp file), and so does the
+    # whole session when it runs configured commands (they share the snapshot's place).
     with artifacts.run_dir_lock(real_run_dir):
         artifacts.remove_stale_temp_files(real_run_dir)
         artifacts.write_text(real_run_dir, artifacts.GITIGNORE, artifacts.GITIGNORE_TEXT)
-        with Snapshot(root, workspace.tree.head, real_run_dir / artifacts.SNAPSHOT_DIR, real_run_dir) as snapshot, \
-                variable_set(READ_ONLY_COMMANDS_VARIABLE):  # configured commands not marked read-only wait for approval
-            work = _scan_plan_execute(workspace, snapshot, real_run_dir, label, config_path)
-        gaps, actions, results = work.gaps, work.actions, work.results
-        report = gap_report(run_id, digest, gaps, work.context)
-        plan = plan_proposal(run_id, report, actions, work.governance)
-        reasons = gate_reasons(gaps, fail_on)
-        exit_code = 1 if reasons else 0
-        session = session_document(run_id, plan, actions, results, gaps, root, digest, fail_on, reasons)
-        session["workspace_integrity"] = work.integrity
-        documents = {
-            "gap_report_v1.json": report,
-            "plan_proposal_v1.json": plan,
-            "autopilot_session_v1.json": session,
-            "pending_approvals.json": {
-                "schema_version": "pending_approvals_v1",
-                "run_id": run_id,
-                "session_id": session["session_id"],
-                "approvals": session["approval_requests"],
-            },
-        }
+    configured = runs_configured_commands(workspace.config, settings)
+    with artifacts.run_dir_lock(real_run_dir) if configured else nullcontext(), \
+            Snapshot(root, workspace.tree.head, real_run_dir / artifacts.SNAPSHOT_DIR, real_run_dir) as snapshot, \
+            variable_set(READ_ONLY_COMMANDS_VARIABLE):  # configured commands not marked read-only wait for approval
+        work = _scan_plan_execute(workspace, snapshot, real_run_dir, label, config_path, configured)
+    gaps, actions, results = work.gaps, work.actions, work.results
+    report = gap_report(run_id, digest, gaps, work.context)
+    plan = plan_proposal(run_id, report, actions, work.governance)
+    reasons = gate_reasons(gaps, fail_on)
+    exit_code = 1 if reasons else 0
+    session = session_document(run_id, plan, actions, results, gaps, root, digest, fail_on, reasons)
+    session["workspace_integrity"] = work.integrity
+    documents = {
+        "gap_report_v1.json": report,
+        "plan_proposal_v1.json": plan,
+        "autopilot_session_v1.json": session,
+        "pending_approvals.json": {
+            "schema_version": "pending_approvals_v1",
+            "run_id": run_id,
+            "session_id": session["session_id"],
+            "approvals": session["approval_requests"],
+        },
+    }
+    with artifacts.run_dir_lock(real_run_dir):  # the same bytes from every session of this state, one at a time
         for name, document in documents.items():
             artifacts.write_artifact(real_run_dir, name, document)
     return Outcome(run_id, real_run_dir, label, gaps, actions, results, documents, exit_code)
@@ -203,7 +208,7 @@ class SessionWork:
 
 
 def _scan_plan_execute(workspace: Workspace, snapshot: Snapshot, run_dir: Path, label: str,
-                       config_path: Path | None) -> SessionWork:
+                       config_path: Path | None, configured: bool) -> SessionWork:
     """Scan, plan and run the safe actions, configured commands in the snapshot; then compare the
     working tree with the state the session started from: any change is a critical gap."""
     root, settings = workspace.root, workspace.settings
@@ -211,7 +216,6 @@ def _scan_plan_execute(workspace: Workspace, snapshot: Snapshot, run_dir: Path, 
     readonly = frozenset(tuple(d["run"]) for d in settings["detectors"] if d["read-only"])
     governance = Governance(root, run_dir, label, tuple(settings["protected-paths"]), readonly)
     actions = propose(gaps, governance, git_works=workspace.tree.ok, check_args=_config_args(root, config_path))
-    configured = runs_configured_commands(workspace.config, settings)
     executor = SafeActionExecutor(root, run_dir, protected_paths=settings["protected-paths"], readonly_commands=readonly,
                                   timeout=float(settings["timeout"]), snapshot=snapshot if configured else None)
     results = [executor.execute(a) for a in actions if a.approval == AUTO]

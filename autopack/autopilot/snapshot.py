@@ -33,7 +33,8 @@ GIT_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJ
 
 class Snapshot:
     """The copy is made on first use of `path` and removed by `remove` (or the `with` block).
-    The caller holds the run directory's lock, so no other session uses the same place."""
+    A caller that may use `path` holds the run directory's lock, so no other session uses the
+    same place."""
 
     def __init__(self, root: Path, head: str, holder: Path, run_dir: Path | None = None) -> None:
         self.root = root
@@ -47,16 +48,16 @@ class Snapshot:
         return self._path is not None
 
     def __enter__(self) -> Snapshot:
-        remove_tree(self.holder)  # left by a killed session
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.remove()
+        if self.made:
+            self.remove()
 
     @property
     def path(self) -> Path:
         if self._path is None:
-            remove_tree(self.holder)
+            remove_tree(self.holder)  # left by a killed session
             self._path = make_snapshot(self.root, self.head, self.run_dir, self.holder)
         return self._path
 

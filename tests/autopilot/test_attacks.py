@@ -24,7 +24,7 @@ def test_ten_concurrent_sessions_of_the_same_state_all_succeed(make_repo):
     # The same state means the same run directory: a session cleaning up a killed writer's temp
     # files must never remove a live writer's (5 of 10 crashed before the run directory lock).
     repo = make_repo({"README.md": "# x\n", ".env.production": "DEBUG=1\n",
-                      **{f"clutter_{i:03}.txt": f"{i}\n" for i in range(60)}})
+                      **{f"clutter_{i:03}.txt": f"{i}\n" for i in range(20)}})
     env = {**os.environ, **GIT_ENV}
     processes = [
         subprocess.Popen([str(BIN / "autopack-autopilot"), "--format", "json"], cwd=repo, env=env,
@@ -41,6 +41,21 @@ def test_ten_concurrent_sessions_of_the_same_state_all_succeed(make_repo):
                                                              if "clutter_" not in g["title"]]) for _, out, _ in outcomes]
     run_dir = repo / run_dirs.pop()
     load_artifacts(run_dir)
+    assert sorted(p.name for p in run_dir.iterdir()) == sorted([*ARTIFACTS, ".gitignore"])
+
+
+def test_concurrent_sessions_that_run_configured_commands_take_turns_with_the_snapshot(make_repo):
+    repo = make_repo({"README.md": "# x\n", "scripts/check.py": "import os\nprint(sorted(os.listdir('.')))\n",
+                      ".autopack.toml": '[[autopilot.detectors]]\nname = "ls"\nrun = "python scripts/check.py"\n'
+                                        'read-only = true\n'})
+    env = {**os.environ, **GIT_ENV}
+    processes = [subprocess.Popen([str(BIN / "autopack-autopilot"), "--format", "json"], cwd=repo, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [(*p.communicate(timeout=300), p.returncode) for p in processes]
+    assert [code for _, _, code in outcomes] == [0] * 4, [err for _, err, _ in outcomes]
+    sessions = [json.loads(out)["session"] for out, _, _ in outcomes]
+    assert all(s == sessions[0] for s in sessions) and sessions[0]["workspace_integrity"]["unchanged"]
+    run_dir = repo / json.loads(outcomes[0][0])["run_dir"]
     assert sorted(p.name for p in run_dir.iterdir()) == sorted([*ARTIFACTS, ".gitignore"])
 
 
