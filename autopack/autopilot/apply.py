@@ -25,7 +25,7 @@ from autopack.autopilot.plan import Action
 from autopack.autopilot.session import open_workspace, scan_workspace
 from autopack.autopilot.snapshot import Snapshot
 from autopack.environment import READ_ONLY_COMMANDS_VARIABLE, variable_set
-from autopack.findings import ConfigError
+from autopack.findings import ConfigError, Finding
 
 REPORT = "apply_report_v1.json"
 APPLIED, FAILED, MANUAL = "applied", "failed", "manual"
@@ -77,9 +77,19 @@ def _fixable(run: Run, action: dict[str, Any]) -> bool:
     return sum(len(fix.changes) for fix in planned) == len(found)
 
 
-def _owners(run: Run, actions: Iterable[dict[str, Any]]) -> dict[tuple[str, int | None, str], str]:
-    """(path, line, rule id) of each finding → the action that fixes it."""
-    return {(f.path, f.line, f.rule_id): a["action_id"] for a in actions for f in run.findings(a)}
+ChangeKey = tuple[str, "int | None", str, str]
+
+
+def _finding_key(finding: Finding) -> ChangeKey:
+    """(path, line, rule id, the text a fix replaces): which change a finding's fix makes."""
+    data = finding.data or {}
+    old = data["setting"]["value"] if "setting" in data else str(data.get("href", ""))
+    return finding.path, finding.line, finding.rule_id, old
+
+
+def _owners(run: Run, actions: Iterable[dict[str, Any]]) -> dict[ChangeKey, str]:
+    """Each change a fix makes → the action whose finding asked for it."""
+    return {_finding_key(f): a["action_id"] for a in actions for f in run.findings(a)}
 
 
 def apply_run(run: Run, *, dry_run: bool, out: TextIO) -> int:
@@ -121,15 +131,14 @@ def apply_run(run: Run, *, dry_run: bool, out: TextIO) -> int:
     return 1 if summary["failed"] or summary["manual"] or summary["gaps_remaining"] else 0
 
 
-def _write_fixes(run: Run, planned: list[fixes.FileFix], owners: dict[tuple[str, int | None, str], str],
-                 outcomes: dict[str, Outcome]) -> None:
+def _write_fixes(run: Run, planned: list[fixes.FileFix], owners: dict[ChangeKey, str], outcomes: dict[str, Outcome]) -> None:
     """Write each file (atomically) and record each action's result in the ledger as it goes."""
     who = ledger.who(run.root)
     for fix in planned:
         written = fixes.write_fix(run.root, fix)
         mine: dict[str, list[str]] = {}
         for change in fix.changes:
-            mine.setdefault(owners[(fix.path, change.line, change.rule_id)], []).append(change.describe())
+            mine.setdefault(owners[(fix.path, change.line, change.rule_id, change.old)], []).append(change.describe())
         entries = []
         for action_id, described in sorted(mine.items()):
             outcome = outcomes[action_id]
