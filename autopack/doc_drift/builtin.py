@@ -4,7 +4,9 @@ ignores (build output, local files) dropped."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +30,9 @@ def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
         return [], None
     wanted = files.compile_globs(settings["docs-globs"])
     fixture = files.compile_globs(settings["fixture-globs"])
-    paths = [path for path in context.repo_files() if wanted(path) and not fixture(path)]
+    names = [pattern.rsplit("/", 1)[-1] for pattern in settings["docs-globs"]]  # `*.md`: a file's own name must match
+    paths = [path for path in context.repo_files()
+             if wanted(path) and not fixture(path) and any(fnmatch.fnmatch(posixpath.basename(path), name) for name in names)]
     paths = _without_symlinked_copies(context.root, paths)
     if not paths:
         return [], None

@@ -49,8 +49,8 @@ def link_findings(repo: Repo, document: Document, settings: dict[str, Any]) -> I
         raw_path, _, fragment = href.partition("#")
         raw_path, _, query = raw_path.partition("?")
         path = unquote(raw_path)
-        if "{{" in path or "{%" in path or "$" in path:
-            continue  # a template (Jekyll, Hugo, `$BRANCH_URL`): the real target is known only after rendering
+        if "{{" in path or "{%" in path or "$" in path or _TEMPLATE_VARIABLE.match(path):
+            continue  # a template (Jekyll, Hugo, `$BRANCH_URL`, `IMG_URL/a.png`): the target is known only after rendering
         if path.lower() in _PLACEHOLDER_HREFS or _PLACEHOLDER_HREF.fullmatch(path.lower()):
             continue  # `[text](url)`: Markdown syntax shown by example
         site = repo.sites.site_for(document.path)
@@ -102,7 +102,20 @@ def _outside_site_tolerated(repo: Repo, site: object, document_path: str, path: 
     return site is None and (
         site_route(repo, path) or site_page(repo, document_path, target)
         or (bool(repo.sites) and target.endswith((".html", ".htm")))
+        or _page_folder_link(repo, document_path, path)
+        or (path.startswith("/") and "." in posixpath.basename(path) and bool(repo.folders_ending_with(path)))
     )
+
+
+def _page_folder_link(repo: Repo, document_path: str, path: str) -> bool:
+    """`[API](../api/)` in `templates/docs/usage.md` beside `api.md` (or `[guide](guide/)` in the
+    folder's index page): written from the page's URL (`/docs/usage/`) of a generator autopack
+    does not know (a web app serving its docs): a sibling page, not a broken link. Only
+    suffix-less links that name a page of the document's own folder."""
+    if "." in posixpath.basename(path.rstrip("/")) or not (path.startswith("../") or path.endswith("/")):
+        return False
+    page = resolve(posixpath.dirname(document_path), path.removeprefix("../").rstrip("/"))
+    return page is not None and any(repo.exists(page + suffix) for suffix in (".md", "/index.md", "/README.md"))
 
 
 _LICENSE = re.compile(r"(?:LICEN[CS]E|COPYING)(?:[.-][\w.-]*)?", re.IGNORECASE)
@@ -120,6 +133,15 @@ def _packed_license(repo: Repo, target: str) -> bool:
         and any(_LICENSE.fullmatch(path) for path in repo.files if "/" not in path)
     )
 
+
+# `IMG_URL/events.png`, `SITE_ROOT/docs/`: a shouted variable the app substitutes when it renders the page.
+_TEMPLATE_VARIABLE = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*(?:/|$)")
+
+# The emoji key of an all-contributors table links `#<contribution>-<login>`, which no page defines.
+_CONTRIBUTION_ANCHOR = re.compile(r"(?:a11y|audio|blog|bug|business|code|content|data|design|doc|eventorganizing|example|financial|"
+                                  r"fundingfinding|ideas|infra|maintenance|mentoring|platform|plugin|projectmanagement|promotion|"
+                                  r"question|research|review|security|talk|test|tool|translation|tutorial|userTesting|video)-[\w.-]+",
+                                  re.IGNORECASE)
 
 # Anchors every page layout has (GitHub's `#top`; a site theme's skip-to-content landmarks).
 _LANDMARKS = frozenset({"top", "content", "main", "main-content"})
@@ -146,6 +168,8 @@ def _anchor_findings(repo: Repo, document: Document, reference: Reference, targe
         return  # `(## "tooltip")`: a title on an empty link, not an anchor
     if repo.is_dir(target):
         return
+    if target == document.path and document.contributors_table and _CONTRIBUTION_ANCHOR.fullmatch(anchor):
+        return  # all-contributors' `[💬](#question-login "Answering Questions")`: a tooltip, no section
     if anchor == "readme" and posixpath.basename(target).lower().startswith("readme"):
         return  # GitHub's own anchor for the README section of a repository page
     target_document = document if target == document.path else repo.document(target)

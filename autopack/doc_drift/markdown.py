@@ -49,6 +49,7 @@ class Document:
     components: bool = False  # has HTML of a component (`<ApiIndex />`): content, and anchors, made in the browser
     included: list[str] = field(default_factory=list)  # files it includes at build time, as written
     heading_lines: list[tuple[int, int, str]] = field(default_factory=list)  # (line, level, text) of each heading
+    contributors_table: bool = False  # has an all-contributors table (its emoji links are tooltips)
 
     def sections_at(self, line: int) -> list[str]:
         """The headings of the sections `line` is in, outermost first."""
@@ -235,6 +236,7 @@ def parse_document(parser: Any, source: files.SourceFile) -> Document:
     if document.includes:
         document.included = [next(part for part in match.groups() if part) for match in _INCLUDED_FILE.finditer(source.text)]
     document.machine_made = _MACHINE_MADE.search(source.text[:600]) is not None
+    document.contributors_table = "ALL-CONTRIBUTORS-LIST" in source.text
     document.front, text = frontmatter.split(source.text)
     _scan_tokens(parser, document, text, 0, Slugger(), TocSlugger(), {})
     return document

@@ -16,6 +16,8 @@ from autopack.doc_drift.sites import Site, Unjudged
 if TYPE_CHECKING:
     from autopack.doc_drift.repo import Repo
 
+# What a link to a file of the project ends with; any other bare name (`schema_hub.config`) is a target name.
+_SOURCE_SUFFIXES = (".md", ".rst", ".ipynb", ".txt", ".html", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".py")
 _MYST = re.compile(r"['\"](?:myst_parser|myst_nb)['\"]")
 
 
@@ -26,7 +28,7 @@ class SphinxSite(Site):
 
     def resolve(self, repo: Repo, document_path: str, path: str) -> str | Unjudged | None:
         hit = super().resolve(repo, document_path, path)
-        if hit is None and "/" not in path and "." not in path:
+        if hit is None and "/" not in path and not path.lower().endswith(_SOURCE_SUFFIXES):
             return Unjudged("a bare name is a cross-reference Sphinx resolves across the project (labels of any source)")
         return hit
 
