@@ -79,3 +79,16 @@ def test_upgrade_notes_and_changesets_are_history(scan):
         "docs/guide.md": "Edit `src/gone/list.html`.\n",
     }
     assert scan(files) == [("APR203", "docs/guide.md", 1, "src/gone/list.html")]
+
+
+def test_web_app_templates_describe_the_product_and_link_its_routes(scan):
+    files = {
+        "src/app.py": "",
+        "checklists/templates/checklists/release.md": "Update `src/conf/settings.py` in the framework's repository.\n",
+        "lib/web/templates/policy/tos.html.md": "See our [Privacy Policy](privacy) and [gone](gone.md).\n",
+        "AGENTS.md": "Run `pytest src/tests/ExampleTest.py`, then read `src/gone.py`.\n",
+    }
+    assert scan(files) == [
+        ("APR203", "AGENTS.md", 1, "src/gone.py"),
+        ("APR201", "lib/web/templates/policy/tos.html.md", 1, "gone.md"),
+    ]

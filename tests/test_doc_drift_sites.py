@@ -306,18 +306,18 @@ def test_a_page_url_can_reach_what_the_file_path_cannot(scan):
 
 def test_docs_served_by_an_unknown_app_link_siblings_by_url_and_use_template_variables(scan):
     files = {
-        "templates/docs/api.md": "# API\n",
-        "templates/docs/usage.md": "![shot](IMG_URL/events.png) [api](../api/) [log](../api/#log) [bad](../gone/) [file](../gone.md)\n",
+        "help/docs/api.md": "# API\n",
+        "help/docs/usage.md": "![shot](IMG_URL/events.png) [api](../api/) [log](../api/#log) [bad](../gone/) [file](../gone.md)\n",
     }
-    assert scan(files) == [("APR201", "templates/docs/usage.md", 1, "../gone/"), ("APR201", "templates/docs/usage.md", 1, "../gone.md")]
+    assert scan(files) == [("APR201", "help/docs/usage.md", 1, "../gone/"), ("APR201", "help/docs/usage.md", 1, "../gone.md")]
 
 
 def test_app_docs_static_folders_contributor_tables_and_folders_named_like_documents(scan):
     files = {
         "priv/static/images/blog/shot.png": PNG,
         "lib/web/templates/blog/001-release.html.md": "![shot](/images/blog/shot.png) ![gone](/images/blog/gone.png)\n",
-        "templates/docs/introduction.md": "[guide](monitoring/) [bad](nothing/)\n",
-        "templates/docs/monitoring.md": "# Monitoring\n",
+        "help/docs/introduction.md": "[guide](monitoring/) [bad](nothing/)\n",
+        "help/docs/monitoring.md": "# Monitoring\n",
         "CONTRIBUTORS.md": "<!-- ALL-CONTRIBUTORS-LIST:START -->\n[💬](#question-snipe \"Answering Questions\") [x](#nope)\n",
         ".spec/snapshots/design.md/snapshot-001.json": "{\"content\": \"[x](gone.md)\"}\n",
         "docs/conf.py": "extensions = ['myst_parser']\n",
@@ -326,6 +326,6 @@ def test_app_docs_static_folders_contributor_tables_and_folders_named_like_docum
     assert scan(files) == [
         ("APR202", "CONTRIBUTORS.md", 2, "#nope"),
         ("APR201", "docs/advanced.md", 1, "gone.md"),
+        ("APR201", "help/docs/introduction.md", 1, "nothing/"),
         ("APR201", "lib/web/templates/blog/001-release.html.md", 1, "/images/blog/gone.png"),
-        ("APR201", "templates/docs/introduction.md", 1, "nothing/"),
     ]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from autopack.doc_drift.markdown import Document, Reference
 from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
 from autopack.doc_drift.sites import is_language
+from autopack.doc_drift.sites.github import app_template
 from autopack.findings import Finding, Rule, Severity
 
 MISSING_CODE_PATH = Rule(
@@ -75,7 +76,7 @@ def _placeholder(repo: Repo, path: str) -> bool:
             stem in _PLACEHOLDERS
             or stem in _EXAMPLE_WORDS
             or _SHOUTED.fullmatch(part.split(".", 1)[0]) is not None
-            or stem.startswith(("blah", "example-", "example_"))
+            or stem.startswith(("blah", "example"))  # `example-app/`, `ExampleTest.php`
             or stem.startswith(("my_", "my-", "some_", "some-", "path_to", "path-to"))
             or "your" in stem  # `client_your_provider.py`, `yourapp`
             or _MY_NAME.search(part) is not None  # `myFirstPlugin.test.js`, `client_myprovider.py`
@@ -101,10 +102,13 @@ _HISTORY_SECTION = re.compile(r"upgrad|migrat|changelog|change log|release notes
 def _relative_to_named_folder(repo: Repo, document: Document, word: str) -> bool:
     """`charts/crds/files/crds.bz2` in a text about `kube-prometheus-stack`, whose folder has it:
     a path relative to a folder the text names, not a missing one."""
+    text = document.source.text
     for folder in repo.folders_ending_with(word):
         name = posixpath.basename(folder)
-        if len(name) >= 3 and name not in CONVENTIONAL and name in document.source.text:
-            return True
+        if len(name) < 3:
+            continue
+        if (name not in CONVENTIONAL and name in text) or f"`{name}`" in text or f"{name}/" in text:
+            return True  # a conventional name (`backend`) counts when the text names it as a folder
     return False
 
 
@@ -140,6 +144,8 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
     doc_dir = posixpath.dirname(document.path)
     document_bases = [""] if not doc_dir else ["", doc_dir]
     in_site = repo.sites.site_for(document.path) is not None
+    if app_template(document.path):
+        return  # a page a web app renders (`templates/docs/x.md`): it describes the product, not this repository
     seen: dict[tuple[int, str], int] = {}
     for reference in document.code_paths:
         bases = document_bases

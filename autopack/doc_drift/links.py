@@ -11,7 +11,7 @@ from typing import Any
 from autopack.doc_drift.markdown import Document, Reference
 from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
 from autopack.doc_drift.sites import Unjudged, join
-from autopack.doc_drift.sites.github import generated_html, site_page, site_root_target, site_route
+from autopack.doc_drift.sites.github import app_template, generated_html, site_page, site_root_target, site_route
 from autopack.doc_drift.sites.sphinx import SphinxSite
 from autopack.findings import Finding, Rule, Severity
 
@@ -103,6 +103,7 @@ def _outside_site_tolerated(repo: Repo, site: object, document_path: str, path: 
         site_route(repo, path) or site_page(repo, document_path, target)
         or (bool(repo.sites) and target.endswith((".html", ".htm")))
         or _page_folder_link(repo, document_path, path)
+        or (app_template(document_path) and "." not in posixpath.basename(path.rstrip("/")))
         or (path.startswith("/") and "." in posixpath.basename(path) and bool(repo.folders_ending_with(path)))
     )
 

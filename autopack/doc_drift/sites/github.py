@@ -53,3 +53,9 @@ def site_root_target(repo: Repo, document_path: str, path: str) -> str | None:
 def generated_html(repo: Repo, target: str) -> bool:
     """`page.html` next to `page.md`: a link into the site the docs are built into."""
     return target.endswith(".html") and repo.exists(target[: -len(".html")] + ".md")
+
+
+def app_template(path: str) -> bool:
+    """A Markdown file among a web app's templates (`templates/docs/x.md`, `x.html.md`): content
+    the app renders for its users at its own routes, not documentation of the repository."""
+    return "templates" in path.split("/")[:-1] or path.endswith(".html.md")
