@@ -329,3 +329,12 @@ def test_app_docs_static_folders_contributor_tables_and_folders_named_like_docum
         ("APR201", "help/docs/introduction.md", 1, "nothing/"),
         ("APR201", "lib/web/templates/blog/001-release.html.md", 1, "/images/blog/gone.png"),
     ]
+
+
+def test_mkdocs_content_tabs_are_anchors_with_tabbed_slugify(scan):
+    page = '# K8s\n\n=== "`Deployment`"\n\n    The manifest.\n\nSee the [tab](#deployment) and [bad](#service).\n'
+    files = {
+        "mkdocs.yml": "site_name: x\nmarkdown_extensions:\n  - pymdownx.tabbed:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify\n        kwds:\n          case: lower\n",
+        "docs/k8s.md": page,
+    }
+    assert scan(files) == [("APR202", "docs/k8s.md", 7, "#service")]

@@ -91,7 +91,7 @@ def _placeholder(repo: Repo, path: str) -> bool:
 # .github/workflows/x.yml`), or says it is not there: not a reference to an existing file.
 _TO_BE_MADE = re.compile(
     r"\b(?:creat(?:e|es|ing)|copy|copying|save|generat(?:e|es|ing)|"
-    r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|was (?:removed|deleted|moved)|missing)\b",
+    r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|was (?:removed|deleted|moved)|missing|there is no|no such)\b",
     re.IGNORECASE)
 # `... doc.rs in [rust-lang/rust](https://github.com/rust-lang/rust)`: a path of another repository.
 _OTHER_REPOSITORY = re.compile(r"https?://(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/[\w.-]+/[\w.-]+")

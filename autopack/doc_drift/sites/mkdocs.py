@@ -22,6 +22,8 @@ from autopack.doc_drift.sites import (
     url_path,
 )
 
+from autopack.doc_drift.slugs import toc_slug
+
 if TYPE_CHECKING:
     from autopack.doc_drift.markdown import Document
     from autopack.doc_drift.repo import Repo
@@ -37,8 +39,13 @@ class MkDocsSite(Site):
     generated = Site.generated | {"search/search_index.json", "objects.inv", "feed_rss_created.xml", "feed_rss_updated.xml",
                                   "img/favicon.ico", "assets/images/favicon.png"}
 
+    tab_ids: bool = False  # pymdownx.tabbed with `slugify`: each content tab's title is an anchor
+
     def heading_ids(self, document: Document) -> set[str]:
-        return set(document.toc_anchors)
+        ids = set(document.toc_anchors)
+        if self.tab_ids:
+            ids.update(toc_slug(title.replace("`", "")) for title in document.tab_titles)
+        return ids
 
 
 def is_config(repo: Repo, path: str) -> bool:
@@ -86,6 +93,8 @@ def detect(repo: Repo, path: str, text: str) -> list[Site]:
     site.notes.append("a page `a/b.md` is served at `a/b/`" if site.pretty else "a page `a/b.md` is served at `a/b.html`")
     site.notes.append("links resolve from the page's file or from its URL; `/x` from the docs folder; heading ids are Python-Markdown's")
     plugins = _plugins(data)
+    site.tab_ids = any(isinstance(entry, dict) and isinstance(entry.get("pymdownx.tabbed"), dict) and "slugify" in entry["pymdownx.tabbed"]
+                       for entry in data.get("markdown_extensions") or [] if isinstance(data.get("markdown_extensions"), list))
     rewriting = sorted(REWRITING_PLUGINS & set(plugins))
     if data.get("hooks"):
         site.anchors_unjudged = "`hooks:` in the configuration run Python code that can rewrite pages at build time"
