@@ -92,3 +92,12 @@ def test_web_app_templates_describe_the_product_and_link_its_routes(scan):
         ("APR203", "AGENTS.md", 1, "src/gone.py"),
         ("APR201", "lib/web/templates/policy/tos.html.md", 1, "gone.md"),
     ]
+
+
+def test_example_paths_and_migration_guides_are_not_references(scan):
+    files = {
+        "patches/existing.patch": "",
+        "README.md": "Create a folder per patch. For example, `patches/clustered-redis/fix.patch`. Not `patches/gone.patch`.\n",
+        "src/FRONTEND_MIGRATION_GUIDE.md": "Move it to `patches/new/layout.patch`.\n",
+    }
+    assert scan(files) == [("APR203", "README.md", 1, "patches/gone.patch")]

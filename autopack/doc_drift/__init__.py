@@ -64,7 +64,7 @@ SETTINGS: dict[str, Setting] = {
     ),
     "history-globs": Setting(
         ["**/changelog*", "**/changes*", "**/history*", "**/news*", "**/release-notes*", "**/releases*",
-         "**/blog/**", "**/adr/**", "**/adrs/**", "**/decisions/**", "**/migrat*", "**/migrat*/**",
+         "**/blog/**", "**/adr/**", "**/adrs/**", "**/decisions/**", "**/*migrat*", "**/*migrat*/**",
          "**/plans/**", "**/plan.md", "**/*-plan.md", "**/*_plan.md", "**/rfcs/**", "**/rfc-*", "**/proposals/**", "**/roadmap*",
          "**/*upgrad*", "**/.changeset/**", "**/changelog.d/**", "**/newsfragments/**", "**/tasks.md", "**/tasks/**", "**/todo*",
          "**/specs/**"],

@@ -88,10 +88,12 @@ def _placeholder(repo: Repo, path: str) -> bool:
 
 
 # The sentence tells the reader to make the file (`copy it to files/httpd.conf`, `create
-# .github/workflows/x.yml`), or says it is not there: not a reference to an existing file.
+# .github/workflows/x.yml`), says it is not there, or gives it as an example (`for example,
+# patches/my-patch`): not a reference to an existing file.
 _TO_BE_MADE = re.compile(
     r"\b(?:creat(?:e|es|ing)|copy|copying|save|generat(?:e|es|ing)|"
-    r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|was (?:removed|deleted|moved)|missing|there is no|no such)\b",
+    r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|was (?:removed|deleted|moved)|missing|there is no|no such|"
+    r"for example|for instance|example|e\.g\.)\b",
     re.IGNORECASE)
 # `... doc.rs in [rust-lang/rust](https://github.com/rust-lang/rust)`: a path of another repository.
 _OTHER_REPOSITORY = re.compile(r"https?://(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/[\w.-]+/[\w.-]+")
