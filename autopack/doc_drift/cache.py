@@ -21,7 +21,8 @@ from autopack.cache import Store
 from autopack.doc_drift.markdown import Document, Reference
 
 FORMAT = "autopack-doc-drift-documents 1"
-_PARSING_MODULES = ("autopack.doc_drift.markdown", "autopack.doc_drift.shell", "autopack.doc_drift.slugs", "markdown_it")
+_PARSING_MODULES = ("autopack.doc_drift.markdown", "autopack.doc_drift.shell", "autopack.doc_drift.slugs",
+                    "autopack.doc_drift.frontmatter", "markdown_it")
 
 
 @cache
