@@ -48,6 +48,11 @@ def packs(repo: Path) -> list[Path]:
     return sorted((repo / ".autopack" / "cache").glob("documents-*.json"))
 
 
+def forget_verdicts(repo: Path) -> None:
+    """Drop the run's remembered verdicts, so the next run judges again and reads the pack."""
+    (repo / ".autopack" / "cache" / "verdicts.json").unlink()
+
+
 def test_a_run_where_nothing_changed_parses_nothing_and_writes_nothing(make_repo):
     repo = make_repo(DOCS)
     expected = uncached(repo)
@@ -80,6 +85,7 @@ def test_a_corrupt_or_truncated_pack_is_ignored_and_replaced(make_repo, damage):
     [pack] = packs(repo)
     whole = pack.read_bytes()
     pack.write_bytes(whole[: len(whole) // 2] if damage == b"truncated" else damage)
+    forget_verdicts(repo)
     assert run(repo) == (expected, True)
     assert pack.read_bytes() == whole  # rewritten, and the next run trusts it again
     assert run(repo) == (expected, False)
@@ -92,6 +98,7 @@ def test_an_edited_entry_does_not_verify(make_repo):
     run(repo)
     [pack] = packs(repo)
     pack.write_bytes(pack.read_bytes().replace(b"gone.md", b"here.md"))
+    forget_verdicts(repo)
     assert run(repo) == (expected, True)
 
 
@@ -104,13 +111,15 @@ def test_a_cache_committed_to_the_repository_is_not_trusted(make_repo):
     forged = pack.read_bytes().decode().split("\n", 1)[1].replace("gone.md", "guide.md")
     pack.write_text(forged, encoding="utf-8")
     header = subprocess.run(
-        [sys.executable, "-c", "import sys; from autopack.doc_drift.cache import _header; sys.stdout.write(_header(sys.stdin.read()))"],
+        [sys.executable, "-c", "import sys; from autopack.doc_drift.cache import FORMAT, header; sys.stdout.write(header(sys.stdin.read(), FORMAT))"],
         input=forged, capture_output=True, text=True, check=True,
     ).stdout
     pack.write_text(header + forged, encoding="utf-8")
+    forget_verdicts(repo)
     assert run(repo)[0] != expected  # the forgery works while the cache is untracked...
     git(repo, "add", "-f", str(pack.relative_to(repo)))
     git(repo, "commit", "-q", "-m", "a cache committed")
+    forget_verdicts(repo)
     assert run(repo) == (expected, True)  # ...and not once it is the repository's content
 
 

@@ -17,28 +17,52 @@ from autopack.doc_drift.repo import Repo
 from autopack.engine import CheckContext
 from autopack.findings import Finding
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from autopack.cache import Store
+
 
 def builtin_findings(context: CheckContext) -> Iterator[Finding]:
-    """APR201, APR202 and APR203 over every document the settings select."""
-    yield from check_documents(context)[0]
+    """APR201, APR202 and APR203 over every document the settings select: remembered from the
+    last run when none of their inputs changed (`memo`), else judged and remembered."""
+    from autopack.doc_drift import memo
+
+    store = memo.store_for(context)
+    found = memo.recall(context, store) if store is not None else None
+    if found is None:
+        started, notes_before = memo.clock(), len(context.skipped)
+        found, repo, selected = judge(context, store)
+        if store is not None:
+            probes = repo.probes if repo is not None else {}
+            memo.remember(context, store, found, selected, probes, context.skipped[notes_before:], started)
+    yield from without_git_ignored(context, found)
 
 
 def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
     """The built-in checks' findings, and the repository as they saw it (for `--explain`)."""
+    from autopack.doc_drift.repo import trusted_store
+
+    found, repo, _ = judge(context, trusted_store(context))
+    return without_git_ignored(context, found), repo
+
+
+def judge(context: CheckContext, store: Store | None) -> tuple[list[Finding], Repo | None, list[str]]:
+    """The findings before the git-ignore filter, the repository as they saw it, and every
+    document the settings select (symlinked copies too). `store` caches parsed documents."""
     settings = context.settings
     if not (settings["check-links"] or settings["check-anchors"] or settings["check-code-paths"]):
-        return [], None
+        return [], None, []
     wanted = files.compile_globs(settings["docs-globs"])
     fixture = files.compile_globs(settings["fixture-globs"])
     names = [pattern.rsplit("/", 1)[-1] for pattern in settings["docs-globs"]]  # `*.md`: a file's own name must match
-    paths = [path for path in context.repo_files()
-             if wanted(path) and not fixture(path) and any(fnmatch.fnmatch(posixpath.basename(path), name) for name in names)]
-    paths = _without_symlinked_copies(context.root, paths)
+    selected = [path for path in context.repo_files()
+                if wanted(path) and not fixture(path) and any(fnmatch.fnmatch(posixpath.basename(path), name) for name in names)]
+    paths = _without_symlinked_copies(context.root, selected)
     if not paths:
-        return [], None
+        return [], None, selected
     history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
     repo = Repo(context)
-    repo.preload(paths)
+    repo.preload(paths, store)
     for path in paths:  # every document's MyST targets, before any link is judged
         document = repo.document(path)
         if document is not None:
@@ -53,6 +77,11 @@ def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
             found.extend(link_findings(repo, document, settings))
         if settings["check-code-paths"] and not history(path.lower()):
             found.extend(code_path_findings(repo, document))
+    return found, repo, selected
+
+
+def without_git_ignored(context: CheckContext, found: list[Finding]) -> list[Finding]:
+    """`found` less the findings whose missing target git ignores (asked of git on every run)."""
 
     def target(finding: Finding) -> str | None:
         if not finding.data or finding.rule_id == BROKEN_ANCHOR.id:
@@ -61,7 +90,7 @@ def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
 
     missing = sorted({path for finding in found if (path := target(finding))})
     ignored = _git_ignored(context.root, missing) if missing else set()
-    return [finding for finding in found if target(finding) not in ignored], repo
+    return [finding for finding in found if target(finding) not in ignored]
 
 
 def _without_symlinked_copies(root: Path, paths: list[str]) -> list[str]:
@@ -91,7 +120,7 @@ def _git_ignored(root: Path, paths: list[str]) -> set[str]:
     request = "".join(f"{path}\0{path}/\0" for path in paths).encode("utf-8", "surrogateescape")
     try:
         completed = subprocess.run(
-            ["git", "check-ignore", "-z", "--stdin"], cwd=root, input=request, capture_output=True,
+            ["git", "check-ignore", "--no-index", "-z", "--stdin"], cwd=root, input=request, capture_output=True,
             timeout=files.GIT_TIMEOUT, check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
         )
     except (OSError, subprocess.SubprocessError):

@@ -1,8 +1,8 @@
 """Parsed documents cached by content: a run where nothing changed parses nothing.
 
 What is cached is what parsing one file yields (its anchors, links and code paths: the expensive
-part), never a verdict: whether a link's target exists depends on the other files and is judged
-afresh on every run. One pack file holds every document of a run, keyed by a hash of its text;
+part), never a verdict: whether a link's target exists depends on the other files (verdicts are
+remembered apart, with every input they were judged from: `memo`). One pack file holds every document of a run, keyed by a hash of its text;
 the pack's name is a hash of everything else parsing depends on (autopack's version, the parsing
 code itself, markdown-it-py's version), so a change to any of them starts a new pack instead of
 reading a stale one. A pack that does not verify (truncated, edited, another format) is a miss.
@@ -80,7 +80,8 @@ class DocumentPack:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.entries: dict[str, dict[str, Any]] = _read(store.load(pack_name()))
+        entries = verified(store.load(pack_name()), FORMAT)
+        self.entries: dict[str, dict[str, Any]] = entries if isinstance(entries, dict) else {}
         self.used: set[str] = set()
         self.added = False
 
@@ -109,23 +110,23 @@ class DocumentPack:
             body = json.dumps({key: self.entries[key] for key in sorted(self.used)}, separators=(",", ":"), ensure_ascii=False)
         except (TypeError, ValueError):  # a field JSON cannot hold: no cache rather than a wrong one
             return
-        self.store.save(pack_name(), _header(body) + body)
+        self.store.save(pack_name(), header(body, FORMAT) + body)
 
 
-def _header(body: str) -> str:
-    return f"{FORMAT} {hashlib.sha256(body.encode('utf-8', 'surrogatepass')).hexdigest()}\n"
+def header(body: str, kind: str) -> str:
+    """The first line of a cache file of `kind`: its format and a hash of the JSON body below."""
+    return f"{kind} {hashlib.sha256(body.encode('utf-8', 'surrogatepass')).hexdigest()}\n"
 
 
-def _read(raw: bytes | None) -> dict[str, dict[str, Any]]:
-    """A pack's entries if its header's hash verifies the body, else none."""
+def verified(raw: bytes | None, kind: str) -> Any:
+    """The JSON body of a cache file of `kind` if its header's hash verifies it, else None."""
     if not raw:
-        return {}
+        return None
     try:
         text = raw.decode("utf-8", "surrogatepass")
-        header, _, body = text.partition("\n")
-        if header + "\n" != _header(body):
-            return {}
-        entries = json.loads(body)
+        first, _, body = text.partition("\n")
+        if first + "\n" != header(body, kind):
+            return None
+        return json.loads(body)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return {}
-    return entries if isinstance(entries, dict) else {}
+        return None

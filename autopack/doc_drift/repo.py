@@ -16,6 +16,10 @@ from autopack.doc_drift.markdown import Document, markdown_parser, parse_documen
 from autopack.doc_drift.sites.github import SITE_CONFIG
 from autopack.engine import CheckContext
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from autopack.cache import Store
+
 _SUBMODULE_PATH = re.compile(r"^[ \t]*path[ \t]*=[ \t]*+(.*\S)[ \t]*$", re.MULTILINE)
 MAX_GITMODULES_BYTES = 1024 * 1024
 
@@ -49,6 +53,7 @@ class Repo:
         self._stems: set[str] | None = None
         self.submodules = _submodule_paths(context.root)
         self.labels: set[str] = set()
+        self.probes: dict[str, bool] = {}  # `e:path` / `d:path` -> whether it exists / is a directory on disk
         # Some docs site (MkDocs, Docusaurus, VitePress, VuePress, Jekyll) is configured here: documents
         # outside any detected site still get its tolerance for `intro` meaning `intro.md`.
         self.site = any(SITE_CONFIG.search(path) for path in self.files)
@@ -82,23 +87,25 @@ class Repo:
         return (
             path in self.files
             or path in self.dirs
-            or (self.context.staged is None and os.path.exists(os.path.join(self.context.root_dir, path)))
+            or (self.context.staged is None and self._probe("e:" + path))
             or any(path.startswith(submodule + "/") for submodule in self.submodules)
         )
 
     def is_dir(self, path: str) -> bool:
-        return path in self.dirs or (path not in self.files and self.context.staged is None
-                                     and os.path.isdir(os.path.join(self.context.root_dir, path)))
+        return path in self.dirs or (path not in self.files and self.context.staged is None and self._probe("d:" + path))
 
-    def preload(self, paths: list[str]) -> None:
-        """Read every document and parse those the cache does not hold, on several cores where
-        that pays (see `_parse_parallel`); `document` parses any other file on first use."""
-        from autopack.cache import open_store
+    def _probe(self, probe: str) -> bool:
+        """A look at the disk, asked once per run and kept: the verdicts' memo re-asks each."""
+        answer = self.probes.get(probe)
+        if answer is None:
+            answer = self.probes[probe] = on_disk(self.context.root_dir, probe)
+        return answer
+
+    def preload(self, paths: list[str], store: Store | None) -> None:
+        """Read every document and parse those the cache (`store`) does not hold, on several
+        cores where that pays (see `_parse_parallel`); `document` parses any other file on first use."""
         from autopack.doc_drift.cache import DocumentPack, content_key, decode, encode
 
-        store = open_store(self.context.root_dir, self.context.config, self.context.use_cache)
-        if store is not None and _holds_tracked_files(store.directory, self.context.root_dir):
-            store = None  # a cache committed to the repository is its content: neither trusted nor rewritten
         pack = DocumentPack(store) if store is not None else None
         missing: list[tuple[str, files.SourceFile, str]] = []
         for path in paths:
@@ -127,6 +134,22 @@ class Repo:
             source = self.context.read(path)
             self.documents[path] = parse_document(markdown_parser(), source) if source else None
         return self.documents[path]
+
+
+def on_disk(root_dir: str, probe: str) -> bool:
+    """An existence probe: `e:path` (exists on disk) or `d:path` (is a directory)."""
+    kind, _, path = probe.partition(":")
+    full = os.path.join(root_dir, path)
+    return os.path.isdir(full) if kind == "d" else os.path.exists(full)
+
+
+def trusted_store(context: CheckContext) -> Store | None:
+    """The run's cache, unless it is off or git tracks files in it (a cache committed to the
+    repository is its content: neither trusted nor rewritten)."""
+    from autopack.cache import open_store
+
+    store = open_store(context.root_dir, context.config, context.use_cache)
+    return None if store is None or _holds_tracked_files(store.directory, context.root_dir) else store
 
 
 def _holds_tracked_files(directory: str, root_dir: str) -> bool:

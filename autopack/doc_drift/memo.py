@@ -1,0 +1,248 @@
+"""The built-in checks' verdicts, remembered with every input they were judged from, so a run where
+nothing changed judges nothing.
+
+A link's verdict depends on more than its own document (a rename anywhere can break it), so the
+memo is one record for the whole run: the repository's file list, every file the run read
+(documents, site configurations, `.gitmodules`) by its stat signature and the hash of its text,
+each on-disk existence probe and its answer, the settings, the configuration and autopack's code.
+A later run re-validates all of it (stat calls, and a fresh probe of each path) and reuses the
+findings only when every input holds; any doubt judges again. A file touched within the last
+seconds of a recorded run is "racily clean" (git's word): its stat cannot vouch for its content,
+so it is hashed instead. Which missing targets git ignores is asked on every run (ignore rules
+live outside the repository's file list); that filter is applied after the memo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import time
+from functools import cache
+from typing import Any
+
+from autopack import __version__, files
+from autopack.cache import Store
+from autopack.doc_drift.cache import content_key, header, verified
+from autopack.doc_drift.repo import on_disk, trusted_store
+from autopack.engine import CheckContext
+from autopack.findings import Finding, Severity
+
+FORMAT = "autopack-doc-drift-verdicts 1"
+ENTRY = "verdicts.json"
+# A file whose mtime or ctime is this close to (or after) the start of the recorded run may have
+# changed again within the file system's timestamp resolution (2 s on FAT): hash it.
+RACY_NS = 2_000_000_000
+# The parser's own code is part of the verdicts' code (its version changes what is parsed).
+_FOREIGN_CODE = ("markdown_it",)
+
+
+def clock() -> int:
+    """The start of a run, for the racy test of the inputs it records."""
+    return time.time_ns()
+
+
+def store_for(context: CheckContext) -> Store | None:
+    """The cache the memo lives in: none under `--staged` (the index is the repository, and
+    its content has no stat), with the cache off, or where the parse cache is refused."""
+    if context.staged is not None:
+        return None
+    return trusted_store(context)
+
+
+def recall(context: CheckContext, store: Store) -> list[Finding] | None:
+    """The remembered findings (before the git-ignore filter) when every input of the recorded
+    run still holds, with the run's notes replayed into `context`; else None."""
+    record = verified(store.load(ENTRY), FORMAT)
+    if not record or record.get("key") != run_key(context) or record.get("files") != file_list_digest(context):
+        return None
+    started = clock()
+    try:
+        refreshed = _still_holds(context, record["inputs"], record["probes"], started)
+        findings = [_finding(item) for item in record["findings"]]
+        notes = [files.Skipped(path, reason, bool(notify)) for path, reason, notify in record["skipped"]]
+        marked = [str(path) for path in record["marked"]]
+    except (KeyError, TypeError, ValueError, AttributeError):  # another shape: judge again
+        return None
+    if refreshed is None:
+        return None
+    context.skipped.extend(notes)
+    for path in marked:  # read again, so the runner finds their bare ignore comments as it would
+        context.read(path)
+    if refreshed is not record["inputs"]:  # racy inputs proved clean: the next run trusts their stat
+        record["inputs"] = refreshed
+        _save(store, record)
+    return findings
+
+
+def remember(context: CheckContext, store: Store, found: list[Finding], read: list[str], probes: dict[str, bool],
+             notes: list[files.Skipped], started: int) -> None:
+    """Record this run's findings with its inputs: `read`, every path the run read or looked at as
+    a document (a symlinked copy it skipped too); `probes`, its on-disk existence answers."""
+    inputs = []
+    for path in sorted({*read, *context.read_files, *(note.path for note in notes), ".gitmodules"}):
+        signature = _signature(os.path.join(context.root_dir, path))
+        racy = _racy(signature, started)
+        inputs.append([path, signature, _digest(context, path, notes) if racy else None, racy])
+    marked = sorted(path for path, source in context.read_files.items() if "autopack" in source.text)
+    record = {
+        "key": run_key(context),
+        "files": file_list_digest(context),
+        "inputs": inputs,
+        "probes": probes,
+        "findings": [_stored(finding) for finding in found],
+        "skipped": [[note.path, note.reason, note.notify] for note in notes],
+        "marked": marked,
+    }
+    _save(store, record)
+
+
+def _digest(context: CheckContext, path: str, notes: list[files.Skipped]) -> str | None:
+    """What vouches for a racy input's content: the hash of the text the run read; for a file the
+    run skipped (binary, too large), the hash of its bytes now, if they are skipped alike (the
+    verdicts saw only "skipped"); None (judge again next time) for anything else."""
+    source = context.read_files.get(path)
+    if source is not None:
+        return content_key(source)
+    note = next((note for note in reversed(notes) if note.path == path), None)
+    raw = _raw(context, path)
+    if note is None or raw is None:
+        return None
+    outcome = files.source_from_bytes(path, raw, context.config.values["max-file-size"])
+    if not isinstance(outcome, files.Skipped) or not (note.reason == outcome.reason or note.reason.startswith(outcome.reason + " (")):
+        return None
+    return _raw_key(raw)
+
+
+def _raw(context: CheckContext, path: str) -> bytes | None:
+    """A regular file's bytes (one more than the size limit at most), never through a FIFO."""
+    try:
+        return files.read_bounded(os.path.join(context.root_dir, path), context.config.values["max-file-size"] + 1,
+                                  inside=context.root_dir)
+    except files.ReadRefused:
+        return None
+
+
+def _raw_key(raw: bytes) -> str:
+    return "raw:" + hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _vouched(context: CheckContext, path: str, digest: str) -> bool:
+    """Whether a racy input's content is still the one its digest names."""
+    if digest.startswith("raw:"):
+        raw = _raw(context, path)
+        return raw is not None and _raw_key(raw) == digest
+    source = files.read_source(context.root_dir, path, context.config.values["max-file-size"])
+    return isinstance(source, files.SourceFile) and content_key(source) == digest
+
+
+def _save(store: Store, record: dict[str, Any]) -> None:
+    try:
+        body = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):  # a value JSON cannot hold: no memo rather than a wrong one
+        return
+    store.save(ENTRY, header(body, FORMAT) + body)
+
+
+def _still_holds(context: CheckContext, inputs: list[list[Any]], probes: dict[str, bool], started: int) -> list[list[Any]] | None:
+    """`inputs` when every input and probe holds (a new list when racy ones were proved clean
+    and are no longer racy), else None."""
+    root = context.root_dir
+    refreshed = inputs
+    for index, (path, signature, digest, racy) in enumerate(inputs):
+        full = os.path.join(root, path)
+        now = _signature(full)
+        if now != signature:
+            return None
+        if racy:
+            if digest is None or not _vouched(context, path, digest):
+                return None
+            if not _racy(now, started):
+                if refreshed is inputs:
+                    refreshed = [list(item) for item in inputs]
+                refreshed[index][3] = False
+    for probe, answer in probes.items():
+        if on_disk(root, probe) != answer:
+            return None
+    return refreshed
+
+
+def _signature(full: str) -> list[Any] | None:
+    """What identifies a file's content without reading it: type, size, mtime, ctime, inode
+    (ctime cannot be set back, so a tool that restores mtime still shows); a symlink adds its
+    target and the target's signature. None when it does not exist."""
+    try:
+        status = os.lstat(full)
+    except (OSError, ValueError):
+        return None
+    signature: list[Any] = [status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+    if stat.S_ISLNK(status.st_mode):
+        try:
+            signature.append(os.readlink(full))
+            target = os.stat(full)
+            signature.append([target.st_mode, target.st_size, target.st_mtime_ns, target.st_ctime_ns, target.st_ino])
+        except (OSError, ValueError):
+            signature.append(None)
+    return signature
+
+
+def _racy(signature: list[Any] | None, started: int) -> bool:
+    """Changed so close to `started` that a later change could keep the same stat signature. A
+    symlink is judged by its target (the link itself cannot change in place: it is replaced)."""
+    if signature is None:
+        return False
+    if len(signature) > 5:
+        return _racy(signature[6], started)
+    return max(signature[2], signature[3]) >= started - RACY_NS
+
+
+def file_list_digest(context: CheckContext) -> str:
+    """The repository's file list (what exists, for every verdict and site detection)."""
+    listing = "\0".join(context.repo_files()).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(listing, digest_size=16).hexdigest()
+
+
+def run_key(context: CheckContext) -> str:
+    """Everything else the verdicts depend on: autopack's code, the repository's place, the
+    settings and the global configuration (excludes, size limit)."""
+    material = json.dumps([FORMAT, code_signature(), context.root_dir, context.settings, context.config.values],
+                          sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(material.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@cache
+def code_signature() -> str:
+    """autopack's version and every source file of the package (a development build changes
+    without a new version), and the parser's: by name, size and mtime, read without importing."""
+    from importlib.util import find_spec
+
+    digest = hashlib.blake2b(f"{__version__}".encode(), digest_size=16)
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    folders = [package]
+    for name in _FOREIGN_CODE:
+        spec = find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(os.path.dirname(spec.origin))
+    for folder in folders:
+        for directory, subdirectories, names in os.walk(folder):
+            subdirectories.sort()
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    full = os.path.join(directory, name)
+                    try:
+                        status = os.stat(full)
+                    except OSError:
+                        continue
+                    digest.update(f"{full}\0{status.st_size}\0{status.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _stored(finding: Finding) -> list[Any]:
+    return [finding.rule_id, finding.rule_name, finding.severity.value, finding.path, finding.line, finding.column,
+            finding.message, finding.fix, finding.fingerprint, finding.data]
+
+
+def _finding(item: list[Any]) -> Finding:
+    rule_id, rule_name, severity, path, line, column, message, fix, fingerprint, data = item
+    return Finding(rule_id, rule_name, Severity(severity), path, line, column, message, fix, fingerprint, data)
