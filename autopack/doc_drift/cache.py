@@ -2,10 +2,11 @@
 
 What is cached is what parsing one file yields (its anchors, links and code paths: the expensive
 part), never a verdict: whether a link's target exists depends on the other files (verdicts are
-remembered apart, with every input they were judged from: `memo`). One pack file holds every document of a run, keyed by a hash of its text;
-the pack's name is a hash of everything else parsing depends on (autopack's version, the parsing
-code itself, markdown-it-py's version), so a change to any of them starts a new pack instead of
-reading a stale one. A pack that does not verify (truncated, edited, another format) is a miss.
+remembered apart, with every input they were judged from: `memo`). One pack file holds every
+document of a run, keyed by a hash of its text; the pack's name is a hash of everything else
+parsing depends on (autopack's version, the parsing code itself, markdown-it-py's version), so a
+change to any of them starts a new pack instead of reading a stale one. A pack that does not
+verify (truncated, edited, another format) is a miss.
 """
 
 from __future__ import annotations
