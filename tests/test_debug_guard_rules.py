@@ -74,6 +74,19 @@ POSITIVES = {
         [("APD101", 3)],
     ),
     "python syntax error fallback": ("settings/prod.py", "print 'py2'\nDEBUG = True\n", [("APD101", 2)]),
+    # The walk looks only inside nodes whose lines hold a keyword: a setting deep in a long module,
+    # one in a decorator (above its `def` line), one split over lines, are all still seen.
+    "python deep in a long module": (
+        "settings/prod.py",
+        "import os\n" + "X = 1\n" * 300 + "def configure(app):\n    if app:\n        app.config.update(\n            DEBUG=True,\n        )\n",
+        [("APD101", 305)],
+    ),
+    "python in a decorator": (
+        "app/main_prod.py",
+        "@app.config.update(\n    DEBUG=True,\n)\ndef handler():\n    pass\n",
+        [("APD101", 2)],
+    ),
+    "python value on the next line": ("settings/prod.py", "DEBUG = (\n    True\n)\n", [("APD101", 1)]),
     # APD102: framework debug flags
     "app_debug": (".env.production", "APP_DEBUG=true\n", [("APD102", 1)]),
     "flask_debug": (".env.production", "FLASK_DEBUG=1\n", [("APD102", 1)]),

@@ -762,9 +762,11 @@ def ini_line_hits(lines: Sequence[str]) -> Iterator[tuple[list[str] | None, Hit]
 
 
 def generic_hits(lines: IndexedLines) -> Iterator[Hit]:
-    """Files of no known format: dotenv-style and YAML-style assignments only."""
+    """Files of no known format: dotenv-style and YAML-style assignments only. The YAML-style
+    reader walks every line (for the key paths), so it runs only where a YAML file would be parsed."""
     yield from dotenv_hits(lines)
-    yield from yaml_line_hits(lines)
+    if worth_parsing(lines):
+        yield from yaml_line_hits(lines)
 
 
 # --- Ruby, PHP, XML, JavaScript ----------------------------------------------------------------

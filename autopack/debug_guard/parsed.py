@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import warnings
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 
 from autopack.debug_guard import defaults as defaults_module
 from autopack.debug_guard.lines import NON_PRODUCTION_SECTIONS, Hit, ini_line_hits, quiet_key, setting_hit, toml_line_hits
 from autopack.debug_guard.verdicts import (
     RULE_FRAMEWORK,
+    IndexedLines,
     TOOLBAR_MODULES,
     Verdict,
     classify_command,
@@ -326,7 +328,11 @@ def python_hits(text: str, path: str, *, production: bool = True, defaults: bool
     """Python settings and entry points via ast; None on a syntax error (the caller line-scans).
     `production`: APD101-APD103 anywhere in the file; `defaults`: APD104 (debug switches that
     default to on); `entry_module` (a WSGI/ASGI module production imports): development servers
-    started on import, and development settings selected by default."""
+    started on import, and development settings selected by default.
+
+    Every finding names a debug keyword on its own lines (a key, a keyword argument, a module),
+    so the walk skips any statement or expression whose lines hold none: in a large module that
+    mentions DEBUG once, only the nodes around that line are looked at."""
     import ast
 
     try:
@@ -340,11 +346,25 @@ def python_hits(text: str, path: str, *, production: bool = True, defaults: bool
         defaults = False  # `"""Settings for local development in docker compose."""`: not what production loads
     evaluator = defaults_module.Evaluator(defaults_module.module_names(tree)) if defaults else None
     lines = text.split("\n")
+    keyword_lines = IndexedLines(lines).with_words()  # 0-based, ascending
+
+    def may_hold_a_finding(node: ast.AST) -> bool:
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if first is None or last is None:
+            return True  # no position (the module, argument lists): look inside
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:  # a decorated definition starts at its first decorator, not at `def`
+            first = min(first, *(decorator.lineno for decorator in decorators))
+        index = bisect_left(keyword_lines, first - 1)
+        return index < len(keyword_lines) and keyword_lines[index] <= last - 1
+
     hits: list[Hit] = []
     # (node, inside `if __name__ == "__main__":`, inside a function or class body)
     stack: list[tuple[ast.AST, bool, bool]] = [(tree, False, False)]
     while stack:
         node, in_main, nested = stack.pop()
+        if not may_hold_a_finding(node):
+            continue
         if isinstance(node, ast.ClassDef) and _DEV_CLASS.search(node.name):
             continue
         # `if DEBUG:` code runs only in debug; `if os.environ.get(...)`, `if "test" in sys.argv`,
