@@ -13,6 +13,7 @@ import warnings
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 
+from autopack.collector import collector_paused
 from autopack.debug_guard import defaults as defaults_module
 from autopack.debug_guard.lines import NON_PRODUCTION_SECTIONS, Hit, ini_line_hits, quiet_key, setting_hit, toml_line_hits
 from autopack.debug_guard.verdicts import (
@@ -69,6 +70,11 @@ def compose_documents(text: str) -> list[Any] | None:
 def yaml_hits(text: str, skipped: frozenset[str] = frozenset()) -> list[Hit] | None:
     """Settings and commands of every YAML document, except below keys in `skipped`; None if it
     does not parse (or is an alias bomb)."""
+    with collector_paused():
+        return _yaml_hits(text, skipped)
+
+
+def _yaml_hits(text: str, skipped: frozenset[str]) -> list[Hit] | None:
     documents = compose_documents(text)
     if documents is None:
         return None
@@ -325,6 +331,12 @@ _RUN_FLAGS = {"debug": "debug", "use_debugger": "debug", "reload": "reload", "us
 
 
 def python_hits(text: str, path: str, *, production: bool = True, defaults: bool = True, entry_module: bool = False) -> list[Hit] | None:
+    """`_python_hits` with the cyclic collector paused while the syntax tree is built and walked."""
+    with collector_paused():
+        return _python_hits(text, path, production=production, defaults=defaults, entry_module=entry_module)
+
+
+def _python_hits(text: str, path: str, *, production: bool, defaults: bool, entry_module: bool) -> list[Hit] | None:
     """Python settings and entry points via ast; None on a syntax error (the caller line-scans).
     `production`: APD101-APD103 anywhere in the file; `defaults`: APD104 (debug switches that
     default to on); `entry_module` (a WSGI/ASGI module production imports): development servers
