@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from autopack.schema import SchemaProblem, json_path, load_schema, schema_problems
+from autopack.schema import SchemaProblem, conforms, json_path, load_schema, schema_problems
 from autopack.yamldoc import parse
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 SAMPLE = ("tests", "data/sample.schema.json")
 VALID = "name: widget\nsize: 3\n"
@@ -97,3 +102,66 @@ def test_jsonschema_is_imported_only_when_a_document_is_validated():
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.split() == ["False", "True"]
+
+
+# --- the quick answer for valid documents ---------------------------------------------------
+
+PACKAGED = [
+    ("autopack.catalog", "schemas/models.schema.json"),
+    ("autopack.catalog", "schemas/pricing.schema.json"),
+    ("autopack.parallel", "anchor.schema.json"),
+    SAMPLE,
+]
+_KEYS = st.one_of(
+    st.sampled_from(
+        ["model_aliases", "models", "anthropic", "x-note", "tier", "provider", "max_tokens", "safety_compatible",
+         "input_per_1k", "output_per_1k", "budgets", "id", "owner", "parallelism", "allowed", "max_workers", "paths",
+         "name", "size", "mode", "tags", "limits", "soft", "code", "haiku", "claude-x", ""]
+    ),
+    st.integers(0, 2),  # YAML allows `1:` as a key
+)  # fmt: skip
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-2, 12), st.floats(), st.sampled_from(["", " ", "a b", "x", "ABC", "fast", "haiku"])
+)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=4)), max_leaves=10)
+
+
+@settings(max_examples=400)
+@given(schema=st.sampled_from(PACKAGED), document=st.one_of(_VALUES, st.dictionaries(_KEYS, _VALUES, max_size=6)))
+def test_the_quick_answer_never_calls_valid_what_jsonschema_refuses(schema, document):
+    import jsonschema
+
+    if conforms(document, load_schema(*schema)):
+        assert jsonschema.Draft202012Validator(load_schema(*schema)).is_valid(document)
+
+
+@pytest.mark.parametrize("name", ["models", "pricing"])
+def test_this_repositorys_catalog_is_judged_valid_without_jsonschema(name):
+    document = parse((REPO_ROOT / "config" / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert conforms(document.value, load_schema("autopack.catalog", f"schemas/{name}.schema.json"))
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"name": "widget", "size": 3}, True),
+        ({"name": "widget", "size": 3, "x-note": [1, {}], "limits": {"soft": None}}, True),
+        ({"name": "widget"}, False),  # required
+        ({"name": "widget", "size": 0}, False),  # minimum
+        ({"name": "widget", "size": 11}, False),  # maximum
+        ({"name": "two words", "size": 3}, False),  # pattern
+        ({"name": "", "size": 3}, False),  # minLength
+        ({"name": "widget", "size": "3"}, False),  # type
+        ({"name": "widget", "size": True}, False),  # a boolean is no integer
+        ({"name": "widget", "size": 3, "colour": "red"}, False),  # additionalProperties: false
+        ({"name": "widget", "size": 3, "limits": {}}, False),  # required, nested
+        ({"name": "widget", "size": 3, "limits": {"soft": 1.5}}, False),  # a float where an integer is asked: jsonschema decides
+        ({"name": "widget", "size": 3, "mode": "fast"}, False),  # enum: jsonschema decides
+        ({"name": "widget", "size": 3, "tags": ["a"]}, False),  # uniqueItems: jsonschema decides
+        ({"name": "widget", 1: "x", "size": 3}, False),  # a key that is not text: jsonschema decides
+    ],
+)
+def test_the_quick_answer_says_valid_only_for_what_it_can_judge(document, expected):
+    """Valid documents are answered without jsonschema; every refusal, and anything the quick
+    answer does not judge, goes to jsonschema for its located message."""
+    assert conforms(document, load_schema(*SAMPLE)) is expected
