@@ -13,12 +13,16 @@ as `1e-4` or `5E+3`, which YAML 1.1 reads as strings, count as numbers when writ
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
-from pathlib import Path
-from typing import Any
+
+from autopack.lazy import lazy_pattern
+
+TYPE_CHECKING = False  # typing and pathlib are imported for type checkers only: hooks start lean
+if TYPE_CHECKING:
+    from typing import Any
+
+    from autopack.files import StrPath
 
 # A legitimate catalog with anchors expands to a few times its own size; a billion-laughs
 # document expands to 10^9 nodes. Refuse anything beyond this many nodes after expansion.
@@ -33,16 +37,16 @@ BOOL_TAG = TAG_PREFIX + "bool"
 NULL_TAG = TAG_PREFIX + "null"
 MERGE_TAG = TAG_PREFIX + "merge"
 
-YAML12_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+YAML12_FLOAT = lazy_pattern(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
 
 JsonPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(namedtuple("Position", "line column")):
     """1-based line and column in the file."""
 
+    __slots__ = ()
     line: int
     column: int
 
@@ -58,27 +62,34 @@ class YamlProblem(Exception):
         self.kind = kind
 
 
-@dataclass(frozen=True)
-class DuplicateKey:
+class DuplicateKey(namedtuple("DuplicateKey", "key mapping_path position first")):
+    """A key given twice in one mapping."""
+
+    __slots__ = ()
     key: str
     mapping_path: JsonPath
     position: Position  # of the repeated key (the one YAML keeps)
     first: Position  # of the earlier key, silently dropped by YAML
 
 
-@dataclass
 class YamlDocument:
     """A parsed file: `value` for the schema, node links for positions and exact numbers."""
 
-    text: str
-    value: Any
-    root: Any  # yaml.Node
-    children: dict[int, Any]  # id(container) → {key: (key_node, value_node)} or [node, ...]
-    duplicates: list[DuplicateKey] = field(default_factory=list)
+    def __init__(
+        self, text: str, value: Any, root: Any, children: dict[int, Any], duplicates: list[DuplicateKey] | None = None
+    ) -> None:
+        self.text = text
+        self.value = value
+        self.root = root  # yaml.Node
+        self.children = children  # id(container) → {key: (key_node, value_node)} or [node, ...]
+        self.duplicates = duplicates if duplicates is not None else []
+        self._lines: list[str] | None = None
 
-    @cached_property
+    @property
     def lines(self) -> list[str]:
-        return [line.removesuffix("\r") for line in self.text.split("\n")]
+        if self._lines is None:
+            self._lines = [line.removesuffix("\r") for line in self.text.split("\n")]
+        return self._lines
 
     def line_text(self, line: int | None) -> str:
         return self.lines[line - 1] if line and 0 < line <= len(self.lines) else ""
@@ -175,7 +186,7 @@ def _constructor() -> Any:
 # --- reading --------------------------------------------------------------------------------
 
 
-def read_text(path: Path, max_size: int) -> str:
+def read_text(path: StrPath, max_size: int) -> str:
     """The file as text, or a YamlProblem saying exactly why not (the bounded reader: never
     blocks on a FIFO, never reads a device or more than `max_size` bytes)."""
     from autopack.files import ReadRefused, read_bounded
