@@ -104,6 +104,34 @@ def test_parallel_lint_parses_a_file_that_mentions_an_entry_point(make_repo):
     assert not modules & (FORBIDDEN - {"ast", "hashlib"})
 
 
+CATALOG = {
+    "config/models.yaml": "model_aliases:\n  haiku: claude-haiku-4-5\n  sonnet: claude-sonnet-4-5\n  opus: claude-opus-4-5\n",
+    "config/pricing.yaml": (
+        "anthropic:\n"
+        "  claude-haiku-4-5: {input_per_1k: 0.001, output_per_1k: 0.005}\n"
+        "  claude-sonnet-4-5: {input_per_1k: 0.003, output_per_1k: 0.015}\n"
+        "  claude-opus-4-5: {input_per_1k: 0.005, output_per_1k: 0.025}\n"
+    ),
+}
+
+
+def test_catalog_clean_run_validates_without_jsonschema_or_the_routing_model(make_repo):
+    """A valid catalog needs its parser and its schemas, not jsonschema (whose import costs
+    several clean runs) and not the routing model's dataclasses."""
+    code, modules = imports_of_a_run("autopack.catalog.hook", [], make_repo(CATALOG))
+    assert code == 0
+    assert {"yaml", "json", "decimal", "autopack.schema", "autopack.yamldoc", "autopack.catalog.validate"} <= modules
+    assert "autopack.catalog.model" not in modules
+    assert not modules & (FORBIDDEN - {"yaml", "json", "decimal"})
+
+
+def test_catalog_with_a_schema_error_imports_jsonschema_to_explain_it(make_repo):
+    catalog = {**CATALOG, "config/models.yaml": CATALOG["config/models.yaml"] + "models:\n  claude-opus-4-5: {max_tokens: many}\n"}
+    code, modules = imports_of_a_run("autopack.catalog.hook", [], make_repo(catalog))
+    assert code == 1
+    assert "jsonschema" in modules
+
+
 def test_import_autopack_pulls_in_nothing_heavy():
     code = "import sys; import autopack; print(' '.join(sorted(sys.modules)))"
     loaded = set(subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path[:0] = [{str(REPO_ROOT)!r}]; " + code], capture_output=True, text=True, check=True).stdout.split())

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from autopack import engine
-from autopack.catalog.model import ESCALATION_ORDER
+from autopack.catalog.defaults import ESCALATION_ORDER
 from autopack.catalog.validate import RULES, CatalogFile, TextReader, validate_catalog
 from autopack.config import Setting
 from autopack.files import Skipped
 from autopack.files import read_source as read_repo_file
 from autopack.findings import Finding
 from autopack.yamldoc import YamlProblem, checked_text
+
+TYPE_CHECKING = False  # for type checkers only: the hook starts lean
+if TYPE_CHECKING:
+    from autopack.files import StrPath
 
 SETTINGS: dict[str, Setting] = {
     "models-path": Setting("config/models.yaml", "str", "The models file (aliases, tiers, specs), relative to the repository root."),
@@ -28,31 +31,30 @@ SETTINGS: dict[str, Setting] = {
 PATH_KEYS = ("models-path", "pricing-path")
 
 
-def _display(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _display(relative: str) -> str:
+    """A configured path as findings name it: `/`-separated, without `.` parts (`./config/x.yaml`
+    is `config/x.yaml`)."""
+    parts = [part for part in relative.replace(os.sep, "/").split("/") if part not in ("", ".")]
+    return ("/" if relative.startswith(("/", os.sep)) else "") + "/".join(parts) or "."
 
 
-def catalog_files(root: Path, settings: dict[str, object]) -> tuple[CatalogFile, CatalogFile]:
+def catalog_files(root: StrPath, settings: dict[str, object]) -> tuple[CatalogFile, CatalogFile]:
+    """The two files under the repository root."""
     files = []
     for key, schema in zip(PATH_KEYS, ("models", "pricing")):
-        path = root / str(settings[key])
-        files.append(CatalogFile(path, _display(root, path), schema))
+        relative = str(settings[key])
+        files.append(CatalogFile(os.path.join(root, relative), _display(relative), schema))
     return files[0], files[1]
 
 
-def _escapes(root: Path, path: Path) -> bool:
+def _escapes(root: str, path: str) -> bool:
     """A symlink (or `..`) that leads out of the repository: not followed."""
-    try:
-        return not path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):
-        return False
+    real_root = os.path.realpath(root)
+    return os.path.commonpath([os.path.realpath(path), real_root]) != real_root
 
 
 def check(context: engine.CheckContext) -> Iterable[Finding]:
-    models, pricing = catalog_files(context.root, context.settings)
+    models, pricing = catalog_files(context.root_dir, context.settings)
     configured = any(key in context.config.raw_sections.get("catalog", {}) for key in PATH_KEYS)
     if not configured and not (os.path.lexists(models.path) or os.path.lexists(pricing.path)):
         return []
@@ -70,13 +72,13 @@ def _runner_reader(context: engine.CheckContext) -> TextReader:
     """Read through the runner, so `--staged` checks what the commit records (the index); never
     follow a path out of the repository."""
     max_size = context.config.values["max-file-size"]
-    read_source = context.reader or (lambda path: read_repo_file(context.root, path, max_size))
+    read_source = context.reader or (lambda path: read_repo_file(context.root_dir, path, max_size))
 
     def read(file: CatalogFile) -> str:
         if not os.path.lexists(file.path):
             raise YamlProblem("file not found", kind="missing")
-        if _escapes(context.root, file.path):
-            symlink = " (a symlink)" if file.path.is_symlink() else ""
+        if _escapes(context.root_dir, file.path):
+            symlink = " (a symlink)" if os.path.islink(file.path) else ""
             raise YamlProblem(f"leads outside the repository{symlink}; not followed", kind="unreadable")
         result = read_source(file.display)
         if isinstance(result, Skipped):

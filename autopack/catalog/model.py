@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-ESCALATION_ORDER: tuple[str, ...] = ("haiku", "sonnet", "opus")
+from autopack.catalog.defaults import DEFAULT_MAX_CONTEXT_CHARS, ESCALATION_ORDER
+
 SAFETY_PROFILES: tuple[str, ...] = ("normal", "strict")
 SNAPSHOT_VERSION = 1
-
-DEFAULT_MAX_TOKENS = 8192
-DEFAULT_MAX_CONTEXT_CHARS = 200_000
 
 SafetyProfile = Literal["normal", "strict"]
 

@@ -7,26 +7,23 @@ validation actually runs.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-from autopack.catalog.model import (
-    DEFAULT_MAX_CONTEXT_CHARS,
-    DEFAULT_MAX_TOKENS,
-    ESCALATION_ORDER,
-    ModelCatalogEntry,
-    infer_provider,
-    sort_catalog,
-)
+from autopack.catalog.defaults import DEFAULT_MAX_CONTEXT_CHARS, DEFAULT_MAX_TOKENS, ESCALATION_ORDER
+from autopack.collector import collector_paused
 from autopack.findings import Finding, Rule, Severity
 from autopack.schema import json_path, load_schema, schema_problems
 from autopack.yamldoc import JsonPath, Position, YamlDocument, YamlProblem, parse, read_text
+
+TYPE_CHECKING = False  # typing, pathlib and the routing model for type checkers only: the hook starts lean
+if TYPE_CHECKING:
+    from typing import Any
+
+    from autopack.catalog.model import ModelCatalogEntry
+    from autopack.files import StrPath
 
 DOC = "catalog.md"
 DEFAULT_MAX_SIZE = 2 * 1024 * 1024
@@ -100,11 +97,11 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class CatalogFile:
+class CatalogFile(namedtuple("CatalogFile", "path display schema")):
     """A file to validate: where it is, how findings name it, which schema applies."""
 
-    path: Path
+    __slots__ = ()
+    path: StrPath
     display: str
     schema: str  # "models" or "pricing"
 
@@ -112,11 +109,23 @@ class CatalogFile:
 TextReader = Callable[[CatalogFile], str]  # the file's text, or raises YamlProblem
 
 
-@dataclass
 class Validation:
-    findings: list[Finding]
-    entries: list[ModelCatalogEntry]
-    unusable: dict[str, str] = field(default_factory=dict)  # display path → kind (missing, unreadable, invalid)
+    """What validating the two files found, and the routable entries they give. The entries are
+    built on first use: the hook needs only the findings, and never imports the routing model."""
+
+    def __init__(
+        self, findings: list[Finding], unusable: dict[str, str], catalog: Catalog | None = None, tier_names: set[str] | None = None
+    ) -> None:
+        self.findings = findings
+        self.unusable = unusable  # display path → kind (missing, unreadable, invalid)
+        self._catalog, self._tier_names = catalog, tier_names or set()  # None: nothing to build entries from
+        self._entries: list[ModelCatalogEntry] | None = None
+
+    @property
+    def entries(self) -> list[ModelCatalogEntry]:
+        if self._entries is None:
+            self._entries = build_entries(self._catalog, self._tier_names) if self._catalog is not None else []
+        return self._entries
 
     @property
     def errors(self) -> list[Finding]:
@@ -169,28 +178,30 @@ def duplicate_findings(document: YamlDocument, file: CatalogFile) -> list[Findin
 # --- reading the catalog --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Price:
+class Price(namedtuple("Price", "model_id provider path input output has_price_field", defaults=(True,))):
+    """One priced entry; `has_price_field` False: an entry with neither price key (APC301 reports it)."""
+
+    __slots__ = ()
     model_id: str
     provider: str
     path: JsonPath
     input: Decimal | None
     output: Decimal | None
-    has_price_field: bool = True  # False: an entry with neither price key (APC301 reports it)
+    has_price_field: bool
 
 
-@dataclass
 class Catalog:
     """What the two files say, read tolerantly (wrong types were reported by the schema)."""
 
-    aliases: dict[str, str] = field(default_factory=dict)
-    specs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    prices: dict[str, Price] = field(default_factory=dict)  # a model priced twice: its first entry
-    price_entries: list[Price] = field(default_factory=list)  # every priced entry, for APC305
-    # False when model_aliases or models is there but not a mapping (APC301 says so): which
-    # models are named and which tiers exist is then unknown, so APC303 and the unnamed-price
-    # warning would only repeat that one error many times.
-    complete: bool = True
+    def __init__(self, aliases: dict[str, str] | None = None, specs: dict[str, dict[str, Any]] | None = None, complete: bool = True) -> None:
+        self.aliases = aliases if aliases is not None else {}
+        self.specs = specs if specs is not None else {}
+        self.prices: dict[str, Price] = {}  # a model priced twice: its first entry
+        self.price_entries: list[Price] = []  # every priced entry, for APC305
+        # False when model_aliases or models is there but not a mapping (APC301 says so): which
+        # models are named and which tiers exist is then unknown, so APC303 and the unnamed-price
+        # warning would only repeat that one error many times.
+        self.complete = complete
 
     def is_model_id(self, name: str) -> bool:
         """Whether an alias target names a model rather than another alias: it is no alias, or
@@ -456,6 +467,8 @@ def _priced_behind_duplicates(document: YamlDocument) -> set[str]:
 
 def build_entries(catalog: Catalog, tier_names: set[str]) -> list[ModelCatalogEntry]:
     """One entry per (model, tier) for every model that has a tier and usable prices."""
+    from autopack.catalog.model import ModelCatalogEntry, infer_provider, sort_catalog
+
     entries = []
     for model_id, tiers in model_tiers(catalog, tier_names).items():
         price = catalog.prices.get(model_id)
@@ -532,21 +545,8 @@ def validate_catalog(
 ) -> Validation:
     """Validate both files and build the catalog entries from what they say. `reader` replaces
     reading the files from disk (the hook reads through the runner, which can read the index)."""
-    with _collector_paused():
+    with collector_paused():  # parsing allocates many objects and frees none
         return _validate(models, pricing, required_tiers, reader or (lambda file: read_text(file.path, max_size)))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Parsing allocates many objects and frees none; Python's cyclic collector would rescan
-    them again and again (a third of the time on a 2 MB file) for nothing to collect."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _validate(models: CatalogFile, pricing: CatalogFile, required_tiers: Sequence[str], reader: TextReader) -> Validation:
@@ -564,11 +564,10 @@ def _validate(models: CatalogFile, pricing: CatalogFile, required_tiers: Sequenc
             catalog.prices.setdefault(price.model_id, price)
         price_findings(_Reporter(pricing_doc, pricing, findings), catalog.price_entries)
     tier_names = {*ESCALATION_ORDER, *required_tiers, *filter(None, map(_tier_of_spec, catalog.specs.values()))}
-    entries: list[ModelCatalogEntry] = []
     if models_doc:
         model_ids = set(_named_models(catalog)) | set(catalog.prices)
         models_findings(_Reporter(models_doc, models, findings), catalog, model_ids, tier_names, required_tiers)
         if pricing_doc:
             pricing_cross_findings(_Reporter(models_doc, models, findings), _Reporter(pricing_doc, pricing, findings), catalog)
-            entries = build_entries(catalog, tier_names)
-    return Validation(findings, entries, unusable)
+            return Validation(findings, unusable, catalog, tier_names)
+    return Validation(findings, unusable)
