@@ -42,6 +42,7 @@ def link_findings(repo: Repo, document: Document, settings: dict[str, Any]) -> I
     from urllib.parse import unquote
 
     base_dir = posixpath.dirname(document.path)
+    site = repo.sites.site_for(document.path)
     for reference in document.links:
         href = reference.target.strip()
         if not href or href.startswith("//") or _SCHEME.match(href):
@@ -53,13 +54,11 @@ def link_findings(repo: Repo, document: Document, settings: dict[str, Any]) -> I
             continue  # a template (Jekyll, Hugo, `$BRANCH_URL`, `IMG_URL/a.png`): the target is known only after rendering
         if path.lower() in _PLACEHOLDER_HREFS or _PLACEHOLDER_HREF.fullmatch(path.lower()):
             continue  # `[text](url)`: Markdown syntax shown by example
-        site = repo.sites.site_for(document.path)
         target = resolve(base_dir, path) if path else document.path
         if path.startswith("@site/"):  # Docusaurus: the site's folder (the one with its config)
             path = path[len("@site") :]
             target = join(site.root, path.lstrip("/")) if site is not None and site.system == "docusaurus" else resolve("", path)
-        text = source_line(document, reference.line)
-        column = column_of(text, href, raw_path, path)
+        spot = (href, raw_path, path)  # what the finding's column points at, looked up for a finding only
         if target is not None and repo.ignored(target):
             continue
         if (target is None or not repo.exists(target)) and site is not None:
@@ -72,26 +71,26 @@ def link_findings(repo: Repo, document: Document, settings: dict[str, Any]) -> I
             target = site_root_target(repo, document.path, path) or target
         if target is None:
             if site is not None and settings["check-links"]:  # out of the repository as a file and as a URL
-                yield _broken(reference, document.path, path, path, "", text, column, href)
+                yield _broken(reference, document, path, path, "", spot)
             continue
         if not repo.exists(target):
             if path.lower() in repo.labels and not fragment:
                 continue  # MyST: `[text](label)` refers to a `(label)=` target, not a file
             if settings["check-links"] and not generated_html(repo, target) and not _packed_license(repo, target) \
                     and not _outside_site_tolerated(repo, site, document.path, path, target):
-                yield _broken(reference, document.path, path, target, _did_you_mean(repo, target), text, column, href)
+                yield _broken(reference, document, path, target, _did_you_mean(repo, target), spot)
             continue
         if settings["check-anchors"] and fragment:
-            yield from _anchor_findings(repo, document, reference, target, unquote(fragment), query, column)
+            yield from _anchor_findings(repo, document, reference, target, unquote(fragment), query, spot)
 
 
-def _broken(reference: Reference, document_path: str, path: str, target: str, hint: str, text: str,
-            column: int | None, href: str) -> Finding:
+def _broken(reference: Reference, document: Document, path: str, target: str, hint: str, spot: tuple[str, ...]) -> Finding:
     what = "image" if reference.kind == "image" else "link"
     resolved = "" if target == path else f" (resolved to {target})"
+    text = source_line(document, reference.line)
     return BROKEN_LINK.finding(
-        document_path, f"{what} target `{path}` does not exist{resolved}{hint}",
-        line=reference.line, column=column, line_text=text, data={"href": href, "target": target},
+        document.path, f"{what} target `{path}` does not exist{resolved}{hint}",
+        line=reference.line, column=column_of(text, *spot), line_text=text, data={"href": spot[0], "target": target},
     )
 
 
@@ -163,7 +162,7 @@ def _did_you_mean(repo: Repo, target: str) -> str:
 
 
 def _anchor_findings(repo: Repo, document: Document, reference: Reference, target: str, fragment: str,
-                     query: str, column: int | None) -> Iterator[Finding]:
+                     query: str, spot: tuple[str, ...]) -> Iterator[Finding]:
     anchor = fragment.removeprefix("user-content-").lower()
     if not anchor.strip("#") or anchor in _LANDMARKS or "plain=1" in query or not target.lower().endswith(MARKDOWN_SUFFIXES):
         return  # `(## "tooltip")`: a title on an empty link, not an anchor
@@ -192,6 +191,6 @@ def _anchor_findings(repo: Repo, document: Document, reference: Reference, targe
     yield BROKEN_ANCHOR.finding(
         document.path,
         f"anchor `#{fragment}` matches no heading in {where}{hint}",
-        line=reference.line, column=column, line_text=text,
+        line=reference.line, column=column_of(text, *spot), line_text=text,
         data={"href": reference.target, "target": target, "anchor": fragment},
     )

@@ -51,6 +51,7 @@ class Repo:
         self.ignored = files.compile_globs(context.settings["ignore-targets"])
         self._lowercase: dict[str, str] | None = None
         self._stems: set[str] | None = None
+        self._by_name: dict[str, list[str]] | None = None
         self.submodules = _submodule_paths(context.root)
         self.labels: set[str] = set()
         self.probes: dict[str, bool] = {}  # `e:path` / `d:path` -> whether it exists / is a directory on disk
@@ -73,7 +74,12 @@ class Repo:
         """The folders under which `tail` exists (`charts/stack` for `charts/crds/files/x.bz2`
         when `charts/stack/charts/crds/files/x.bz2` exists)."""
         suffix = "/" + tail.strip("/")
-        return sorted({path[: -len(suffix)] for path in self.files | self.dirs if path.endswith(suffix)})
+        if self._by_name is None:  # only paths of the tail's own name can end with it
+            self._by_name = {}
+            for path in self.files | self.dirs:
+                self._by_name.setdefault(path.rpartition("/")[2], []).append(path)
+        named = self._by_name.get(suffix.rpartition("/")[2], ()) if suffix != "/" else ()
+        return sorted({path[: -len(suffix)] for path in named if path.endswith(suffix)})
 
     def names_module(self, path: str) -> bool:
         """`pkg/utils/config` for `pkg/utils/config.js`: code names modules without their suffix."""
