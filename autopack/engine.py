@@ -477,10 +477,33 @@ def selected(names: Sequence[str], choice: str | None) -> list[str]:
     return [name for name in names if name in picked]
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, told the terminal's width as `shutil.get_terminal_size` would find
+    it: argparse builds a formatter for every flag it is given and imports shutil (and with it
+    bz2, lzma and fnmatch) to ask, which costs a hook more than its whole check of a file."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=terminal_columns() - 2)
+
+
+def terminal_columns() -> int:
+    """`$COLUMNS`, else the width of the terminal on stdout, else 80 (shutil's rules)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def build_parser(names: Sequence[str], prog: str, description: str = "") -> argparse.ArgumentParser:
     """The command line of a hook or of `autopack check` (several enforcements: `--select` too).
     The autopilot's allowlist parses commands with it, so it reads them exactly as they would run."""
-    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser = argparse.ArgumentParser(prog=prog, description=description, formatter_class=HelpFormatter)
     add_common_arguments(parser)
     if len(names) > 1:
         parser.add_argument("--select", metavar="CHECKS", help="comma-separated checks to run (default: every enabled one)")

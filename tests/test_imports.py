@@ -8,6 +8,7 @@ afterwards; nothing is timed. The floor is what any argparse hook pays (pre-comm
 
 from __future__ import annotations
 
+import os
 import site
 import subprocess
 import sys
@@ -130,6 +131,24 @@ def test_catalog_with_a_schema_error_imports_jsonschema_to_explain_it(make_repo)
     code, modules = imports_of_a_run("autopack.catalog.hook", [], make_repo(catalog))
     assert code == 1
     assert "jsonschema" in modules
+
+
+def test_a_hook_asks_the_terminal_width_without_shutil(repo):
+    """argparse imports shutil (and bz2, lzma) for the width of every flag's help; the hooks'
+    formatter asks os directly, with shutil's rules: $COLUMNS first."""
+    statement = "import sys; from autopack.debug_guard import main; main(['.env.production']); print('shutil' in sys.modules)"
+    code = f"import sys; sys.path[:0] = [{str(REPO_ROOT)!r}]; sys.path += {[*site.getsitepackages()]!r}; " + statement
+    result = subprocess.run([sys.executable, "-S", "-c", code], cwd=repo, capture_output=True, text=True, check=True)
+    assert result.stdout.split()[-1] == "False"
+    compare = (
+        "import argparse; from autopack import engine; ours = engine.build_parser(['debug-guard'], 'x');"
+        "stock = engine.build_parser(['debug-guard'], 'x'); stock.formatter_class = argparse.HelpFormatter;"
+        "print(ours.format_help() == stock.format_help(), max(map(len, ours.format_help().splitlines())))"
+    )
+    for columns in ("50", "200"):
+        env = {**os.environ, "COLUMNS": columns}
+        same, widest = subprocess.run([sys.executable, "-c", compare], capture_output=True, text=True, check=True, env=env).stdout.split()
+        assert same == "True" and int(widest) > 0
 
 
 def test_import_autopack_pulls_in_nothing_heavy():
