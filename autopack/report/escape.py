@@ -22,12 +22,12 @@ autopilot's summary) passes such text through one of these helpers:
 
 from __future__ import annotations
 
-import re
+from autopack.lazy import lazy_pattern  # compiled on first use: a clean hook run shows nothing
 
 _SURROGATE_ESCAPES = range(0xDC80, 0xDD00)  # how surrogateescape carries undecodable bytes
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # `_` inside a word (snake_case) cannot open emphasis in GitHub-flavoured Markdown: kept as is.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>!&|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_MARKDOWN_SPECIAL = lazy_pattern(r"([\\`*\[\]<>!&|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
 def _shown(char: str) -> str:
@@ -78,7 +78,7 @@ def one_line_keeping_breaks(text: str) -> str:
     return "\n".join(one_line(part) for part in text.replace("\r\n", "\n").split("\n"))
 
 
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_UNDECODABLE = lazy_pattern("[\udc80-\udcff]")
 
 
 def json_document(text: str) -> str:
