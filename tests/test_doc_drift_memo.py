@@ -25,11 +25,12 @@ PROBE = (
     "print(json.dumps({'code': code, 'judged': bool(judged)}), file=sys.stderr)\n"
 )
 
+BARE_IGNORE = "autopack: " + "ignore"  # split so this file does not carry a bare ignore itself
 DOCS = {
     "README.md": "# Readme\n\nSee [the guide](docs/guide.md#install), [gone](docs/gone.md) and [out](build/out.md#result).\n\n"
                  "Run `python scripts/run.py`.\n",
     "docs/guide.md": "# Guide\n\n## Install\n\nBack to [the readme](../README.md#readme).\n",
-    "docs/notes.md": "# Notes\n\n<!-- autopack: ignore -->\nNothing to see.\n",
+    "docs/notes.md": "# Notes\n\n<!-- " + BARE_IGNORE + " -->\nNothing to see.\n",
     "docs/logo.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01" + b"\x00" * 64,
     "scripts/run.py": "print(1)\n",
     ".gitignore": "build/\n",
