@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,26 @@ def test_a_staged_run_never_uses_the_memo(make_repo):
     git(repo, "add", "docs/gone.md")
     findings, judged = run(repo, "--staged")
     assert judged and "APR201" not in {f["rule"] for f in findings}
+
+
+# Every way the judging code could look at the disk or at git by itself. The memo knows a run's
+# inputs only because judging reads through `context.read` and asks `Repo.exists`/`Repo.is_dir`.
+_DIRECT_ACCESS = re.compile(
+    r"os\.path\.(?:exists|isdir|isfile|islink|getsize|getmtime|realpath)\(|os\.(?:listdir|scandir|walk|stat|lstat|readlink)\("
+    r"|(?<![\w.])open\(|\.read_(?:text|bytes)\(|read_bounded\(|\.(?:exists|is_dir|is_file|iterdir|glob|rglob|resolve)\(\)"
+    r"|\bsubprocess\b|run_git\(")
+# The modules that may: the memo itself, the repository view that records what it finds, the
+# orchestration (symlinked copies are inputs; git's ignore rules are asked on every run), the
+# parse cache, configured commands and --fix (neither is a verdict of the built-in checks).
+_RECORDING = {"memo.py", "repo.py", "builtin.py", "cache.py", "commands.py", "fix.py", "explain.py"}
+
+
+def test_judging_code_reads_the_disk_only_where_the_memo_records_it():
+    package = Path(__file__).resolve().parents[1] / "autopack" / "doc_drift"
+    offenders = [
+        f"{path.relative_to(package)}:{number}: {line.strip()}"
+        for path in sorted(package.rglob("*.py")) if path.name not in _RECORDING or path.parent != package
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _DIRECT_ACCESS.search(line)
+    ]
+    assert offenders == [], "read through context.read or ask Repo.exists / Repo.is_dir, so remembered verdicts see the change"

@@ -174,3 +174,22 @@ def test_unknown_subcommand_is_a_usage_error():
     result = subprocess.run([sys.executable, "-m", "autopack", "frobnicate"], capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "unknown command 'frobnicate'" in result.stderr
+
+
+def test_doc_drift_run_whose_verdicts_hold_imports_no_parser_and_no_judging_code(make_repo):
+    """A commit that changes no document: the remembered verdicts answer (no parser, no site
+    system, no judging code); a run that must judge imports them."""
+    repo = make_repo({"README.md": "# Readme\n\nSee [the guide](docs/guide.md#install).\n", "docs/guide.md": "# Guide\n\n## Install\n"})
+    code, judging = imports_of_a_run("autopack.doc_drift", ["--all-files"], repo)
+    assert code == 0
+    assert {"markdown_it", "autopack.doc_drift.links", "autopack.doc_drift.sites"} <= judging
+    code, modules = imports_of_a_run("autopack.doc_drift", ["--all-files"], repo)
+    assert code == 0
+    assert {m for m in modules if m.startswith("autopack")} == {
+        "autopack", "autopack.cache", "autopack.config", "autopack.engine", "autopack.files", "autopack.findings", "autopack.lazy",
+        "autopack.report", "autopack.report.escape", "autopack.report.text",
+        "autopack.doc_drift", "autopack.doc_drift.builtin", "autopack.doc_drift.cache", "autopack.doc_drift.commands",
+        "autopack.doc_drift.memo", "autopack.doc_drift.rules",
+    }  # fmt: skip
+    # git's file list, the memo's JSON and hashes: what a doc-drift run needs beyond a hook's floor
+    assert not modules & (FORBIDDEN - {"subprocess", "json", "hashlib"})

@@ -29,7 +29,6 @@ from collections.abc import Iterable, Sequence
 from autopack import engine
 from autopack.config import Setting
 from autopack.doc_drift.builtin import builtin_findings
-from autopack.doc_drift.code_paths import MISSING_CODE_PATH
 from autopack.doc_drift.commands import (
     COMMAND_ITEM,
     DOC_CHECK_FAILED,
@@ -40,7 +39,7 @@ from autopack.doc_drift.commands import (
     command_findings,
     run_configured,
 )
-from autopack.doc_drift.links import BROKEN_ANCHOR, BROKEN_LINK
+from autopack.doc_drift.rules import BROKEN_ANCHOR, BROKEN_LINK, MISSING_CODE_PATH
 from autopack.engine import CheckContext, Enforcement
 from autopack.findings import Finding
 

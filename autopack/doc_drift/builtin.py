@@ -8,18 +8,16 @@ import fnmatch
 import os
 import posixpath
 from collections.abc import Iterator
-from pathlib import Path
 
 from autopack import files
-from autopack.doc_drift.code_paths import code_path_findings
-from autopack.doc_drift.links import BROKEN_ANCHOR, link_findings
-from autopack.doc_drift.repo import Repo
+from autopack.doc_drift.rules import BROKEN_ANCHOR
 from autopack.engine import CheckContext
 from autopack.findings import Finding
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # the judging code is imported only to judge: remembered verdicts need none of it
 if TYPE_CHECKING:
     from autopack.cache import Store
+    from autopack.doc_drift.repo import Repo
 
 
 def builtin_findings(context: CheckContext) -> Iterator[Finding]:
@@ -40,7 +38,7 @@ def builtin_findings(context: CheckContext) -> Iterator[Finding]:
 
 def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
     """The built-in checks' findings, and the repository as they saw it (for `--explain`)."""
-    from autopack.doc_drift.repo import trusted_store
+    from autopack.doc_drift.memo import trusted_store
 
     found, repo, _ = judge(context, trusted_store(context))
     return without_git_ignored(context, found), repo
@@ -49,6 +47,10 @@ def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
 def judge(context: CheckContext, store: Store | None) -> tuple[list[Finding], Repo | None, list[str]]:
     """The findings before the git-ignore filter, the repository as they saw it, and every
     document the settings select (symlinked copies too). `store` caches parsed documents."""
+    from autopack.doc_drift.code_paths import code_path_findings
+    from autopack.doc_drift.links import link_findings
+    from autopack.doc_drift.repo import Repo
+
     settings = context.settings
     if not (settings["check-links"] or settings["check-anchors"] or settings["check-code-paths"]):
         return [], None, []
@@ -57,7 +59,7 @@ def judge(context: CheckContext, store: Store | None) -> tuple[list[Finding], Re
     names = [pattern.rsplit("/", 1)[-1] for pattern in settings["docs-globs"]]  # `*.md`: a file's own name must match
     selected = [path for path in context.repo_files()
                 if wanted(path) and not fixture(path) and any(fnmatch.fnmatch(posixpath.basename(path), name) for name in names)]
-    paths = _without_symlinked_copies(context.root, selected)
+    paths = _without_symlinked_copies(context.root_dir, selected)
     if not paths:
         return [], None, selected
     history = files.compile_globs(pattern.lower() for pattern in settings["history-globs"])
@@ -89,11 +91,11 @@ def without_git_ignored(context: CheckContext, found: list[Finding]) -> list[Fin
         return str(finding.data.get("resolved", finding.data["target"]))  # a code path as the repository has it
 
     missing = sorted({path for finding in found if (path := target(finding))})
-    ignored = _git_ignored(context.root, missing) if missing else set()
+    ignored = _git_ignored(context.root_dir, missing) if missing else set()
     return [finding for finding in found if target(finding) not in ignored]
 
 
-def _without_symlinked_copies(root: Path, paths: list[str]) -> list[str]:
+def _without_symlinked_copies(root: str, paths: list[str]) -> list[str]:
     """`docs/changelog.md -> ../CHANGELOG.md` (a docs site's view of a top-level file): the file is
     checked once, where it lives; its links were written for that place."""
     kept = set(paths)
@@ -109,7 +111,7 @@ def _without_symlinked_copies(root: Path, paths: list[str]) -> list[str]:
     return result
 
 
-def _git_ignored(root: Path, paths: list[str]) -> set[str]:
+def _git_ignored(root: str, paths: list[str]) -> set[str]:
     """Those of `paths` git ignores: build output (`docs/_build/html`), local files (`.env`) that
     the docs name on purpose and no clone has. One `git check-ignore` call; none outside git."""
     if not files.is_git_repo(root):

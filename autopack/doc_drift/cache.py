@@ -14,12 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from importlib.util import find_spec
-from typing import Any
 
 from autopack import __version__, files
-from autopack.cache import Store
-from autopack.doc_drift.markdown import Document, Reference
+
+TYPE_CHECKING = False  # the parser's types only where a pack is read: remembered verdicts need none
+if TYPE_CHECKING:
+    from typing import Any
+
+    from autopack.cache import Store
+    from autopack.doc_drift.markdown import Document
 
 FORMAT = "autopack-doc-drift-documents 1"
 _PARSING_MODULES = ("autopack.doc_drift.markdown", "autopack.doc_drift.shell", "autopack.doc_drift.slugs",
@@ -31,6 +34,8 @@ def pack_name() -> str:
     """The pack for this autopack and parser: a hash of the version, the source of the parsing
     modules (a development build changes without a new version) and markdown-it-py's `__init__`
     (its version), read without importing anything."""
+    from importlib.util import find_spec
+
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}".encode())
     for module in _PARSING_MODULES:
         spec = find_spec(module)
@@ -56,6 +61,8 @@ _SKIPPED_FIELDS = ("path", "source")
 def _stored_fields() -> tuple[tuple[str, str], ...]:
     from dataclasses import fields
 
+    from autopack.doc_drift.markdown import Document
+
     return tuple((field.name, str(field.type)) for field in fields(Document) if field.name not in _SKIPPED_FIELDS)
 
 
@@ -69,6 +76,8 @@ def encode(document: Document) -> dict[str, Any]:
 
 
 def decode(entry: dict[str, Any], source: files.SourceFile) -> Document:
+    from autopack.doc_drift.markdown import Document, Reference
+
     values: dict[str, Any] = {}
     for name, kind in _stored_fields():
         value = entry[name]

@@ -9,18 +9,10 @@ from collections.abc import Iterator
 
 from autopack.doc_drift.markdown import Document, Reference
 from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
+from autopack.doc_drift.rules import MISSING_CODE_PATH
 from autopack.doc_drift.sites import is_language
 from autopack.doc_drift.sites.github import app_template
-from autopack.findings import Finding, Rule, Severity
-
-MISSING_CODE_PATH = Rule(
-    id="APR203",
-    name="missing-code-path",
-    severity=Severity.ERROR,
-    summary="A repository path in inline code or a shell code block does not exist.",
-    fix="Update the path to where the file lives now, or remove the reference.",
-    doc="doc-drift.md",
-)
+from autopack.findings import Finding
 
 # Names that stand for "your file here" in examples: `src/foo/file.ext`, `path/to/x`, `src/mypackage`.
 _PLACEHOLDERS = frozenset({

@@ -8,16 +8,18 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from collections import namedtuple
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from autopack.config import Config, Setting
 from autopack.engine import CheckContext
 from autopack.findings import ConfigError, Finding, Rule, Severity
 
-if TYPE_CHECKING:  # the command runner is imported only when commands are configured
+TYPE_CHECKING = False  # typing, pathlib and the command runner only for type checkers: every run imports this module
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from autopack.commands import CommandEvidence
 
 DOC_CHECK_FAILED = Rule(
@@ -75,17 +77,17 @@ COMMAND_ITEM: dict[str, Setting] = {
 }
 
 
-@dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(namedtuple("CommandSpec", "name argv cwd if_exists timeout line read_only", defaults=(False,))):
     """One doc check to run, validated: argv, repo-relative cwd and if-exists, timeout."""
 
+    __slots__ = ()
     name: str
     argv: tuple[str, ...]
     cwd: str
     if_exists: str
     timeout: float
     line: int | None  # where the configuration declares it (for the finding's location)
-    read_only: bool = False  # the autopilot may run it without a person's approval
+    read_only: bool  # the autopilot may run it without a person's approval (default False)
 
 
 def _inside(root: Path, relative: str) -> bool:
@@ -192,10 +194,10 @@ def command_findings(context: CheckContext) -> Iterator[Finding]:
     """APR200/APR204/APR205 for each configured check that failed, timed out or was not found;
     APR206 (a note) for each one not run because configured commands are turned off here, or
     because the read-only autopilot runs only the ones marked `read-only`."""
-    from autopack.commands import DISABLED_DETAIL, NOT_READ_ONLY_DETAIL
-
     if context.settings["preset"] == "none" and not context.settings["commands"]:
         return
+    from autopack.commands import DISABLED_DETAIL, NOT_READ_ONLY_DETAIL  # the runner, only when there is something to run
+
     config_path = _config_path(context)
     for spec, evidence in run_configured(context.root, context.config, context.settings):
         not_run = evidence.detail in (DISABLED_DETAIL, NOT_READ_ONLY_DETAIL)

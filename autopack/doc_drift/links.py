@@ -10,27 +10,11 @@ from typing import Any
 
 from autopack.doc_drift.markdown import Document, Reference
 from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
+from autopack.doc_drift.rules import BROKEN_ANCHOR, BROKEN_LINK
 from autopack.doc_drift.sites import Unjudged, join
 from autopack.doc_drift.sites.github import app_template, generated_html, site_page, site_root_target, site_route
 from autopack.doc_drift.sites.sphinx import SphinxSite
-from autopack.findings import Finding, Rule, Severity
-
-BROKEN_LINK = Rule(
-    id="APR201",
-    name="broken-relative-link",
-    severity=Severity.ERROR,
-    summary="A relative link or image points to a file that does not exist.",
-    fix="Point the link at the file's current path, or remove it.",
-    doc="doc-drift.md",
-)
-BROKEN_ANCHOR = Rule(
-    id="APR202",
-    name="broken-anchor",
-    severity=Severity.ERROR,
-    summary="A link's #anchor matches no heading (GitHub slug) or HTML id in the target document.",
-    fix="Use the anchor of an existing heading (lowercase, punctuation removed, spaces as -).",
-    doc="doc-drift.md",
-)
+from autopack.findings import Finding
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 MARKDOWN_SUFFIXES = (".md", ".markdown")

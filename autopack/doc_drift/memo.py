@@ -20,14 +20,17 @@ import os
 import stat
 import time
 from functools import cache
-from typing import Any
 
 from autopack import __version__, files
-from autopack.cache import Store
 from autopack.doc_drift.cache import content_key, header, verified
-from autopack.doc_drift.repo import on_disk, trusted_store
-from autopack.engine import CheckContext
 from autopack.findings import Finding, Severity
+
+TYPE_CHECKING = False  # typing only for type checkers: a run whose verdicts hold stays lean
+if TYPE_CHECKING:
+    from typing import Any
+
+    from autopack.cache import Store
+    from autopack.engine import CheckContext
 
 FORMAT = "autopack-doc-drift-verdicts 1"
 ENTRY = "verdicts.json"
@@ -49,6 +52,31 @@ def store_for(context: CheckContext) -> Store | None:
     if context.staged is not None:
         return None
     return trusted_store(context)
+
+
+def on_disk(root_dir: str, probe: str) -> bool:
+    """An existence probe: `e:path` (exists on disk) or `d:path` (is a directory)."""
+    kind, _, path = probe.partition(":")
+    full = os.path.join(root_dir, path)
+    return os.path.isdir(full) if kind == "d" else os.path.exists(full)
+
+
+def trusted_store(context: CheckContext) -> Store | None:
+    """The run's cache, unless it is off or git tracks files in it (a cache committed to the
+    repository is its content: neither trusted nor rewritten)."""
+    from autopack.cache import open_store
+
+    store = open_store(context.root_dir, context.config, context.use_cache)
+    return None if store is None or _holds_tracked_files(store.directory, context.root_dir) else store
+
+
+def _holds_tracked_files(directory: str, root_dir: str) -> bool:
+    """Whether git tracks files under the cache directory (which ignores itself): committed files
+    are the repository's content, not autopack's own. One `git ls-files` of that folder."""
+    relative = os.path.relpath(directory, root_dir)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or not files.is_git_repo(root_dir):
+        return False
+    return bool(files.run_git(root_dir, "ls-files", "-z", "--", relative))
 
 
 def recall(context: CheckContext, store: Store) -> list[Finding] | None:

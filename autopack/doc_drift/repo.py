@@ -13,6 +13,7 @@ from typing import Any
 
 from autopack import files
 from autopack.doc_drift.markdown import Document, markdown_parser, parse_document
+from autopack.doc_drift.memo import on_disk
 from autopack.doc_drift.sites.github import SITE_CONFIG
 from autopack.engine import CheckContext
 
@@ -140,31 +141,6 @@ class Repo:
             source = self.context.read(path)
             self.documents[path] = parse_document(markdown_parser(), source) if source else None
         return self.documents[path]
-
-
-def on_disk(root_dir: str, probe: str) -> bool:
-    """An existence probe: `e:path` (exists on disk) or `d:path` (is a directory)."""
-    kind, _, path = probe.partition(":")
-    full = os.path.join(root_dir, path)
-    return os.path.isdir(full) if kind == "d" else os.path.exists(full)
-
-
-def trusted_store(context: CheckContext) -> Store | None:
-    """The run's cache, unless it is off or git tracks files in it (a cache committed to the
-    repository is its content: neither trusted nor rewritten)."""
-    from autopack.cache import open_store
-
-    store = open_store(context.root_dir, context.config, context.use_cache)
-    return None if store is None or _holds_tracked_files(store.directory, context.root_dir) else store
-
-
-def _holds_tracked_files(directory: str, root_dir: str) -> bool:
-    """Whether git tracks files under the cache directory (which ignores itself): committed files
-    are the repository's content, not autopack's own. One `git ls-files` of that folder."""
-    relative = os.path.relpath(directory, root_dir)
-    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or not files.is_git_repo(root_dir):
-        return False
-    return bool(files.run_git(root_dir, "ls-files", "-z", "--", relative))
 
 
 def _note_skipped_document(context: CheckContext, path: str) -> None:
