@@ -23,6 +23,7 @@ from typing import Any
 
 from autopack import files, fixes
 from autopack.autopilot import artifacts, ledger
+from autopack.autopilot.digest import entry_fingerprints
 from autopack.autopilot.plan import APPROVAL, AUTO
 from autopack.autopilot.session import Workspace, default_run_dir, open_workspace, run_identity
 from autopack.autopilot.settings import RISKS
@@ -90,10 +91,17 @@ class Run:
                     found.append(finding)
         return found
 
+    def changed_since_plan(self) -> list[str]:
+        """Paths whose git status or content differs from the plan's (the digest covers HEAD too)."""
+        before, now = self.report["workspace_entries"], entry_fingerprints(self.workspace.states)
+        return sorted(path for path in before.keys() | now.keys() if before.get(path) != now.get(path))
+
     def require_unchanged_tree(self) -> None:
         if not self.tree_unchanged:
+            changed = self.changed_since_plan()
+            what = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "") if changed else "HEAD or the index"
             raise ConfigError(
-                f"the working tree changed since the plan of {self.run_id} was made (digest "
+                f"the working tree changed since the plan of {self.run_id} was made ({what}; digest "
                 f"{self.workspace.digest[:12]}, plan made on {self.report['workspace_digest'][:12]}); run "
                 "`autopack autopilot` again and decide on its new plan"
             )

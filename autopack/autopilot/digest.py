@@ -52,6 +52,17 @@ def entry_states(root: Path, tree: WorkingTree) -> dict[str, tuple[bytes, str]]:
     }
 
 
+MAX_RECORDED_ENTRIES = 10000  # status entries a gap report names, so a later refusal can say what changed
+
+
+def entry_fingerprints(states: dict[str, tuple[bytes, str]]) -> dict[str, str]:
+    """path → 16 hex of its status entry and content hash (the first MAX_RECORDED_ENTRIES paths)."""
+    return {
+        path: hashlib.sha256(raw + b"\0" + content.encode("ascii")).hexdigest()[:16]
+        for path, (raw, content) in sorted(states.items())[:MAX_RECORDED_ENTRIES]
+    }
+
+
 def changed_paths(before: dict[str, tuple[bytes, str]], after: dict[str, tuple[bytes, str]]) -> list[str]:
     """Paths whose state differs between two `entry_states`, sorted."""
     return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))

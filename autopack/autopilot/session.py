@@ -16,7 +16,7 @@ from typing import Any
 
 from autopack import __version__
 from autopack.autopilot import artifacts
-from autopack.autopilot.digest import changed_paths, digest_of, entry_states
+from autopack.autopilot.digest import changed_paths, digest_of, entry_fingerprints, entry_states
 from autopack.autopilot.executor import REFUSED, ActionResult, SafeActionExecutor
 from autopack.autopilot.gaps import MAX_LISTED, Gap, ScanContext, read_only_violation, runs_configured_commands, scan
 from autopack.autopilot.gitstate import WorkingTree, read_working_tree
@@ -172,7 +172,7 @@ def run_session(root: Path, *, config_path: Path | None = None, run_dir: Path | 
             variable_set(READ_ONLY_COMMANDS_VARIABLE):  # configured commands not marked read-only wait for approval
         work = _scan_plan_execute(workspace, snapshot, real_run_dir, label, config_path, configured)
     gaps, actions, results = work.gaps, work.actions, work.results
-    report = gap_report(run_id, digest, gaps, work.context)
+    report = gap_report(run_id, digest, gaps, work.context, workspace.states)
     plan = plan_proposal(run_id, report, actions, work.governance)
     reasons = gate_reasons(gaps, fail_on)
     exit_code = 1 if reasons else 0
@@ -232,13 +232,15 @@ def _scan_plan_execute(workspace: Workspace, snapshot: Snapshot, run_dir: Path, 
     return SessionWork(gaps, context, governance, actions, results, integrity)
 
 
-def gap_report(run_id: str, digest: str, gaps: list[Gap], context: ScanContext) -> dict[str, Any]:
+def gap_report(run_id: str, digest: str, gaps: list[Gap], context: ScanContext,
+               states: dict[str, tuple[bytes, str]]) -> dict[str, Any]:
     blocking = sorted(g.gap_id for g in gaps if g.blocks_autopilot)
     by_risk = Counter(g.risk for g in gaps)
     return {
         "schema_version": "gap_report_v1",
         "run_id": run_id,
         "workspace_digest": digest,
+        "workspace_entries": entry_fingerprints(states),
         "scanner_version": SCANNER_VERSION,
         "gaps": [g.to_dict() for g in gaps],
         "summary": {

@@ -125,6 +125,7 @@ def test_an_unrelated_edit_after_the_plan_refuses_decisions_and_apply(make_repo)
     before = tree_fingerprint(repo, skip=repo / ".autopack")
     refused = autopack(repo, "apply", summary["run_dir"])
     assert refused.returncode == 2 and "changed since the plan" in refused.stderr and "Traceback" not in refused.stderr
+    assert "(README.md;" in refused.stderr  # names what changed
     assert tree_fingerprint(repo, skip=repo / ".autopack") == before
     decision = autopack(repo, "approve", rows["config/production.yaml"]["action_id"], "--run", summary["run_dir"])
     assert decision.returncode == 2 and "changed since the plan" in decision.stderr
