@@ -23,7 +23,7 @@ from typing import Any
 
 from autopack import files, fixes
 from autopack.autopilot import artifacts, ledger
-from autopack.autopilot.digest import entry_fingerprints
+from autopack.autopilot.digest import MAX_RECORDED_ENTRIES, entry_fingerprints
 from autopack.autopilot.plan import APPROVAL, AUTO
 from autopack.autopilot.session import Workspace, default_run_dir, open_workspace, run_identity
 from autopack.autopilot.settings import RISKS
@@ -92,9 +92,12 @@ class Run:
         return found
 
     def changed_since_plan(self) -> list[str]:
-        """Paths whose git status or content differs from the plan's (the digest covers HEAD too)."""
-        before, now = self.report["workspace_entries"], entry_fingerprints(self.workspace.states)
-        return sorted(path for path in before.keys() | now.keys() if before.get(path) != now.get(path))
+        """Paths whose git status or content differs from the plan's (the digest covers HEAD too).
+        When the plan recorded only the first MAX_RECORDED_ENTRIES paths, later ones are unknown."""
+        before, now = self.report["workspace_entries"], entry_fingerprints(self.workspace.states, limit=None)
+        last = max(before) if len(before) >= MAX_RECORDED_ENTRIES else None
+        return sorted(path for path in before.keys() | now.keys()
+                      if before.get(path) != now.get(path) and (last is None or path <= last))
 
     def require_unchanged_tree(self) -> None:
         if not self.tree_unchanged:

@@ -55,11 +55,11 @@ def entry_states(root: Path, tree: WorkingTree) -> dict[str, tuple[bytes, str]]:
 MAX_RECORDED_ENTRIES = 10000  # status entries a gap report names, so a later refusal can say what changed
 
 
-def entry_fingerprints(states: dict[str, tuple[bytes, str]]) -> dict[str, str]:
-    """path → 16 hex of its status entry and content hash (the first MAX_RECORDED_ENTRIES paths)."""
+def entry_fingerprints(states: dict[str, tuple[bytes, str]], limit: int | None = MAX_RECORDED_ENTRIES) -> dict[str, str]:
+    """path → 16 hex of its status entry and content hash (the first `limit` paths, sorted)."""
     return {
         path: hashlib.sha256(raw + b"\0" + content.encode("ascii")).hexdigest()[:16]
-        for path, (raw, content) in sorted(states.items())[:MAX_RECORDED_ENTRIES]
+        for path, (raw, content) in sorted(states.items())[:limit]
     }
 
 
