@@ -20,7 +20,7 @@ from autopack import fixes
 from autopack.autopilot import artifacts, ledger
 from autopack.autopilot.approvals import FIX_ACTIONS, Run
 from autopack.autopilot.executor import SafeActionExecutor
-from autopack.autopilot.gaps import Gap
+from autopack.autopilot.gaps import Gap, pass_env_of
 from autopack.autopilot.plan import Action
 from autopack.autopilot.session import open_workspace, scan_workspace
 from autopack.autopilot.snapshot import Snapshot
@@ -157,7 +157,7 @@ def _run_commands(run: Run, commands: list[dict[str, Any]], outcomes: dict[str, 
     settings = run.workspace.settings
     executor = SafeActionExecutor(run.root, run.run_dir, protected_paths=settings["protected-paths"],
                                   timeout=float(settings["timeout"]), snapshot=snapshot,
-                                  approved=[a["action_id"] for a in commands])
+                                  approved=[a["action_id"] for a in commands], pass_env=pass_env_of(run.workspace.config))
     who = ledger.who(run.root)
     for action in commands:
         result = executor.execute(Action(action["action_id"], action["action_type"], tuple(action["target_gap_ids"]),

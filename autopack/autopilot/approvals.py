@@ -264,6 +264,9 @@ def _parser() -> argparse.ArgumentParser:
     apply_parser.add_argument("run", nargs="?", metavar="RUN", help="run directory or run id (default: the run of the current state)")
     apply_parser.add_argument("--dry-run", action="store_true", help="show what would change (unified diffs) and stop")
     apply_parser.add_argument("--allow-ci", action="store_true", help="run even where CI or GITHUB_ACTIONS is set")
+    apply_parser.add_argument("--no-commands", action="store_true",
+                              help="do not run configured commands (approved ones, and the detectors that check again); "
+                                   "each one skipped is reported")
     return parser
 
 
@@ -278,8 +281,10 @@ def main(argv: Sequence[str]) -> int:
             if refusal is not None:
                 raise ConfigError(refusal)
             from autopack.autopilot.apply import apply_run
+            from autopack.engine import commands_turned_off
 
-            return apply_run(open_run(root, args.run, args.config), dry_run=args.dry_run, out=sys.stdout)
+            with commands_turned_off(args.no_commands):
+                return apply_run(open_run(root, args.run, args.config), dry_run=args.dry_run, out=sys.stdout)
         run = open_run(root, getattr(args, "run", None), args.config)
         if args.command == "approvals":
             document = listing(run)

@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="configuration file (default: .autopack.toml or pyproject.toml)")
     parser.add_argument("--fail-on", choices=RISKS, help="lowest gap risk that exits 1 (default: the `fail-on` key, high)")
+    parser.add_argument("--no-commands", action="store_true",
+                        help="do not run configured commands (detectors, doc checks): they are code from the repository; "
+                             "each one skipped is reported")
     return parser
 
 
@@ -58,12 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("GIT_OPTIONAL_LOCKS", "0")  # looking must never lock or rewrite the index
     from autopack import files
     from autopack.autopilot.session import AutopilotDisabled, run_session
+    from autopack.engine import commands_turned_off
     from autopack.findings import ConfigError
 
     root = files.find_root(Path.cwd())
     run_dir = args.run_dir if args.run_dir is None or args.run_dir.is_absolute() else Path.cwd() / args.run_dir
     try:
-        outcome = run_session(root, config_path=args.config, run_dir=run_dir, fail_on=args.fail_on)
+        with commands_turned_off(args.no_commands):
+            outcome = run_session(root, config_path=args.config, run_dir=run_dir, fail_on=args.fail_on)
     except ConfigError as exc:
         print(f"autopack autopilot: error: {exc}", file=sys.stderr)
         return 2

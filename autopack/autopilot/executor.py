@@ -78,11 +78,13 @@ def _argv(command: Sequence[str] | str | None) -> list[str]:
 
 class SafeActionExecutor(ActionExecutor):
     """Runs only auto-approved, allowlisted, run-local actions, and commands a person approved
-    (`approved`: action ids from the approval ledger) in the snapshot; refuses the rest."""
+    (`approved`: action ids from the approval ledger) in the snapshot; refuses the rest. Every
+    command sees the scrubbed environment plus the configuration's `pass_env` names, as in
+    `autopack check` (autopack's own re-checks pass them on to the doc checks they run)."""
 
     def __init__(self, root: Path, run_dir: Path, *, protected_paths: Sequence[str],
                  readonly_commands: Collection[tuple[str, ...]] = (), timeout: float = 300.0,
-                 snapshot: Snapshot | None = None, approved: Collection[str] = ()) -> None:
+                 snapshot: Snapshot | None = None, approved: Collection[str] = (), pass_env: Sequence[str] = ()) -> None:
         self.root = root
         self.run_dir = run_dir
         self.protected_paths = tuple(protected_paths)
@@ -90,6 +92,7 @@ class SafeActionExecutor(ActionExecutor):
         self.timeout = timeout
         self.snapshot = snapshot  # when the repository configures commands: where all but git run
         self.approved = frozenset(approved)
+        self.pass_env = tuple(pass_env)
 
     def refusal(self, action: Action) -> str | None:
         """Why this action must not run, re-derived from the allowlist (the plan is not trusted)."""
@@ -139,8 +142,8 @@ class SafeActionExecutor(ActionExecutor):
         # a detector from the configuration, or any command a person approved: the repository's code
         read_only = tuple(argv) in self.readonly_commands
         configured = read_only or action.approval != AUTO
-        evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env, configured=configured,
-                               read_only=read_only)
+        evidence = run_command(self._resolve(argv), cwd, self.timeout, cwd_label=".", env=env, pass_env=self.pass_env,
+                               configured=configured, read_only=read_only)
         if evidence.status == SKIPPED:  # configured commands are turned off here (docs/security.md)
             return ActionResult(action.action_id, tuple(argv), REFUSED, None, None, "", "", None, evidence.detail)
         return ActionResult(

@@ -508,9 +508,8 @@ def detect_custom(context: ScanContext) -> Iterator[Gap]:
                       title=f"detector {name} refused: {reason}", risk="high")
             continue
         copy = context.snapshot.path  # repository code: in the snapshot, never the working tree
-        pass_env = context.config.values["pass-env"] if context.config else []
         evidence = run_command(argv, copy, float(detector["timeout"]), cwd_label=".", env=context.snapshot.env(git_env()),
-                               pass_env=pass_env, read_only=True)
+                               pass_env=pass_env_of(context.config), read_only=True)
         if evidence.status == SKIPPED:  # configured commands are turned off here (docs/security.md)
             status.status, status.detail = "skipped", evidence.detail
             yield gap(evidence={**base, "status": "not-run", "reason": evidence.detail},
@@ -538,6 +537,12 @@ def read_only_violation(before: str, after: str, changed: Sequence[str]) -> Gap:
         fix="Review and revert the change; a configured command that writes must not be marked read-only "
             "(or something else edited the tree while the session ran).",
     )
+
+
+def pass_env_of(config: Config | None) -> list[str]:
+    """The configuration's `pass-env` names: what configured commands see beyond the scrubbed
+    environment, wherever the autopilot runs them (its detectors, its executor, apply)."""
+    return config.values["pass-env"] if config is not None else []
 
 
 def runs_configured_commands(config: Config | None, settings: dict[str, Any]) -> bool:

@@ -18,7 +18,8 @@ from autopack import __version__
 from autopack.autopilot import artifacts
 from autopack.autopilot.digest import changed_paths, digest_of, entry_fingerprints, entry_states
 from autopack.autopilot.executor import REFUSED, ActionResult, SafeActionExecutor
-from autopack.autopilot.gaps import MAX_LISTED, Gap, ScanContext, read_only_violation, runs_configured_commands, scan
+from autopack.autopilot.gaps import (MAX_LISTED, Gap, ScanContext, pass_env_of, read_only_violation,
+                                     runs_configured_commands, scan)
 from autopack.autopilot.gitstate import WorkingTree, read_working_tree
 from autopack.autopilot.plan import AUTO, APPROVAL, BLOCKED, Action, Governance, propose
 from autopack.autopilot.proof_metrics import proof_metrics
@@ -217,7 +218,8 @@ def _scan_plan_execute(workspace: Workspace, snapshot: Snapshot, run_dir: Path, 
     governance = Governance(root, run_dir, label, tuple(settings["protected-paths"]), readonly)
     actions = propose(gaps, governance, git_works=workspace.tree.ok, check_args=_config_args(root, config_path))
     executor = SafeActionExecutor(root, run_dir, protected_paths=settings["protected-paths"], readonly_commands=readonly,
-                                  timeout=float(settings["timeout"]), snapshot=snapshot if configured else None)
+                                  timeout=float(settings["timeout"]), snapshot=snapshot if configured else None,
+                                  pass_env=pass_env_of(workspace.config))
     results = [executor.execute(a) for a in actions if a.approval == AUTO]
     after_tree = read_working_tree(root, workspace.excluded)
     after_states = entry_states(root, after_tree)

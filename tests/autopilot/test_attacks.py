@@ -274,3 +274,54 @@ def test_commands_in_the_snapshot_give_byte_identical_evidence_across_runs(make_
     assert {name: (run_dir / name).read_bytes() for name in ARTIFACTS} == contents
     detector = next(g for g in first["gap_report"]["gaps"] if g["gap_type"] == "unknown")
     assert "snapshot" in detector["evidence"]["stdout_excerpt"]
+
+
+SHOWS_FLAVOUR = ("import os, sys\nprint('flavour=' + os.environ.get('DOCS_FLAVOUR', '<unset>'), "
+                 "'other=' + os.environ.get('SOME_UNRELATED', '<unset>'))\nsys.exit(int(sys.argv[1]))\n")
+PASS_ENV_CONFIG = ('pass-env = ["DOCS_FLAVOUR"]\n'
+                   '[[autopilot.detectors]]\nname = "flavour"\nrun = "python scripts/flavour.py 1"\nread-only = true\n'
+                   '[[autopilot.detectors]]\nname = "approved"\nrun = "python scripts/flavour.py 0"\n'
+                   '[autopilot]\nextend-root-allow = [".autopack.toml"]\n')
+
+
+def _decide_and_apply(repo: Path, action_id: str, *apply_args: str) -> dict:
+    no_ci = {"CI": "", "GITHUB_ACTIONS": "", "DOCS_FLAVOUR": "mkdocs", "SOME_UNRELATED": "x"}
+    assert run_script("autopack", "autopilot", "approve", action_id, cwd=repo, env=no_ci).returncode == 0
+    applied = run_script("autopack", "autopilot", "apply", *apply_args, cwd=repo, env=no_ci)
+    assert applied.returncode in (0, 1) and "Traceback" not in applied.stderr, applied.stdout + applied.stderr
+    run_dir = next((repo / ".autopack" / "runs").iterdir())
+    report = json.loads((run_dir / "apply_report_v1.json").read_text(encoding="utf-8"))
+    return next(a for a in report["actions"] if a["action_id"] == action_id)
+
+
+def test_commands_the_autopilot_runs_again_see_the_configured_pass_env(make_repo):
+    # Attack (a leftover of issue 15): the executor re-ran a read-only detector, and apply ran an
+    # approved one, with the scrubbed environment but without the `pass-env` names, so a check
+    # that needs them failed there while it passed in `autopack check` and in the scan.
+    repo = make_repo({"README.md": "# x\n", "scripts/flavour.py": SHOWS_FLAVOUR, ".autopack.toml": PASS_ENV_CONFIG})
+    env = {"DOCS_FLAVOUR": "mkdocs", "SOME_UNRELATED": "x"}
+    _, summary = run_json(repo, env=env)
+    rerun = next(a for a in summary["plan_proposal"]["actions"]
+                 if a["action_type"] == "run_detector" and a["approval"] == "auto_approved")
+    result = next(r for r in summary["session"]["results"] if r["action_id"] == rerun["action_id"])
+    assert result["stdout_excerpt"] == "flavour=mkdocs other=<unset>\n", result
+    waiting = next(a for a in summary["plan_proposal"]["actions"]
+                   if a["action_type"] == "run_detector" and a["approval"] == "requires_approval")
+    ran = _decide_and_apply(repo, waiting["action_id"])
+    assert ran["status"] == "applied" and ran["command"]["exit_code"] == 0, ran
+
+
+def test_no_commands_turns_off_the_autopilots_configured_commands_like_check(make_repo):
+    # Attack (a leftover of issue 15): `autopack autopilot` had no `--no-commands` (only the
+    # AUTOPACK_NO_COMMANDS variable), so a person could not turn repository code off the way
+    # `autopack check --no-commands` does; nor could `apply`.
+    repo = make_repo({"README.md": "# x\n", "scripts/flavour.py": SHOWS_FLAVOUR, ".autopack.toml": PASS_ENV_CONFIG})
+    _, summary = run_json(repo, "--no-commands")
+    detectors = {d["name"]: d for d in summary["gap_report"]["detectors"]}
+    assert detectors["detector:flavour"]["status"] == "skipped" and "turned off" in detectors["detector:flavour"]["detail"]
+    assert "AUTOPACK_NO_COMMANDS" not in os.environ
+    waiting = next(a for a in summary["plan_proposal"]["actions"]
+                   if a["action_type"] == "run_detector" and a["approval"] == "requires_approval")
+    refused = _decide_and_apply(repo, waiting["action_id"], "--no-commands")
+    assert refused["status"] == "failed" and refused["command"]["status"] == "refused", refused
+    assert "turned off" in refused["detail"]
