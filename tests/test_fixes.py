@@ -124,6 +124,23 @@ def test_non_utf8_bytes_and_lone_cr_survive_byte_for_byte(tmp_path: Path):
     assert (tmp_path / ".env.production").read_bytes() == raw.replace(b"=TRUE", b"=FALSE")
 
 
+@pytest.mark.parametrize(("path", "before", "after"), [
+    ("config/production.json", b'{\r\n\t"name": "debug",\r\n\t"debug":  true,\r\n\t"nested": {"x": 1}\r\n}',
+     b'{\r\n\t"name": "debug",\r\n\t"debug":  false,\r\n\t"nested": {"x": 1}\r\n}'),
+    ("config/production.ini", b"; production\n[app]\ndebug = on ; was off\n[server]\nDEBUG: yes\nport=1\n",
+     b"; production\n[app]\ndebug = off ; was off\n[server]\nDEBUG: no\nport=1\n"),
+])
+def test_json_and_ini_keep_every_other_byte(tmp_path: Path, path: str, before: bytes, after: bytes):
+    found = findings_of(path, before)
+    assert found
+    (tmp_path / path).parent.mkdir(parents=True)
+    (tmp_path / path).write_bytes(before)
+    (planned,) = fixes.plan_fixes(tmp_path, found)
+    assert fixes.write_fix(tmp_path, planned)
+    assert (tmp_path / path).read_bytes() == after
+    assert findings_of(path, after) == []
+
+
 # --- the command line ------------------------------------------------------------------------
 
 def test_fix_modifies_files_and_exits_1_then_the_next_run_is_clean(make_repo):
