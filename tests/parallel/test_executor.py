@@ -199,6 +199,9 @@ CTRL_C_SCRIPT = textwrap.dedent(
     from autopack.parallel import Anchor, execute_parallel
 
     marks = Path(sys.argv[1])
+    # A process started in the background inherits SIGINT ignored, and Python then keeps it
+    # ignored: install the handler an interactive Ctrl-C would meet.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def task(index):
         (marks / f"started-{index}").touch()
