@@ -60,10 +60,14 @@ MLC_OFFLINE = {"ignorePatterns": [{"pattern": "^https?://"}, {"pattern": "^mailt
 # --- setup -------------------------------------------------------------------------------------
 
 
+# As installed by pip or pre-commit: byte code is cached (some sandboxes set PYTHONDONTWRITEBYTECODE).
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(argv: list[str], cwd: Path, timeout: float = 600, merge: bool = False) -> subprocess.CompletedProcess[str]:
     """Run a tool; `merge` interleaves stderr into stdout (markdown-link-check splits its report)."""
     return subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merge else subprocess.PIPE,
-                          text=True, timeout=timeout, check=False, env={**os.environ, **GIT_ENV})
+                          text=True, timeout=timeout, check=False, env={**ENV, **GIT_ENV})
 
 
 def ensure_npm_tools() -> None:
