@@ -237,11 +237,12 @@ def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
         else:
             names.add(plain)
     regex = re.compile("|".join(f"(?:{p})" for p in wild), re.DOTALL) if wild else None
+    folders = tuple(prefix + "/" for prefix in prefixes)  # `x/` starts `x/` and `x/y`: one C call for every prefix
 
     def matches(path: str) -> bool:
         if names and not names.isdisjoint(path.split("/")):
             return True
-        if any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes):
+        if folders and (path + "/").startswith(folders):
             return True
         return regex is not None and regex.fullmatch(path) is not None
 

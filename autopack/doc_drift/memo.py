@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from autopack.cache import Store
     from autopack.engine import CheckContext
 
-FORMAT = "autopack-doc-drift-verdicts 1"
+FORMAT = "autopack-doc-drift-verdicts 2"
 ENTRY = "verdicts.json"
 # A file whose mtime or ctime is this close to (or after) the start of the recorded run may have
 # changed again within the file system's timestamp resolution (2 s on FAT): hash it.
@@ -85,21 +85,20 @@ def recall(context: CheckContext, store: Store) -> list[Finding] | None:
     record = verified(store.load(ENTRY), FORMAT)
     if not record or record.get("key") != run_key(context) or record.get("files") != file_list_digest(context):
         return None
-    started = clock()
     try:
-        refreshed = _still_holds(context, record["inputs"], record["probes"], started)
+        racy = _still_holds(context, record["inputs"].split("\0"), record["stats"], record["racy"], record["probes"], clock())
         findings = [_finding(item) for item in record["findings"]]
         notes = [files.Skipped(path, reason, bool(notify)) for path, reason, notify in record["skipped"]]
         marked = [str(path) for path in record["marked"]]
     except (KeyError, TypeError, ValueError, AttributeError):  # another shape: judge again
         return None
-    if refreshed is None:
+    if racy is None:
         return None
     context.skipped.extend(notes)
     for path in marked:  # read again, so the runner finds their bare ignore comments as it would
         context.read(path)
-    if refreshed is not record["inputs"]:  # racy inputs proved clean: the next run trusts their stat
-        record["inputs"] = refreshed
+    if racy != record["racy"]:  # racy inputs proved clean: the next run trusts their stat
+        record["racy"] = racy
         _save(store, record)
     return findings
 
@@ -108,16 +107,21 @@ def remember(context: CheckContext, store: Store, found: list[Finding], read: li
              notes: list[files.Skipped], started: int) -> None:
     """Record this run's findings with its inputs: `read`, every path the run read or looked at as
     a document (a symlinked copy it skipped too); `probes`, its on-disk existence answers."""
-    inputs = []
-    for path in sorted({*read, *context.read_files, *(note.path for note in notes), ".gitmodules"}):
-        signature = _signature(os.path.join(context.root_dir, path))
-        racy = _racy(signature, started)
-        inputs.append([path, signature, _digest(context, path, notes) if racy else None, racy])
+    prefix = os.path.join(context.root_dir, "")
+    paths = sorted({*read, *context.read_files, *(note.path for note in notes), ".gitmodules"})
+    lines, racy = [], {}
+    for path in paths:
+        line, newest = _stat(prefix + path)
+        lines.append(line)
+        if newest >= started - RACY_NS:
+            racy[path] = _digest(context, path, notes)
     marked = sorted(path for path, source in context.read_files.items() if "autopack" in source.text)
     record = {
         "key": run_key(context),
         "files": file_list_digest(context),
-        "inputs": inputs,
+        "inputs": "\0".join(paths),
+        "stats": _stats_digest(lines),
+        "racy": racy,
         "probes": probes,
         "findings": [_stored(finding) for finding in found],
         "skipped": [[note.path, note.reason, note.notify] for note in notes],
@@ -173,56 +177,48 @@ def _save(store: Store, record: dict[str, Any]) -> None:
     store.save(ENTRY, header(body, FORMAT) + body)
 
 
-def _still_holds(context: CheckContext, inputs: list[list[Any]], probes: dict[str, bool], started: int) -> list[list[Any]] | None:
-    """`inputs` when every input and probe holds (a new list when racy ones were proved clean
-    and are no longer racy), else None."""
-    root = context.root_dir
-    refreshed = inputs
-    for index, (path, signature, digest, racy) in enumerate(inputs):
-        full = os.path.join(root, path)
-        now = _signature(full)
-        if now != signature:
+def _still_holds(context: CheckContext, paths: list[str], stats: str, racy: dict[str, str | None], probes: dict[str, bool],
+                 started: int) -> dict[str, str | None] | None:
+    """The inputs still racy when every input's stat, every racy input's content and every probe
+    holds, else None."""
+    prefix = os.path.join(context.root_dir, "")
+    if _stats_digest([_stat(prefix + path)[0] for path in paths]) != stats:
+        return None
+    still = {}
+    for path, digest in racy.items():
+        if digest is None or not _vouched(context, path, digest):
             return None
-        if racy:
-            if digest is None or not _vouched(context, path, digest):
-                return None
-            if not _racy(now, started):
-                if refreshed is inputs:
-                    refreshed = [list(item) for item in inputs]
-                refreshed[index][3] = False
+        if _stat(prefix + path)[1] >= started - RACY_NS:
+            still[path] = digest
     for probe, answer in probes.items():
-        if on_disk(root, probe) != answer:
+        if on_disk(context.root_dir, probe) != answer:
             return None
-    return refreshed
+    return still
 
 
-def _signature(full: str) -> list[Any] | None:
-    """What identifies a file's content without reading it: type, size, mtime, ctime, inode
-    (ctime cannot be set back, so a tool that restores mtime still shows); a symlink adds its
-    target and the target's signature. None when it does not exist."""
+def _stat(full: str) -> tuple[str, int]:
+    """What identifies a file's content without reading it, as a line: type, size, mtime, ctime,
+    inode (ctime cannot be set back, so a tool that restores mtime still shows); a symlink adds its
+    target and the target's. And the newest of its times, for the racy test (a symlink's: its
+    target's; the link itself cannot change in place, it is replaced)."""
     try:
         status = os.lstat(full)
     except (OSError, ValueError):
-        return None
-    signature: list[Any] = [status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
-    if stat.S_ISLNK(status.st_mode):
-        try:
-            signature.append(os.readlink(full))
-            target = os.stat(full)
-            signature.append([target.st_mode, target.st_size, target.st_mtime_ns, target.st_ctime_ns, target.st_ino])
-        except (OSError, ValueError):
-            signature.append(None)
-    return signature
+        return "-\n", 0
+    line = f"{status.st_mode} {status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}"
+    if not stat.S_ISLNK(status.st_mode):
+        return line + "\n", max(status.st_mtime_ns, status.st_ctime_ns)
+    try:
+        link = os.readlink(full)
+        target = os.stat(full)
+    except (OSError, ValueError):
+        return f"{line} -\n", 0
+    return (f"{line} {link!r} {target.st_mode} {target.st_size} {target.st_mtime_ns} {target.st_ctime_ns} {target.st_ino}\n",
+            max(target.st_mtime_ns, target.st_ctime_ns))
 
 
-def _racy(signature: list[Any] | None, started: int) -> bool:
-    """Changed so close to `started` that a later change could keep the same stat signature. A
-    symlink is judged by its target (the link itself cannot change in place: it is replaced)."""
-    if signature is None:
-        return False
-    if len(signature) > 5:
-        return _racy(signature[6], started)
-    return max(signature[2], signature[3]) >= started - RACY_NS
+def _stats_digest(lines: list[str]) -> str:
+    return hashlib.blake2b("".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def file_list_digest(context: CheckContext) -> str:
