@@ -17,8 +17,9 @@ content, and a symlink or `..` that leads out of the repository is not followed.
 from __future__ import annotations
 
 import os
+from functools import cache
 
-from autopack import files
+from autopack import __version__, files
 
 TYPE_CHECKING = False  # typing only for type checkers: hooks start lean
 if TYPE_CHECKING:
@@ -68,6 +69,50 @@ def open_store(root: files.StrPath, config: Config, enabled: bool = True) -> Sto
     configured = config.values.get("cache-dir", DEFAULT_DIR)
     directory = _inside_repository(root, configured)
     return Store(directory) if directory is not None else None
+
+
+def trusted_store(root: str, config: Config, enabled: bool = True) -> Store | None:
+    """The run's cache, unless it is off or git tracks files in it (a cache committed to the
+    repository is its content: neither trusted nor rewritten)."""
+    store = open_store(root, config, enabled)
+    return None if store is None or _holds_tracked_files(store.directory, root) else store
+
+
+def _holds_tracked_files(directory: str, root: str) -> bool:
+    """Whether git tracks files under the cache directory (which ignores itself): committed files
+    are the repository's content, not autopack's own. One `git ls-files` of that folder."""
+    relative = os.path.relpath(directory, root)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or not files.is_git_repo(root):
+        return False
+    return bool(files.run_git(root, "ls-files", "-z", "--", relative))
+
+
+@cache
+def code_signature(*foreign: str) -> str:
+    """autopack's version and every source file of the package (a development build changes
+    without a new version), and of the `foreign` packages a verdict also depends on (a parser):
+    by name, size and mtime, read without importing them."""
+    import hashlib
+    from importlib.util import find_spec
+
+    digest = hashlib.blake2b(f"{__version__}".encode(), digest_size=16)
+    folders = [os.path.dirname(os.path.abspath(__file__))]
+    for name in foreign:
+        spec = find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(os.path.dirname(spec.origin))
+    for folder in folders:
+        for directory, subdirectories, names in os.walk(folder):
+            subdirectories.sort()
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    full = os.path.join(directory, name)
+                    try:
+                        status = os.stat(full)
+                    except OSError:
+                        continue
+                    digest.update(f"{full}\0{status.st_size}\0{status.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def _inside_repository(root: files.StrPath, relative: str) -> str | None:

@@ -14,12 +14,12 @@ as `1e-4` or `5E+3`, which YAML 1.1 reads as strings, count as numbers when writ
 from __future__ import annotations
 
 from collections import namedtuple
-from decimal import Decimal, InvalidOperation
 
 from autopack.lazy import lazy_pattern
 
 TYPE_CHECKING = False  # typing and pathlib are imported for type checkers only: hooks start lean
 if TYPE_CHECKING:
+    from decimal import Decimal
     from typing import Any
 
     from autopack.files import StrPath
@@ -130,6 +130,8 @@ def mark_position(node: Any) -> Position:
 
 def scalar_decimal(node: Any) -> Decimal | None:
     """A plain number's exact value from its text (`0.003` stays 0.003, not 0.00299999...)."""
+    from decimal import Decimal, InvalidOperation  # for a parsed document only: a remembered clean catalog needs none
+
     if not isinstance(getattr(node, "value", None), str):  # a mapping or sequence node
         return None
     text = node.value.replace("_", "")

@@ -118,12 +118,24 @@ CATALOG = {
 
 def test_catalog_clean_run_validates_without_jsonschema_or_the_routing_model(make_repo):
     """A valid catalog needs its parser and its schemas, not jsonschema (whose import costs
-    several clean runs) and not the routing model's dataclasses."""
-    code, modules = imports_of_a_run("autopack.catalog.hook", [], make_repo(CATALOG))
+    several clean runs) and not the routing model's dataclasses; the same catalog again is
+    remembered clean and needs neither parser nor schemas."""
+    repo = make_repo(CATALOG)
+    code, modules = imports_of_a_run("autopack.catalog.hook", [], repo)
     assert code == 0
     assert {"yaml", "json", "decimal", "autopack.schema", "autopack.yamldoc", "autopack.catalog.validate"} <= modules
     assert "autopack.catalog.model" not in modules
-    assert not modules & (FORBIDDEN - {"yaml", "json", "decimal"})
+    # remembering it: the memo's hash, one `git ls-files` (`cache.trusted_store`), an atomic write
+    assert not modules & (FORBIDDEN - {"yaml", "json", "decimal", "hashlib", "subprocess", "tempfile"})
+    code, modules = imports_of_a_run("autopack.catalog.hook", [], repo)
+    assert code == 0
+    assert {m for m in modules if m.startswith("autopack")} == {
+        "autopack", "autopack.cache", "autopack.config", "autopack.engine", "autopack.files", "autopack.findings", "autopack.lazy",
+        "autopack.report", "autopack.report.escape", "autopack.report.text", "autopack.yamldoc",
+        "autopack.catalog", "autopack.catalog.defaults", "autopack.catalog.hook", "autopack.catalog.memo", "autopack.catalog.rules",
+    }  # fmt: skip
+    assert not modules & (FORBIDDEN - {"hashlib"})
+    assert _stdlib(modules) <= CHEAP | {"hashlib", "_hashlib", "_blake2", "importlib.util", "importlib._abc"}
 
 
 def test_catalog_with_a_schema_error_imports_jsonschema_to_explain_it(make_repo):

@@ -11,8 +11,9 @@ import os
 from collections.abc import Iterable, Sequence
 
 from autopack import engine
+from autopack.catalog import memo
 from autopack.catalog.defaults import ESCALATION_ORDER
-from autopack.catalog.validate import RULES, CatalogFile, TextReader, validate_catalog
+from autopack.catalog.rules import RULES, CatalogFile, TextReader
 from autopack.config import Setting
 from autopack.files import Skipped
 from autopack.files import read_source as read_repo_file
@@ -58,14 +59,31 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
     configured = any(key in context.config.raw_sections.get("catalog", {}) for key in PATH_KEYS)
     if not configured and not (os.path.lexists(models.path) or os.path.lexists(pricing.path)):
         return []
+    reader = _runner_reader(context)
+    texts = _texts(reader, (models, pricing))
+    key = memo.clean_key(context, list(texts.values())) if texts is not None else None
+    if key is not None and memo.remembered_clean(context, key):
+        return []
+    from autopack.catalog.validate import validate_catalog  # the parser and schemas: only to validate
+
     result = validate_catalog(
         models,
         pricing,
         required_tiers=context.settings["required-tiers"],
         max_size=context.config.values["max-file-size"],
-        reader=_runner_reader(context),
+        reader=reader if texts is None else lambda file: texts[file.path],  # the texts the key names
     )
+    if key is not None and not result.findings:
+        memo.remember_clean(context, key)
     return result.findings
+
+
+def _texts(reader: TextReader, catalog: tuple[CatalogFile, ...]) -> dict[str, str] | None:
+    """Each file's text by path, or None when one cannot be read (a finding: nothing to remember)."""
+    try:
+        return {file.path: reader(file) for file in catalog}
+    except YamlProblem:
+        return None
 
 
 def _runner_reader(context: engine.CheckContext) -> TextReader:

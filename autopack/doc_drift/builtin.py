@@ -38,9 +38,9 @@ def builtin_findings(context: CheckContext) -> Iterator[Finding]:
 
 def check_documents(context: CheckContext) -> tuple[list[Finding], Repo | None]:
     """The built-in checks' findings, and the repository as they saw it (for `--explain`)."""
-    from autopack.doc_drift.memo import trusted_store
+    from autopack.cache import trusted_store
 
-    found, repo, _ = judge(context, trusted_store(context))
+    found, repo, _ = judge(context, trusted_store(context.root_dir, context.config, context.use_cache))
     return without_git_ignored(context, found), repo
 
 

@@ -19,9 +19,9 @@ import json
 import os
 import stat
 import time
-from functools import cache
 
-from autopack import __version__, files
+from autopack import files
+from autopack.cache import code_signature, trusted_store
 from autopack.doc_drift.cache import content_key, header, verified
 from autopack.findings import Finding, Severity
 
@@ -51,7 +51,7 @@ def store_for(context: CheckContext) -> Store | None:
     its content has no stat), with the cache off, or where the parse cache is refused."""
     if context.staged is not None:
         return None
-    return trusted_store(context)
+    return trusted_store(context.root_dir, context.config, context.use_cache)
 
 
 def on_disk(root_dir: str, probe: str) -> bool:
@@ -59,24 +59,6 @@ def on_disk(root_dir: str, probe: str) -> bool:
     kind, _, path = probe.partition(":")
     full = os.path.join(root_dir, path)
     return os.path.isdir(full) if kind == "d" else os.path.exists(full)
-
-
-def trusted_store(context: CheckContext) -> Store | None:
-    """The run's cache, unless it is off or git tracks files in it (a cache committed to the
-    repository is its content: neither trusted nor rewritten)."""
-    from autopack.cache import open_store
-
-    store = open_store(context.root_dir, context.config, context.use_cache)
-    return None if store is None or _holds_tracked_files(store.directory, context.root_dir) else store
-
-
-def _holds_tracked_files(directory: str, root_dir: str) -> bool:
-    """Whether git tracks files under the cache directory (which ignores itself): committed files
-    are the repository's content, not autopack's own. One `git ls-files` of that folder."""
-    relative = os.path.relpath(directory, root_dir)
-    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or not files.is_git_repo(root_dir):
-        return False
-    return bool(files.run_git(root_dir, "ls-files", "-z", "--", relative))
 
 
 def recall(context: CheckContext, store: Store) -> list[Finding] | None:
@@ -230,36 +212,9 @@ def file_list_digest(context: CheckContext) -> str:
 def run_key(context: CheckContext) -> str:
     """Everything else the verdicts depend on: autopack's code, the repository's place, the
     settings and the global configuration (excludes, size limit)."""
-    material = json.dumps([FORMAT, code_signature(), context.root_dir, context.settings, context.config.values],
+    material = json.dumps([FORMAT, code_signature(*_FOREIGN_CODE), context.root_dir, context.settings, context.config.values],
                           sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.blake2b(material.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-@cache
-def code_signature() -> str:
-    """autopack's version and every source file of the package (a development build changes
-    without a new version), and the parser's: by name, size and mtime, read without importing."""
-    from importlib.util import find_spec
-
-    digest = hashlib.blake2b(f"{__version__}".encode(), digest_size=16)
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    folders = [package]
-    for name in _FOREIGN_CODE:
-        spec = find_spec(name)
-        if spec is not None and spec.origin:
-            folders.append(os.path.dirname(spec.origin))
-    for folder in folders:
-        for directory, subdirectories, names in os.walk(folder):
-            subdirectories.sort()
-            for name in sorted(names):
-                if name.endswith(".py"):
-                    full = os.path.join(directory, name)
-                    try:
-                        status = os.stat(full)
-                    except OSError:
-                        continue
-                    digest.update(f"{full}\0{status.st_size}\0{status.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
 
 
 def _stored(finding: Finding) -> list[Any]:

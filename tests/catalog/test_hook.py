@@ -243,3 +243,37 @@ def test_staged_checks_the_index_not_the_working_tree(catalog_repo, run_hook):
     assert run_hook(repo).findings == []
     staged = run_hook(repo, "--staged")
     assert staged.code == 1 and staged.only("APC301")["line"] == 9
+
+
+MEMO = Path(".autopack/cache/catalog-clean")
+
+
+def test_a_catalog_remembered_clean_is_validated_again_when_a_byte_or_a_setting_changes(catalog_repo, run_hook):
+    """The memo answers only for the exact texts, settings and code of a clean run: a new price
+    is judged (and found), the old text is clean again, a new required tier is judged."""
+    repo = catalog_repo()
+    assert run_hook(repo).code == 0
+    assert (repo / MEMO).read_text().startswith("autopack-catalog-clean 1 ")
+    pricing = repo / "config/pricing.yaml"
+    pricing.write_text(GOOD_PRICING.replace("input_per_1k: 0.005", "input_per_1k: -0.005"), encoding="utf-8")
+    assert run_hook(repo).rules() == ["APC305"]
+    pricing.write_text(GOOD_PRICING, encoding="utf-8")
+    assert run_hook(repo).code == 0
+    (repo / ".autopack.toml").write_text('[catalog]\nrequired-tiers = ["haiku", "mini"]\n', encoding="utf-8")
+    assert run_hook(repo).rules() == ["APC303"]
+
+
+def test_findings_are_never_remembered_and_no_cache_writes_nothing(catalog_repo, run_hook):
+    repo = catalog_repo(pricing=GOOD_PRICING.replace("output_per_1k: 0.015", "output_per_1k: many"))
+    assert run_hook(repo).rules() == run_hook(repo).rules() == ["APC301"]
+    assert not (repo / MEMO).exists()
+    repo = catalog_repo()
+    assert run_hook(repo, "--no-cache").code == 0
+    assert not (repo / MEMO).exists()
+
+
+def test_a_committed_cache_directory_is_not_written(catalog_repo, run_hook):
+    """A cache folder git tracks is the repository's content (`cache.trusted_store`)."""
+    repo = catalog_repo(**{".autopack/cache/notes.txt": "committed\n"})
+    assert run_hook(repo).code == 0
+    assert not (repo / MEMO).exists()
