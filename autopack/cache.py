@@ -91,16 +91,16 @@ def _holds_tracked_files(directory: str, root: str) -> bool:
 def code_signature(*foreign: str) -> str:
     """autopack's version and every source file of the package (a development build changes
     without a new version), and of the `foreign` packages a verdict also depends on (a parser):
-    by name, size and mtime, read without importing them."""
-    import hashlib
+    by name, size and mtime, read without importing them. Plain text, no hash: a caller that
+    compares it whole needs no hashlib."""
     from importlib.util import find_spec
 
-    digest = hashlib.blake2b(f"{__version__}".encode(), digest_size=16)
     folders = [os.path.dirname(os.path.abspath(__file__))]
     for name in foreign:
         spec = find_spec(name)
         if spec is not None and spec.origin:
             folders.append(os.path.dirname(spec.origin))
+    lines = [f"autopack {__version__}"]
     for folder in folders:
         for directory, subdirectories, names in os.walk(folder):
             subdirectories.sort()
@@ -111,8 +111,8 @@ def code_signature(*foreign: str) -> str:
                         status = os.stat(full)
                     except OSError:
                         continue
-                    digest.update(f"{full}\0{status.st_size}\0{status.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+                    lines.append(f"{full}\0{status.st_size}\0{status.st_mtime_ns}")
+    return "\n".join(lines)
 
 
 def _inside_repository(root: files.StrPath, relative: str) -> str | None:

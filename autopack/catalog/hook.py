@@ -61,8 +61,8 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
         return []
     reader = _runner_reader(context)
     texts = _texts(reader, (models, pricing))
-    key = memo.clean_key(context, list(texts.values())) if texts is not None else None
-    if key is not None and memo.remembered_clean(context, key):
+    entry = memo.clean_entry(context, list(texts.values())) if texts is not None else None
+    if entry is not None and memo.remembered_clean(context, entry):
         return []
     from autopack.catalog.validate import validate_catalog  # the parser and schemas: only to validate
 
@@ -71,10 +71,10 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
         pricing,
         required_tiers=context.settings["required-tiers"],
         max_size=context.config.values["max-file-size"],
-        reader=reader if texts is None else lambda file: texts[file.path],  # the texts the key names
+        reader=reader if texts is None else lambda file: texts[file.path],  # the texts the entry holds
     )
-    if key is not None and not result.findings:
-        memo.remember_clean(context, key)
+    if entry is not None and not result.findings:
+        memo.remember_clean(context, entry)
     return result.findings
 
 

@@ -253,7 +253,7 @@ def test_a_catalog_remembered_clean_is_validated_again_when_a_byte_or_a_setting_
     is judged (and found), the old text is clean again, a new required tier is judged."""
     repo = catalog_repo()
     assert run_hook(repo).code == 0
-    assert (repo / MEMO).read_text().startswith("autopack-catalog-clean 1 ")
+    assert (repo / MEMO).read_text().startswith("autopack-catalog-clean 2\n")
     pricing = repo / "config/pricing.yaml"
     pricing.write_text(GOOD_PRICING.replace("input_per_1k: 0.005", "input_per_1k: -0.005"), encoding="utf-8")
     assert run_hook(repo).rules() == ["APC305"]
