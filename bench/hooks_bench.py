@@ -178,7 +178,10 @@ def paired_rounds(commands: list[Command], rounds: int, env: dict[str, str] = EN
         for label, argv, cwd in commands:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            completed = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TIMEOUT, check=False)
+            # Output through pipes, as pre-commit runs a hook; the parent wakes when they close. (With a
+            # timeout and no pipes, subprocess.run polls for the exit with sleeps of up to 50 ms,
+            # which rounded every wall time up to the next poll.)
+            completed = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=TIMEOUT, check=False)
             elapsed = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if round_number:
