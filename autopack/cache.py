@@ -90,29 +90,27 @@ def _holds_tracked_files(directory: str, root: str) -> bool:
 @cache
 def code_signature(*foreign: str) -> str:
     """autopack's version and every source file of the package (a development build changes
-    without a new version), and of the `foreign` packages a verdict also depends on (a parser):
-    by name, size and mtime, read without importing them. Plain text, no hash: a caller that
-    compares it whole needs no hashlib."""
+    without a new version), and the `__init__.py` of each `foreign` package a verdict also depends
+    on (a parser; pip rewrites it on every install or upgrade): by name, size and mtime, read
+    without importing them. Plain text, no hash: a caller that compares it whole needs no hashlib."""
     from importlib.util import find_spec
 
-    folders = [os.path.dirname(os.path.abspath(__file__))]
+    lines = [f"autopack {__version__}"]
+    for directory, subdirectories, names in os.walk(os.path.dirname(os.path.abspath(__file__))):
+        subdirectories.sort()
+        lines.extend(_stat_line(os.path.join(directory, name)) for name in sorted(names) if name.endswith(".py"))
     for name in foreign:
         spec = find_spec(name)
-        if spec is not None and spec.origin:
-            folders.append(os.path.dirname(spec.origin))
-    lines = [f"autopack {__version__}"]
-    for folder in folders:
-        for directory, subdirectories, names in os.walk(folder):
-            subdirectories.sort()
-            for name in sorted(names):
-                if name.endswith(".py"):
-                    full = os.path.join(directory, name)
-                    try:
-                        status = os.stat(full)
-                    except OSError:
-                        continue
-                    lines.append(f"{full}\0{status.st_size}\0{status.st_mtime_ns}")
+        lines.append(_stat_line(spec.origin) if spec is not None and spec.origin else f"{name} not installed")
     return "\n".join(lines)
+
+
+def _stat_line(path: str) -> str:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return f"{path}\0missing"
+    return f"{path}\0{status.st_size}\0{status.st_mtime_ns}"
 
 
 def _inside_repository(root: files.StrPath, relative: str) -> str | None:
