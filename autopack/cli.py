@@ -34,6 +34,14 @@ USAGE = "usage: autopack COMMAND [ARGS...]\n\ncommands:\n" + "".join(
 ) + "\nRun `autopack COMMAND --help` for a command's options.\n"
 
 
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """` (did you mean 'validate'?)` for a close misspelling of one of `choices`, else ''."""
+    import difflib  # only on the error path
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def check_main(argv: Sequence[str] | None = None) -> int:
     """`autopack check [--all-files | FILE...]`: every enabled enforcement; no FILE means all files."""
     from autopack import engine
@@ -110,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     command = COMMANDS.get(args[0])
     if command is None:
-        sys.stderr.write(f"autopack: error: unknown command {args[0]!r}\n\n{USAGE}")
+        sys.stderr.write(f"autopack: error: unknown command {args[0]!r}{did_you_mean(args[0], list(COMMANDS))}\n\n{USAGE}")
         return 2
     module_name, _, function = command[0].partition(":")
     try:

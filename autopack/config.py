@@ -76,6 +76,9 @@ GLOBAL_SETTINGS: dict[str, Setting] = {
     "cache-dir": Setting(
         ".autopack/cache", "str", "Where parsed documents are cached, relative to the repository root and inside it (safe to delete)."
     ),
+    "baseline": Setting(
+        "", "str", "Baseline file (relative to the repository root) every entry point applies: only findings not in it are reported."
+    ),
 }
 
 

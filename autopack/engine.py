@@ -236,6 +236,31 @@ def read_baseline(path: StrPath) -> list[dict[str, str]]:
     return entries
 
 
+def baseline_file(config: Config, given: str | None = None) -> str | None:
+    """The baseline a run applies: `--baseline FILE` (relative to the working directory), else
+    the configuration's `baseline` key (relative to the repository root), else none. One rule
+    for every entry point, so hooks, pre-commit, the Action and the autopilot agree."""
+    if given is not None:
+        return given
+    configured = config.values["baseline"]
+    return os.path.join(config.root_dir, configured) if configured else None
+
+
+def without_baselined(
+    findings: list[Finding], config: Config, given: str | None = None
+) -> tuple[list[Finding], list[dict[str, str]]]:
+    """The findings the baseline does not record, and its stale entries (none without one)."""
+    path = baseline_file(config, given)
+    if path is None:
+        return findings, []
+    if given is None and not os.path.lexists(path):
+        raise ConfigError(
+            f"{path}: baseline not found (the `baseline` key of {config.source_file or 'the configuration'}); "
+            f"create it with `autopack check --write-baseline {config.values['baseline']}`"
+        )
+    return apply_baseline(findings, read_baseline(path))
+
+
 def apply_baseline(findings: list[Finding], entries: list[dict[str, str]]) -> tuple[list[Finding], list[dict[str, str]]]:
     """New findings (not in the baseline), and baseline entries that no longer match (stale)."""
     budget = Counter(e["fingerprint"] for e in entries)
@@ -275,9 +300,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--also", action="append", default=[], metavar="FORMAT=FILE", help="also write the report in FORMAT to FILE (repeatable), e.g. --also sarif=autopack.sarif")
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: .autopack.toml or pyproject.toml)")
     parser.add_argument("--fail-on", choices=("error", "warning", "note"), help="lowest severity that fails the run")
-    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE (default: the `baseline` configuration key)")
     parser.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
-    parser.add_argument("--show-stale", action="store_true", help="with --baseline: list baseline entries that no longer match")
+    parser.add_argument("--show-stale", action="store_true", help="with a baseline: list baseline entries that no longer match")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
     parser.add_argument("--no-commands", action="store_true",
                         help="do not run configured commands (doc checks): they are code from the repository; each one skipped is reported")
@@ -429,6 +454,29 @@ def collect(
     return RunResult(sort_findings(findings), [unique_rules[k] for k in sorted(unique_rules)])
 
 
+def check_flag_conflicts(args: argparse.Namespace, config: Config) -> None:
+    """Flags that contradict each other are a usage error, never a silent choice of one of them."""
+    selections = [
+        flag
+        for flag, given in (
+            ("FILE arguments", bool(args.filenames)),
+            ("--all-files", args.all_files),
+            ("--staged", args.staged),
+            ("--diff-base", args.diff_base is not None),
+        )
+        if given
+    ]
+    if len(selections) > 1:
+        raise ConfigError(
+            f"{selections[0]} and {selections[1]} cannot be combined: each chooses which files to check; keep one"
+        )
+    if args.show_stale and (args.write_baseline or baseline_file(config, args.baseline) is None):
+        raise ConfigError(
+            "--show-stale lists the entries of the baseline a run applies: pass --baseline FILE or set "
+            "`baseline` in the configuration (and not --write-baseline)"
+        )
+
+
 def select_paths(args: argparse.Namespace, root: str, default_all: bool) -> list[str] | None:
     """The files named on the command line, or None for the whole repository."""
     if args.staged:
@@ -560,6 +608,7 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     staged = files.StagedTree(root) if args.staged else None
     try:
         config = load_config(root, args.config, staged=staged)
+        check_flag_conflicts(args, config)
         outputs = extra_outputs(args.also)
         enforcements = [resolve(name) for name in names if config.enabled(name)]
         paths = select_paths(args, root, default_all)
@@ -574,8 +623,8 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     if args.write_baseline:
         write_baseline(args.write_baseline, findings)
         print(f"wrote {len(findings)} finding(s) to the baseline {args.write_baseline}", file=sys.stderr)
-    elif args.baseline:
-        findings, stale = apply_baseline(findings, read_baseline(args.baseline))
+    else:
+        findings, stale = without_baselined(findings, config, args.baseline)
         if args.show_stale:
             for entry in stale:
                 print(f"stale baseline entry: {entry.get('path')}: {entry.get('rule')} {entry['fingerprint'][:12]}", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return query(args[0], args[1:])
     if args and args[0] == "validate":
         args = args[1:]
+    elif args and not args[0].startswith("-") and not os.path.lexists(args[0]):
+        from autopack.cli import did_you_mean
+
+        print(
+            f"{PROG}: error: unknown subcommand {args[0]!r}{did_you_mean(args[0], ('validate', *QUERIES))}; "
+            "choose validate, show, route TIER or snapshot (FILE arguments must exist)",
+            file=sys.stderr,
+        )
+        return 2
     return engine.run(
         ["catalog"],
         args,
