@@ -66,6 +66,21 @@ def test_pre_commit_hooks_apply_the_configured_baseline(adopted: Path, try_repo,
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_autopilot_sees_no_gap_in_a_baselined_finding_but_sees_a_new_one(adopted: Path) -> None:
+    enforcement_gaps = {"production_debug_config", "doc_drift", "catalog_invalid", "parallelism_policy_violation"}
+
+    def gaps() -> list[dict[str, object]]:
+        run = run_script("autopack", "autopilot", "--format", "json", "--run-dir", ".autopack/runs/t", cwd=adopted)
+        assert run.returncode in (0, 1), run.stderr
+        report = json.loads((adopted / ".autopack/runs/t/gap_report_v1.json").read_text(encoding="utf-8"))
+        return [gap for gap in report["gaps"] if gap["gap_type"] in enforcement_gaps]
+
+    assert gaps() == []
+    write(adopted, {"deploy/prod/.env": "DEBUG=true\n"})
+    found = gaps()
+    assert [gap["evidence"]["path"] for gap in found] == ["deploy/prod/.env"]  # type: ignore[index]
+
+
 def test_the_action_passes_with_only_baselined_findings_and_fails_on_a_new_one(adopted: Path, tmp_path: Path) -> None:
     from tests.test_action import FAST, run_action
 

@@ -205,6 +205,7 @@ def detect_enforcements(context: ScanContext) -> Iterator[Gap]:
                 result = engine.collect([enforcement], copy, config_in(copy, context.root, context.config), None, use_cache=False)
             else:  # use_cache=False: the session writes nothing outside its run directory
                 result = engine.collect([enforcement], context.root, context.config, None, use_cache=False)
+            current, _ = engine.without_baselined(result.findings, context.config)  # a baselined finding is no gap
         except Exception as exc:  # one broken detector must not end the whole session
             if os.environ.get("AUTOPACK_DEBUG"):
                 raise
@@ -219,7 +220,7 @@ def detect_enforcements(context: ScanContext) -> Iterator[Gap]:
             )
             continue
         own = {rule.id for rule in enforcement.rules}
-        findings = [f for f in result.findings if not f.path.startswith(context.excluded)]
+        findings = [f for f in current if not f.path.startswith(context.excluded)]
         yield from _finding_gaps(mapping, findings, own)
 
 
