@@ -205,7 +205,7 @@ def write_baseline(path: StrPath, findings: list[Finding]) -> None:
     document = {"version": BASELINE_VERSION, "findings": entries}
     import json
 
-    files.write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    files.write_output(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
@@ -323,6 +323,14 @@ def extra_outputs(values: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def parse_shard(value: str | None) -> tuple[int, int] | None:
+def refuse_directories(targets: Sequence[tuple[str, Path | None]]) -> None:
+    """An output that names a directory is a usage error before any check runs (the report
+    would otherwise be lost after the work is done)."""
+    for flag, target in targets:
+        if target is not None and target.is_dir():
+            raise ConfigError(f"{flag} {target}: is a directory; name a file to write the report to")
+
+
     if value is None:
         return None
     match = re.fullmatch(r"(\d+)/(\d+)", value.strip())
@@ -629,7 +637,7 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
             for entry in stale:
                 print(f"stale baseline entry: {entry.get('path')}: {entry.get('rule')} {entry['fingerprint'][:12]}", file=sys.stderr)
     for fmt, target in outputs:
-        files.write_atomic(target, render(fmt, findings, result.rules))
+        files.write_output(target, render(fmt, findings, result.rules))
     if args.write_baseline:
         return 0
     color = args.color == "always" or (
@@ -637,7 +645,7 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     )
     text = render(args.format, findings, result.rules, color=color)
     if args.output:
-        files.write_atomic(args.output, text)
+        files.write_output(args.output, text)
     else:
         sys.stdout.write(text)
     return max(exit_code(findings, args.fail_on or config.values["fail-on"]), 1 if fixed else 0)
@@ -662,5 +670,7 @@ def _fix(args: argparse.Namespace, root: StrPath, findings: list[Finding]) -> in
 
 
 def exit_code(findings: Iterable[Finding], fail_on: str) -> int:
+    refuse_directories([("--output", args.output), ("--write-baseline", args.write_baseline)]
+                       + [("--also", target) for _, target in outputs])
     threshold = Severity(fail_on).rank
     return 1 if any(f.severity.rank >= threshold for f in findings) else 0

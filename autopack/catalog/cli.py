@@ -114,7 +114,11 @@ def query(command: str, argv: Sequence[str]) -> int:
     if command == "snapshot":
         text = routing_snapshot(catalog) + "\n"
         if args.output:
-            files.write_atomic(args.output, text)
+            try:
+                files.write_output(args.output, text)
+            except OSError as exc:
+                print(f"{PROG} snapshot: error: cannot write {exc.filename or args.output}: {exc.strerror or exc}", file=sys.stderr)
+                return 2
         else:
             sys.stdout.write(text)
         return 0
