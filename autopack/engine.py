@@ -15,7 +15,7 @@ import re
 import sys
 from collections import Counter, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 from autopack import files
 from autopack.config import Config, Setting, load_config
@@ -294,6 +294,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all-files", action="store_true", help="check every file of the repository")
     parser.add_argument("--staged", action="store_true", help="check the staged content of staged files (the index, not the working tree)")
     parser.add_argument("--diff-base", metavar="REV", help="check only files changed since REV (merge base)")
+    parser.add_argument("--pushed", metavar="REMOTE", help="check what a push to REMOTE sends: the files changed in each pushed ref at their pushed content (reads git's pre-push lines on stdin)")
     parser.add_argument("--shard", metavar="K/N", help="check only shard K of N (files split by a stable hash)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE (atomically)")
@@ -322,15 +323,15 @@ def extra_outputs(values: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def parse_shard(value: str | None) -> tuple[int, int] | None:
-def refuse_directories(targets: Sequence[tuple[str, Path | None]]) -> None:
+def refuse_directories(targets: Sequence[tuple[str, str | None]]) -> None:
     """An output that names a directory is a usage error before any check runs (the report
     would otherwise be lost after the work is done)."""
     for flag, target in targets:
-        if target is not None and target.is_dir():
+        if target is not None and os.path.isdir(target):
             raise ConfigError(f"{flag} {target}: is a directory; name a file to write the report to")
 
 
+def parse_shard(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
     match = re.fullmatch(r"(\d+)/(\d+)", value.strip())
@@ -471,6 +472,8 @@ def check_flag_conflicts(args: argparse.Namespace, config: Config) -> None:
             ("--all-files", args.all_files),
             ("--staged", args.staged),
             ("--diff-base", args.diff_base is not None),
+            ("--pushed", args.pushed is not None),
+            ("--shard", args.pushed is not None and args.shard is not None),
         )
         if given
     ]
@@ -483,6 +486,26 @@ def check_flag_conflicts(args: argparse.Namespace, config: Config) -> None:
             "--show-stale lists the entries of the baseline a run applies: pass --baseline FILE or set "
             "`baseline` in the configuration (and not --write-baseline)"
         )
+
+
+def collect_pushed(
+    enforcements: Sequence[Enforcement], root: str, config: Config, remote: str, lines: Iterable[str]
+) -> RunResult:
+    """Check what a push sends: each pushed commit's changed files at the content it records
+    (never the working tree), and the union of the findings, each once."""
+    findings: set[Finding] = set()
+    rules: dict[str, Rule] = {}
+    done: set[tuple[str, tuple[str, ...] | None]] = set()
+    for pushed in files.pushed_ranges(root, remote, lines):
+        key = (pushed.commit, None if pushed.paths is None else tuple(pushed.paths))
+        if key in done or pushed.paths == []:
+            continue
+        done.add(key)
+        with closing(files.StagedTree(root, commit=pushed.commit)) as tree:  # the pushed commit is the repository
+            result = collect(enforcements, root, config, tree.listing() if pushed.paths is None else pushed.paths, tree)
+        findings.update(result.findings)
+        rules.update((rule.id, rule) for rule in result.rules)
+    return RunResult(sort_findings(list(findings)), [rules[k] for k in sorted(rules)])
 
 
 def select_paths(args: argparse.Namespace, root: str, default_all: bool) -> list[str] | None:
@@ -618,12 +641,19 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
         config = load_config(root, args.config, staged=staged)
         check_flag_conflicts(args, config)
         outputs = extra_outputs(args.also)
+        refuse_directories([("--output", args.output), ("--write-baseline", args.write_baseline)]
+                           + [("--also", target) for _, target in outputs])
         enforcements = [resolve(name) for name in names if config.enabled(name)]
-        paths = select_paths(args, root, default_all)
-        result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache)
-        fixed = _fix(args, root, result.findings)
-        if fixed:  # report what is left after the fixes
+        if args.pushed is not None:
+            if args.fix:
+                raise ConfigError("--fix changes the working tree, so it cannot fix pushed commits (--pushed)")
+            result, fixed = collect_pushed(enforcements, root, config, args.pushed, sys.stdin), 0
+        else:
+            paths = select_paths(args, root, default_all)
             result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache)
+            fixed = _fix(args, root, result.findings)
+            if fixed:  # report what is left after the fixes
+                result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache)
     finally:
         if staged is not None:
             staged.close()
@@ -670,7 +700,5 @@ def _fix(args: argparse.Namespace, root: StrPath, findings: list[Finding]) -> in
 
 
 def exit_code(findings: Iterable[Finding], fail_on: str) -> int:
-    refuse_directories([("--output", args.output), ("--write-baseline", args.write_baseline)]
-                       + [("--also", target) for _, target in outputs])
     threshold = Severity(fail_on).rank
     return 1 if any(f.severity.rank >= threshold for f in findings) else 0

@@ -340,10 +340,14 @@ def read_source(root: StrPath, path: str, max_size: int) -> SourceFile | Skipped
     return source_from_bytes(path, raw, max_size)
 
 
+def too_large(path: str, max_size: int) -> Skipped:
+    return Skipped(path, f"file is over the {max_size}-byte size limit", notify=True)
+
+
 def source_from_bytes(path: str, raw: bytes, max_size: int) -> SourceFile | Skipped:
     """The size and binary guards, then decoding: shared by working-tree and staged reads."""
     if len(raw) > max_size:
-        return Skipped(path, f"file is over the {max_size}-byte size limit", notify=True)
+        return too_large(path, max_size)
     if is_binary(raw[:BINARY_SNIFF_BYTES]):
         return Skipped(path, "binary file", notify=False)
     return decode_text(path, raw)
@@ -379,16 +383,19 @@ def staged_files(root: StrPath) -> list[str] | None:
 
 class StagedTree:
     """The repository as the commit being made records it (`--staged`): the index's file list and
-    each file's staged content. Nothing comes from the working tree: a file that is not in the
-    index does not exist here, whatever lies on disk.
+    each file's staged content — or, with `commit`, as that commit records it (the pre-push hook
+    checks pushed commits). Nothing comes from the working tree: a file that is not in the index
+    (the commit) does not exist here, whatever lies on disk.
 
     Content comes from one `git cat-file --batch` process for the whole run (a forked worker
     starts its own), and every path is named `:./path`, so a staged `0:x` is never read as stage
     0 of `x`. Paths with a newline, which the batch protocol cannot carry, go through `git show`.
     """
 
-    def __init__(self, root: StrPath) -> None:
+    def __init__(self, root: StrPath, commit: str = "") -> None:
         self.root = os.fspath(root)
+        self.commit = commit  # "" is the index; object names are COMMIT:./path (":./path")
+        self.where = f"commit {commit[:12]}" if commit else "the index"
         self._listing: list[str] | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._owner = 0
@@ -396,7 +403,10 @@ class StagedTree:
     def listing(self) -> list[str]:
         """Every file in the index, sorted (empty when git cannot say)."""
         if self._listing is None:
-            output = run_git(self.root, "ls-files", "-z", "--cached")
+            if self.commit:
+                output = run_git(self.root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", self.commit)
+            else:
+                output = run_git(self.root, "ls-files", "-z", "--cached")
             self._listing = sorted({p for p in (output or b"").decode("utf-8", "surrogateescape").split("\0") if p})
         return self._listing
 
@@ -404,22 +414,22 @@ class StagedTree:
         """The staged content of `path`; ReadRefused when the index has no file there (`missing`)
         or it is over `limit` bytes (`too-large`; its content is skipped, never kept)."""
         if "\n" in path:
-            blob = run_git(self.root, "show", f":./{path}")
+            blob = run_git(self.root, "show", f"{self.commit}:./{path}")
             if blob is None:
-                raise ReadRefused("not in the index", "missing")
+                raise ReadRefused(f"not in {self.where}", "missing")
             if len(blob) > limit:
                 raise ReadRefused(f"file is over the {limit}-byte limit", "too-large")
             return blob
         process = self._cat_file()
         assert process.stdin is not None and process.stdout is not None
         try:
-            process.stdin.write(f":./{path}\n".encode("utf-8", "surrogateescape"))
+            process.stdin.write(f"{self.commit}:./{path}\n".encode("utf-8", "surrogateescape"))
             process.stdin.flush()
             header = process.stdout.readline().split()
         except OSError:
             header = []
         if len(header) != 3 or header[1] != b"blob":
-            raise ReadRefused("not in the index", "missing")  # missing, a submodule or a directory
+            raise ReadRefused(f"not in {self.where}", "missing")  # missing, a submodule or a directory
         size = int(header[2])
         if size > limit:
             remaining = size + 1  # skip the content and its newline without keeping it
@@ -456,6 +466,58 @@ class StagedTree:
             self._process.wait()
             self._process.stdout.close()
         self._process = None
+
+
+class PushedRange(namedtuple("PushedRange", "ref commit paths")):
+    """What one ref of a push sends: its commit and the files to check there (None: every file)."""
+
+    __slots__ = ()
+    ref: str
+    commit: str
+    paths: list[str] | None
+
+
+def pushed_ranges(root: StrPath, remote: str, lines: Iterable[str]) -> list[PushedRange]:
+    """git's pre-push lines (`<local ref> <local sha> <remote ref> <remote sha>`) → the commits
+    pushed and the files changed in each: against the remote's commit for an update (a force
+    push included), against the merge base with the remote's default branch for a new ref (every
+    file when there is none); a deleted ref sends nothing to check. Tags are peeled to commits."""
+    ranges = []
+    for line in lines:
+        fields = line.split()
+        if len(fields) != 4:
+            continue
+        local_ref, local, _remote_ref, remote_sha = fields
+        if not local.strip("0"):
+            continue  # a deletion
+        commit = _commit_of(root, local)
+        if commit is None:
+            continue  # a tag of a tree or a blob: no files to check
+        base = _commit_of(root, remote_sha) if remote_sha.strip("0") else None
+        if base is None:
+            base = _merge_base(root, commit, f"refs/remotes/{remote}/HEAD")
+        ranges.append(PushedRange(local_ref, commit, None if base is None else _changed_between(root, base, commit)))
+    return ranges
+
+
+def _commit_of(root: StrPath, name: str) -> str | None:
+    """The commit an object name peels to, or None (unknown here, or not a commit)."""
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", name):
+        return None
+    output = run_git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
+    return output.decode().strip() if output else None
+
+
+def _merge_base(root: StrPath, commit: str, ref: str) -> str | None:
+    if run_git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", ref) is None:
+        return None
+    output = run_git(root, "merge-base", "--end-of-options", commit, ref)
+    return output.decode().strip() if output else None
+
+
+def _changed_between(root: StrPath, base: str, commit: str) -> list[str]:
+    output = run_git(root, "diff-tree", "-r", "-z", "--name-only", "--no-renames", "--diff-filter=d", base, commit) or b""
+    return sorted({p for p in output.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
 def decode_text(path: str, raw: bytes) -> SourceFile:
@@ -532,7 +594,7 @@ def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None, dura
         os.close(directory)
 
 
-def write_output(path: Path, text: str) -> None:
+def write_output(path: StrPath, text: str) -> None:
     """Write a report or baseline where the user pointed, destroying nothing: a symlink is written
     through (the link stays, its target gets the text), a device or FIFO (`/dev/stdout`, a pipe,
     `/dev/null`) is written in place, and a regular or new file is replaced atomically. A
@@ -549,5 +611,5 @@ def write_output(path: Path, text: str) -> None:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         return
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    target = os.path.realpath(path) if os.path.islink(path) else path
     write_atomic(target, text, mode=None if mode is None else stat.S_IMODE(mode))  # keep its permissions

@@ -4,6 +4,7 @@ hooks are updated idempotently, foreign hooks are refused without --force and ba
 from __future__ import annotations
 
 import os
+import shlex
 import stat
 import subprocess
 from pathlib import Path
@@ -16,11 +17,26 @@ from tests.conftest import BIN, GIT_ENV, REPO_ROOT, git, run_script, write
 FOREIGN = "#!/bin/sh\necho 'my own hook'\n"
 
 
+def recording_of(text: str) -> install_hooks.Recorded:
+    """What an installed hook records, from its `python=...` and `install=...` lines."""
+    values = {}
+    for key in ("python", "install"):
+        line = next(line for line in text.splitlines() if line.startswith(f"{key}="))
+        values[key] = shlex.split(line.removeprefix(f"{key}="))[0]
+    return install_hooks.Recorded(**values)
+
+
 def installed(path: Path, name: str) -> bool:
+    """The hook is ours, executable, and runs the Python of this test session's autopack."""
     hook = path / name
+    if not hook.is_file():
+        return False
+    text = hook.read_text(encoding="utf-8")
+    recording = recording_of(text)
     return (
-        hook.is_file()
-        and hook.read_text(encoding="utf-8") == install_hooks.render(install_hooks.HOOKS[name])
+        Path(recording.python).parent == BIN
+        and recording.install.startswith(f"{recording.python} -m pip install ")
+        and text == install_hooks.render(install_hooks.HOOKS[name], recording)
         and bool(hook.stat().st_mode & stat.S_IXUSR)
     )
 
@@ -41,6 +57,10 @@ def test_installs_both_hooks_then_is_idempotent(make_repo) -> None:  # type: ign
     hooks = repo / ".git" / "hooks"
     assert installed(hooks, "pre-commit") and installed(hooks, "pre-push")
     assert first.stdout.count(": installed") == 2
+    install = recording_of((hooks / "pre-push").read_text(encoding="utf-8")).install
+    source = install.split(" -m pip install ", 1)[1]
+    if source.startswith("-e "):  # this test session's editable install: its checkout
+        assert (Path(source.removeprefix("-e ")) / "pyproject.toml").is_file()
     second = run_script("autopack", "install-hooks", cwd=repo)
     assert second.returncode == 0 and second.stdout.count("already up to date") == 2
 
@@ -114,3 +134,38 @@ def test_bad_arguments_are_a_usage_error(argv: list[str], make_repo, monkeypatch
     with pytest.raises(SystemExit) as stop:
         install_hooks.main(argv)
     assert stop.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "expected"),
+    [
+        ({"url": "file:///src/auto%20pack", "dir_info": {"editable": True}}, "-e '/src/auto pack'"),
+        ({"url": "file:///src/autopack", "dir_info": {}}, "/src/autopack"),
+        (
+            {"url": "https://github.com/org/autopack", "vcs_info": {"vcs": "git", "requested_revision": "v1.2.0", "commit_id": "a" * 40}},
+            "git+https://github.com/org/autopack@v1.2.0",
+        ),
+        ({"url": "https://example.org/autopack-1.2.0.tar.gz", "archive_info": {}}, "https://example.org/autopack-1.2.0.tar.gz"),
+        (None, "autopack==9.9.9"),
+    ],
+)
+def test_the_install_advice_installs_autopack_from_where_it_came_from(tmp_path: Path, direct_url, expected: str) -> None:  # type: ignore[no-untyped-def]
+    """PEP 610's direct_url.json of the installed distribution decides the pip argument."""
+    import json
+    import sys
+
+    dist = tmp_path / "site" / "autopack-9.9.9.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: autopack\nVersion: 9.9.9\n", encoding="utf-8")
+    if direct_url is not None:
+        (dist / "direct_url.json").write_text(json.dumps(direct_url), encoding="utf-8")
+    probe = subprocess.run(
+        [sys.executable, "-c", "from autopack.install_hooks import install_source; print(install_source())"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": f"{dist.parent}{os.pathsep}{REPO_ROOT}"},
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    if expected == "autopack==9.9.9":
+        from autopack import __version__
+
+        expected = f"autopack=={__version__}"  # the running code's version, not the metadata's
+    assert probe.stdout.strip() == expected
