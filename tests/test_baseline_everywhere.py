@@ -91,3 +91,23 @@ def test_the_action_passes_with_only_baselined_findings_and_fails_on_a_new_one(a
     run = run_action(adopted, tmp_path / "runner2", FAST)
     assert run.returncode == 1, run.log
     assert run.outputs["findings"] == "1" and "deploy/prod/.env" in run.summary
+
+
+def test_both_native_hooks_apply_the_configured_baseline(adopted: Path, tmp_path: Path) -> None:
+    from tests.conftest import REPO_ROOT
+    from tests.test_native_hooks import run_git
+
+    git(adopted, "config", "core.hooksPath", str(REPO_ROOT / "hooks"))
+    write(adopted, {"README.md": "# demo\n\nsee [the guide](missing.md)\n\nmore words\n", ".env.production": "DEBUG=1\nLOG=1\n"})
+    git(adopted, "add", "-A")
+    code, output = run_git(adopted, "commit", "-m", "touch files with baselined findings")
+    assert code == 0, output
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(adopted, "remote", "add", "origin", str(remote))
+    code, output = run_git(adopted, "push", "origin", "main")  # a new remote: every file is checked
+    assert code == 0, output
+    write(adopted, {"deploy/prod/.env": "DEBUG=true\n"})
+    git(adopted, "add", "-A")
+    code, output = run_git(adopted, "commit", "-m", "new problem")
+    assert code != 0 and "deploy/prod/.env:1:1: APD101" in output
