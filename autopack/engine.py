@@ -54,6 +54,7 @@ class CheckContext:
         reader: Callable[[str], files.SourceFile | files.Skipped] | None = None,
         staged: files.StagedTree | None = None,
         use_cache: bool = True,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         self.root_dir = os.fspath(root)
         self.config = config
@@ -62,6 +63,7 @@ class CheckContext:
         self.reader = reader
         self.staged = staged  # --staged: the index is the repository; nothing is read from disk
         self.use_cache = use_cache  # a check may cache what depends only on file content (`autopack.cache`)
+        self.shard = shard
         self.skipped: list[files.Skipped] = []
         self.read_files: dict[str, files.SourceFile] = {}
         self._repo_files: list[str] | None = None
@@ -74,6 +76,12 @@ class CheckContext:
 
             self._root_path = Path(self.root_dir)
         return self._root_path
+
+    def owns(self, path: str) -> bool:
+        """Whether this run reports findings at `path`: with `--shard`, only the shard of the
+        path does, so work that yields findings at one path (a configured command reported at
+        the configuration file) is done in that shard only."""
+        return self.shard is None or in_shard(path, self.shard)
 
     def repo_files(self) -> list[str]:
         """Every candidate file of the repository (for checks whose subject is the whole set)."""
@@ -394,19 +402,26 @@ def collect(
     paths: list[str] | None,
     staged: files.StagedTree | None = None,
     use_cache: bool = True,
+    shard: tuple[int, int] | None = None,
 ) -> RunResult:
     """Run the checks and apply suppressions. `paths` None means every file of the repository;
-    `staged` makes the index the repository: every file is read as staged, and only the index's
-    files exist (the native pre-commit hook checks what the commit records); `use_cache` False
-    keeps the checks from reading or writing the cache directory."""
+    `staged` makes the index (or a pushed commit) the repository: every file is read from it, and
+    only its files exist (the native hooks check what a commit records, or what a push sends);
+    `use_cache` False keeps the checks from reading or writing the cache directory.
+
+    `shard` partitions the findings: a finding belongs to the shard of its path. Checks of the
+    files they are handed get only the shard's files; fixed-set checks run as in the whole run
+    (they need every file to judge any) and keep only the shard's findings, so the union of all
+    shards is the unsharded run, each finding once."""
     max_size = config.values["max-file-size"]
     from functools import partial
 
     read: Callable[[str], files.SourceFile | files.Skipped] = (
         partial(staged.read, max_size=max_size) if staged is not None else partial(files.read_source, root, max_size=max_size)
     )
-    candidates = files.list_repo_files(root) if paths is None else paths
-    candidates = _apply_excludes(candidates, config)
+    listed = (staged.listing() if staged is not None else files.list_repo_files(root)) if paths is None else paths
+    everything = _apply_excludes(listed, config)
+    candidates = everything if shard is None else [p for p in everything if in_shard(p, shard)]
     findings: list[Finding] = []
     rules: list[Rule] = list(CORE_RULES)
     skipped: dict[str, files.Skipped] = {}
@@ -439,9 +454,9 @@ def collect(
         with _internal_errors(enforcement):
             wanted = [path for path in candidates if enforcement.wants(path, settings)] if enforcement.wants else []
             context = CheckContext(root=root, config=config, settings=settings, files=ReadOnDemand(partial(streamed, wanted)), reader=read, staged=staged,
-                                   use_cache=use_cache)
+                                   use_cache=use_cache, shard=shard)
             if paths is None:
-                context._repo_files = candidates
+                context._repo_files = everything
             produced = list(enforcement.check(context))
         findings.extend(produced)
         for source in context.read_files.values():
@@ -459,6 +474,8 @@ def collect(
     for skip in skipped.values():
         if skip.notify:
             findings.append(FILE_SKIPPED.finding(skip.path, f"not checked: {skip.reason}"))
+    if shard is not None:
+        findings = [finding for finding in findings if in_shard(finding.path, shard)]
     unique_rules = {rule.id: rule for rule in rules}
     return RunResult(sort_findings(findings), [unique_rules[k] for k in sorted(unique_rules)])
 
@@ -532,10 +549,6 @@ def select_paths(args: argparse.Namespace, root: str, default_all: bool) -> list
                 raise ConfigError(f"{name}: outside the repository at {root}")
             paths.append(relative)
         paths = sorted(set(paths))
-    shard = parse_shard(args.shard)
-    if shard is not None:
-        everything = files.list_repo_files(root) if paths is None else paths
-        paths = [p for p in everything if in_shard(p, shard)]
     return paths
 
 
@@ -640,6 +653,7 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     try:
         config = load_config(root, args.config, staged=staged)
         check_flag_conflicts(args, config)
+        shard = parse_shard(args.shard)
         outputs = extra_outputs(args.also)
         refuse_directories([("--output", args.output), ("--write-baseline", args.write_baseline)]
                            + [("--also", target) for _, target in outputs])
@@ -650,10 +664,10 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
             result, fixed = collect_pushed(enforcements, root, config, args.pushed, sys.stdin), 0
         else:
             paths = select_paths(args, root, default_all)
-            result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache)
+            result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache, shard=shard)
             fixed = _fix(args, root, result.findings)
             if fixed:  # report what is left after the fixes
-                result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache)
+                result = collect(enforcements, root, config, paths, staged, use_cache=not args.no_cache, shard=shard)
     finally:
         if staged is not None:
             staged.close()

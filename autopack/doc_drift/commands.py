@@ -199,6 +199,8 @@ def command_findings(context: CheckContext) -> Iterator[Finding]:
     from autopack.commands import DISABLED_DETAIL, NOT_READ_ONLY_DETAIL  # the runner, only when there is something to run
 
     config_path = _config_path(context)
+    if not context.owns(config_path):
+        return  # another shard runs them: they are reported at the configuration file
     for spec, evidence in run_configured(context.root, context.config, context.settings):
         not_run = evidence.detail in (DISABLED_DETAIL, NOT_READ_ONLY_DETAIL)
         rule = DOC_CHECK_NOT_RUN if not_run else _RULE_BY_STATUS.get(evidence.status)
