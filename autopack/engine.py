@@ -318,6 +318,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fix", action="store_true", help="apply the certain fixes to the files (then exit 1, as pre-commit expects)")
     parser.add_argument("--allow-ci", action="store_true", help="let --fix change files even where CI or GITHUB_ACTIONS is set")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache directory (`cache-dir`)")
+    parser.add_argument("--quiet", action="store_true", help="no summary line on stderr (it is printed only when stderr is a terminal)")
 
 
 def extra_outputs(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -370,12 +371,15 @@ def _to_repo_path(root: str, name: str) -> str | None:
     return relative.replace(os.sep, "/")
 
 
-class RunResult(namedtuple("RunResult", "findings rules")):
-    """What a run found (suppressions applied, sorted) and the rules of the enforcements that ran."""
+class RunResult(namedtuple("RunResult", "findings rules files checks", defaults=(0, 0))):
+    """What a run found (suppressions applied, sorted), the rules of the enforcements that ran,
+    how many files the checks read and how many checks ran."""
 
     __slots__ = ()
     findings: list[Finding]
     rules: list[Rule]
+    files: int
+    checks: int
 
 
 @contextmanager
@@ -442,6 +446,7 @@ def collect(
                 continue
             checked_file(result)
             yield result
+    checks = 0
 
     for enforcement in enforcements:
         settings = config.section(enforcement.name, enforcement.settings)
@@ -451,6 +456,7 @@ def collect(
             if not any(enforcement.triggers(path, settings) for path in paths):
                 continue
         rules.extend(enforcement.rules)
+        checks += 1
         with _internal_errors(enforcement):
             wanted = [path for path in candidates if enforcement.wants(path, settings)] if enforcement.wants else []
             context = CheckContext(root=root, config=config, settings=settings, files=ReadOnDemand(partial(streamed, wanted)), reader=read, staged=staged,
@@ -477,7 +483,8 @@ def collect(
     if shard is not None:
         findings = [finding for finding in findings if in_shard(finding.path, shard)]
     unique_rules = {rule.id: rule for rule in rules}
-    return RunResult(sort_findings(findings), [unique_rules[k] for k in sorted(unique_rules)])
+    read = len(checked)  # every file a check read
+    return RunResult(sort_findings(findings), [unique_rules[k] for k in sorted(unique_rules)], read, checks)
 
 
 def check_flag_conflicts(args: argparse.Namespace, config: Config) -> None:
@@ -512,6 +519,7 @@ def collect_pushed(
     (never the working tree), and the union of the findings, each once."""
     findings: set[Finding] = set()
     rules: dict[str, Rule] = {}
+    read, checks = 0, 0
     done: set[tuple[str, tuple[str, ...] | None]] = set()
     for pushed in files.pushed_ranges(root, remote, lines):
         key = (pushed.commit, None if pushed.paths is None else tuple(pushed.paths))
@@ -522,7 +530,8 @@ def collect_pushed(
             result = collect(enforcements, root, config, tree.listing() if pushed.paths is None else pushed.paths, tree)
         findings.update(result.findings)
         rules.update((rule.id, rule) for rule in result.rules)
-    return RunResult(sort_findings(list(findings)), [rules[k] for k in sorted(rules)])
+        read, checks = read + result.files, max(checks, result.checks)
+    return RunResult(sort_findings(list(findings)), [rules[k] for k in sorted(rules)], read, checks)
 
 
 def select_paths(args: argparse.Namespace, root: str, default_all: bool) -> list[str] | None:
@@ -648,6 +657,9 @@ def reader_went_away() -> int:
 
 
 def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> int:
+    import time  # built in: costs nothing
+
+    started = time.monotonic()
     root = files.find_root_dir(os.getcwd())
     staged = files.StagedTree(root) if args.staged else None
     try:
@@ -677,6 +689,7 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
         print(f"wrote {len(findings)} finding(s) to the baseline {args.write_baseline}", file=sys.stderr)
     else:
         findings, stale = without_baselined(findings, config, args.baseline)
+        hidden = len(result.findings) - len(findings)
         if args.show_stale:
             for entry in stale:
                 print(f"stale baseline entry: {entry.get('path')}: {entry.get('rule')} {entry['fingerprint'][:12]}", file=sys.stderr)
@@ -692,6 +705,9 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
         files.write_output(args.output, text)
     else:
         sys.stdout.write(text)
+    if not args.quiet and sys.stderr.isatty():
+        sys.stdout.flush()
+        print(summary_line(findings, result, hidden, time.monotonic() - started), file=sys.stderr)
     return max(exit_code(findings, args.fail_on or config.values["fail-on"]), 1 if fixed else 0)
 
 
@@ -711,6 +727,23 @@ def _fix(args: argparse.Namespace, root: StrPath, findings: list[Finding]) -> in
         for change in fix.changes:
             print(f"fixed {fix.path}: {change.describe()}", file=sys.stderr)
     return len(written)
+
+
+def summary_line(findings: Sequence[Finding], result: RunResult, hidden: int, seconds: float) -> str:
+    """What happened, in one line for a person at a terminal (stderr: never part of a report):
+    `autopack: 2 findings (1 error, 1 warning) in 2,431 files (4 checks), 3 more hidden by the
+    baseline, in 0.4 s`."""
+
+    def count(number: int, noun: str) -> str:
+        return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+    by_severity = Counter(finding.severity for finding in findings)
+    severities = ", ".join(count(by_severity[s], s.value) for s in Severity if by_severity[s])
+    line = f"autopack: {count(len(findings), 'finding')}" + (f" ({severities})" if severities else "")
+    line += f" in {count(result.files, 'file')} ({count(result.checks, 'check')})"
+    if hidden:
+        line += f", {hidden:,} more hidden by the baseline,"
+    return f"{line} in {seconds:.1f} s"
 
 
 def exit_code(findings: Iterable[Finding], fail_on: str) -> int:
