@@ -250,7 +250,7 @@ def install(directory: Path, names: Sequence[str], force: bool, recording: Recor
     return done
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autopack install-hooks",
         description="Install autopack's native git hooks (pre-commit checks the staged content, "
@@ -261,7 +261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--hook", action="append", choices=sorted(HOOKS), metavar="NAME",
         help="install only this hook (repeatable; default: pre-commit and pre-push)",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     names = sorted(set(args.hook)) if args.hook else list(HOOKS)
     try:
         directory = hooks_dir(Path.cwd())
