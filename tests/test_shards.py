@@ -31,7 +31,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         "scripts/count.py": COUNTER_SCRIPT,
         "config/models.yaml": "model_aliases: [1, 2]\n",  # APC301, and APC300 for the missing pricing file
         "big/prod.env": "DEBUG=1\n" + "x" * 5000,  # APX002: over max-file-size
-        "src/ignored.py": "x = 1  # autopack: ignore\n",  # APX001
+        "src/ignored.py": "x = 1  # autopack: " "ignore\n",  # APX001 (split: this file is checked too)
     }
     for i in range(12):
         files[f"deploy{i}/prod/.env"] = f"DEBUG=1\nAPP_DEBUG=true\n# {i}\n"
