@@ -76,6 +76,9 @@ GLOBAL_SETTINGS: dict[str, Setting] = {
     "cache-dir": Setting(
         ".autopack/cache", "str", "Where parsed documents are cached, relative to the repository root and inside it (safe to delete)."
     ),
+    "docs-url": Setting(
+        "", "str", "URL of autopack's docs folder for rule links (SARIF helpUri, job summary); default: the Action's own repository and ref."
+    ),
     "baseline": Setting(
         "", "str", "Baseline file (relative to the repository root) every entry point applies: only findings not in it are reported."
     ),

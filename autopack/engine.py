@@ -28,6 +28,7 @@ from autopack.findings import (
     Rule,
     Severity,
     sort_findings,
+    use_docs_url,
 )
 from autopack.lazy import lazy_pattern
 
@@ -664,6 +665,8 @@ def _run(names: Sequence[str], args: argparse.Namespace, default_all: bool) -> i
     staged = files.StagedTree(root) if args.staged else None
     try:
         config = load_config(root, args.config, staged=staged)
+        if config.values["docs-url"]:
+            use_docs_url(config.values["docs-url"])
         check_flag_conflicts(args, config)
         shard = parse_shard(args.shard)
         outputs = extra_outputs(args.also)

@@ -13,7 +13,30 @@ TYPE_CHECKING = False  # `typing` is imported by type checkers only (see tests/t
 if TYPE_CHECKING:
     from typing import Any
 
-DOCS_URL = "https://github.com/org/autopack/blob/main/docs"
+DOCS_URL_VARIABLE = "AUTOPACK_DOCS_URL"
+_configured_docs_url = ""
+
+
+def use_docs_url(url: str) -> None:
+    """Take the configuration's `docs-url` as the place of the rule documentation."""
+    global _configured_docs_url
+    _configured_docs_url = url
+
+
+def docs_url() -> str:
+    """The URL of autopack's docs folder: the configured `docs-url`, else AUTOPACK_DOCS_URL (the
+    Action sets it to the docs of the repository and ref it ran from), else '' — unknown, so no
+    link rather than a link to a placeholder."""
+    import os  # already loaded at interpreter start
+
+    return (_configured_docs_url or os.environ.get(DOCS_URL_VARIABLE, "")).rstrip("/")
+
+
+def docs_link(page: str) -> str:
+    """`page` of the docs (e.g. `parallelism.md#the-anchor-file`) for a message: a URL when the
+    docs URL is known, else its path in autopack's repository."""
+    base = docs_url()
+    return f"{base}/{page}" if base else f"docs/{page} in autopack's repository"
 
 
 class Severity(str, Enum):
@@ -73,7 +96,9 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return f"{DOCS_URL}/{self.doc}#{self.id.lower()}"
+        """The rule's documentation as a URL, or '' when the docs URL is unknown."""
+        base = docs_url()
+        return f"{base}/{self.doc}#{self.id.lower()}" if base else ""
 
     def finding(
         self,

@@ -171,14 +171,18 @@ def _sample(make_repo) -> engine.RunResult:
     return collect(make_repo({"a.txt": lines, "dir/b c.txt": "FORBIDDEN, with: % and\n"}))
 
 
-def test_sarif_output_is_valid_sarif_2_1_0(make_repo):
+def test_sarif_output_is_valid_sarif_2_1_0(make_repo, monkeypatch):
     result = _sample(make_repo)
-    document = json.loads(engine.render("sarif", result.findings, result.rules))
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    unknown = json.loads(engine.render("sarif", result.findings, result.rules))
+    jsonschema.Draft7Validator(schema).validate(unknown)
+    assert not any("helpUri" in r for r in unknown["runs"][0]["tool"]["driver"]["rules"]), "no docs URL: no link"
+    monkeypatch.setenv("AUTOPACK_DOCS_URL", "https://git.example/me/autopack/blob/v1.2.0/docs")
+    document = json.loads(engine.render("sarif", result.findings, result.rules))
     jsonschema.Draft7Validator(schema).validate(document)
     run = document["runs"][0]
     assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {"APT001", "APT002", "APX001"}
-    assert all(r["helpUri"].startswith("https://") for r in run["tool"]["driver"]["rules"])
+    assert all(r["helpUri"].startswith("https://git.example/me/autopack/blob/v1.2.0/docs/") for r in run["tool"]["driver"]["rules"])
     assert len(run["results"]) == 31
     assert all(r["partialFingerprints"] for r in run["results"])
 
@@ -208,10 +212,12 @@ def test_text_output_has_location_message_and_fix(make_repo):
     )
 
 
-def test_markdown_summary_counts_rules_and_stays_bounded(make_repo):
+def test_markdown_summary_counts_rules_and_stays_bounded(make_repo, monkeypatch):
     result = _sample(make_repo)
+    assert "| APT001 | forbidden-word | 16 |" in engine.render("markdown", result.findings, result.rules)
+    monkeypatch.setenv("AUTOPACK_DOCS_URL", "https://git.example/me/autopack/blob/v1/docs")
     summary = engine.render("markdown", result.findings, result.rules)
-    assert "| APT001 | [forbidden-word](" in summary and "| 16 |" in summary
+    assert "| APT001 | [forbidden-word](https://git.example/me/autopack/blob/v1/docs/" in summary and "| 16 |" in summary
     many = result.findings * 2000
     assert len(engine.render("markdown", many, result.rules).encode()) < 1024 * 1024
 

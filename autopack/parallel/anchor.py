@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autopack.findings import DOCS_URL, ConfigError
+from autopack.findings import ConfigError, docs_link
 from autopack.schema import json_path, load_schema, schema_problems
 from autopack.yamldoc import Position, YamlDocument, YamlProblem, parse, read_text
 
 DEFAULT_ANCHOR_PATH = ".autopack/anchor.yaml"
-DOCS_LINK = f"{DOCS_URL}/parallelism.md#the-anchor-file"
+DOCS_LINK = docs_link("parallelism.md#the-anchor-file")
 SCHEMA_FILE = "anchor.schema.json"
 MAX_ANCHOR_BYTES = 64 * 1024  # an anchor is a few lines; anything bigger is a mistake
 ADVICE = {  # by the kind of YamlProblem

@@ -22,7 +22,7 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule], color: bool = Fal
     lines = ["## autopack", "", f"**{len(findings)} finding(s)**", "", "| rule | name | count |", "| --- | --- | ---: |"]
     for rule_id in sorted(counts):
         rule = names.get(rule_id)
-        name = f"[{rule.name}]({rule.help_uri})" if rule else ""
+        name = "" if rule is None else f"[{rule.name}]({rule.help_uri})" if rule.help_uri else rule.name
         lines.append(f"| {rule_id} | {name} | {counts[rule_id]} |")
     lines += ["", "| location | rule | message | fix |", "| --- | --- | --- | --- |"]
     size = sum(len(line) + 1 for line in lines)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autopack import __version__
-from autopack.findings import Finding, Rule, Severity
+from autopack.findings import Finding, Rule, Severity, docs_url
 from autopack.report.escape import json_document, uri_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -16,15 +16,17 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: 
 
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     help_text = f"{rule.summary}\nFix: {rule.fix}\nSuppress: add `autopack: ignore[{rule.id}]` in a comment on the line or the line above."
-    return {
+    descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.summary},
         "help": {"text": help_text, "markdown": help_text.replace("\n", "\n\n")},
-        "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
     }
+    if rule.help_uri:  # only a link that leads to the docs, never a placeholder
+        descriptor["helpUri"] = rule.help_uri
+    return descriptor
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -62,8 +64,8 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule], color: bool = Fal
                     "driver": {
                         "name": "autopack",
                         "version": __version__,
-                        "informationUri": "https://github.com/org/autopack",
                         "rules": [_rule_descriptor(r) for r in ordered_rules],
+                        **({"informationUri": docs_url()} if docs_url() else {}),
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root."}}},
