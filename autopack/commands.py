@@ -33,6 +33,7 @@ from autopack.environment import NO_COMMANDS_VARIABLE, command_environment, comm
 EXCERPT_BYTES = 2048
 READ_CHUNK = 65536
 SCRIPT_NOT_FOUND = "script not found"
+PROGRAM_NOT_FOUND = "program not found"  # argv[0] itself, not the script it would run
 
 PASSED, FAILED, TIMEOUT, NOT_FOUND, SKIPPED = "passed", "failed", "timeout", "not-found", "skipped"
 DISABLED_DETAIL = f"skipped: configured commands are turned off here ({NO_COMMANDS_VARIABLE}=1; see docs/security.md)"
@@ -243,7 +244,8 @@ def run_command(
         return not_run(argv, label, NOT_FOUND, f"{SCRIPT_NOT_FOUND}: working directory {label} does not exist")
     program = resolve_program(argv[0], cwd, env)
     if program is None:
-        return not_run(argv, label, NOT_FOUND, f"{SCRIPT_NOT_FOUND}: program `{argv[0]}` is not on PATH")
+        missing = "does not exist" if "/" in argv[0] or os.sep in argv[0] else "is not on PATH"
+        return not_run(argv, label, NOT_FOUND, f"{PROGRAM_NOT_FOUND}: `{argv[0]}` {missing}")
     script = script_argument(argv)
     if script is not None and not (cwd / script).exists():
         return not_run(argv, label, NOT_FOUND, f"{SCRIPT_NOT_FOUND}: {script}")
@@ -261,7 +263,7 @@ def run_command(
             start_new_session=True,
         )
     except FileNotFoundError:
-        return not_run(argv, label, NOT_FOUND, f"{SCRIPT_NOT_FOUND}: program `{argv[0]}` cannot be started")
+        return not_run(argv, label, NOT_FOUND, f"{PROGRAM_NOT_FOUND}: `{argv[0]}` cannot be started")
     except OSError as exc:
         return not_run(argv, label, FAILED, f"cannot execute `{argv[0]}`: {exc.strerror or exc}")
     timed_out = _pump(process, {process.stdout: out, process.stderr: err}, time.monotonic() + timeout)

@@ -480,7 +480,7 @@ def collect(
     findings = apply_suppressions(findings, sources) + blanket
     for skip in skipped.values():
         if skip.notify:
-            findings.append(FILE_SKIPPED.finding(skip.path, f"not checked: {skip.reason}"))
+            findings.append(FILE_SKIPPED.finding(skip.path, f"not checked: {skip.reason}", fix=skip.fix or None))
     if shard is not None:
         findings = [finding for finding in findings if in_shard(finding.path, shard)]
     unique_rules = {rule.id: rule for rule in rules}
@@ -518,6 +518,8 @@ def collect_pushed(
 ) -> RunResult:
     """Check what a push sends: each pushed commit's changed files at the content it records
     (never the working tree), and the union of the findings, each once."""
+    if not files.is_git_repo(root):
+        raise ConfigError(f"--pushed {remote}: {root} is not a git repository; it is meant for the pre-push hook")
     findings: set[Finding] = set()
     rules: dict[str, Rule] = {}
     read, checks = 0, 0
@@ -537,6 +539,12 @@ def collect_pushed(
 
 def select_paths(args: argparse.Namespace, root: str, default_all: bool) -> list[str] | None:
     """The files named on the command line, or None for the whole repository."""
+    git_mode = "--staged" if args.staged else f"--diff-base {args.diff_base}" if args.diff_base else None
+    if git_mode and not files.is_git_repo(root):
+        raise ConfigError(
+            f"{git_mode}: {root} is not a git repository (no .git found here or above); "
+            "run it inside a git checkout, or use --all-files or FILE arguments"
+        )
     if args.staged:
         staged = files.staged_files(root)
         if staged is None:

@@ -59,13 +59,15 @@ class SourceFile:
         return f"SourceFile({self.path!r}, <{len(self.text)} characters>)"
 
 
-class Skipped(namedtuple("Skipped", "path reason notify")):
-    """Why a file was not read; `notify` says whether the user should hear about it."""
+class Skipped(namedtuple("Skipped", "path reason notify fix", defaults=("",))):
+    """Why a file was not read; `notify` says whether the user should hear about it, and `fix`
+    what to do about this reason ('' when the rule's general fix fits)."""
 
     __slots__ = ()
     path: str
     reason: str
     notify: bool
+    fix: str
 
 
 def find_root_dir(start: StrPath) -> str:
@@ -336,12 +338,39 @@ def read_source(root: StrPath, path: str, max_size: int) -> SourceFile | Skipped
         finally:
             os.close(fd)
     except OSError as exc:
-        return Skipped(path, f"cannot read the file: {exc.strerror or exc}", notify=True)
+        return unreadable(root, path, exc)
     return source_from_bytes(path, raw, max_size)
 
 
+def unreadable(root: StrPath, path: str, exc: OSError) -> Skipped:
+    """A file that could not be read: the real reason, and a fix that fits that reason."""
+    full = os.path.join(root, path)
+    if isinstance(exc, FileNotFoundError) and os.path.islink(full):
+        return Skipped(
+            path, f"broken symlink: its target {os.readlink(full)} does not exist", True,
+            "Point the symlink at a file that exists, or remove the symlink.",
+        )
+    if isinstance(exc, FileNotFoundError):
+        return Skipped(
+            path, "the file does not exist (deleted, or a FILE argument that names nothing)", True,
+            "Restore it (`git restore PATH`) or record its deletion (`git rm PATH`); name only files that exist.",
+        )
+    if isinstance(exc, PermissionError):
+        return Skipped(
+            path, "permission denied: the file is not readable by this user", True,
+            "Make it readable for the user running autopack (`chmod u+r PATH`), or exclude it with `extend-exclude`.",
+        )
+    return Skipped(
+        path, f"cannot read the file: {exc.strerror or exc}", True,
+        "Make the file readable (check the disk, the mount and the file type), or exclude it with `extend-exclude`.",
+    )
+
+
 def too_large(path: str, max_size: int) -> Skipped:
-    return Skipped(path, f"file is over the {max_size}-byte size limit", notify=True)
+    return Skipped(
+        path, f"the file is over the {max_size:,}-byte size limit (`max-file-size`)", True,
+        f"Raise `max-file-size` (now {max_size}) in the autopack configuration to check it, or exclude it with `extend-exclude`.",
+    )
 
 
 def source_from_bytes(path: str, raw: bytes, max_size: int) -> SourceFile | Skipped:
@@ -445,7 +474,9 @@ class StagedTree:
         try:
             return source_from_bytes(path, self.read_bytes(path, max_size), max_size)
         except ReadRefused as refused:
-            return Skipped(path, refused.reason, notify=refused.kind == "too-large")
+            if refused.kind == "too-large":
+                return too_large(path, max_size)
+            return Skipped(path, refused.reason, notify=False)
 
     def _cat_file(self) -> subprocess.Popen[bytes]:
         import subprocess

@@ -208,8 +208,8 @@ FILE_SKIPPED = Rule(
     id="APX002",
     name="file-skipped",
     severity=Severity.NOTE,
-    summary="A file was not checked (too large or unreadable).",
-    fix="Raise `max-file-size` in the autopack configuration, or exclude the file.",
+    summary="A file was not checked: too large, missing, a broken symlink, or unreadable (the message says which).",
+    fix="Follow the finding's fix for its reason: raise `max-file-size`, restore or `git rm` a missing file, repair a broken symlink, make the file readable — or exclude it.",
     doc="core.md",
 )
 CORE_RULES: tuple[Rule, ...] = (BLANKET_SUPPRESSION, FILE_SKIPPED)

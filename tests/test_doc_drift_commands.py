@@ -129,7 +129,9 @@ def test_missing_interpreter_is_not_found(make_repo):
     code, findings = json_run(repo)
     [evidence] = evidence_of(findings)
     assert code == 1 and evidence["status"] == "not-found"
-    assert evidence["detail"].startswith("script not found: program `python9.97-nowhere`")
+    assert evidence["detail"] == "program not found: `python9.97-nowhere` is not on PATH"
+    assert "program not found: `python9.97-nowhere` is not on PATH" in findings[0]["message"]
+    assert "script not found" not in findings[0]["message"]
 
 
 def test_seed_preset_runs_the_trio_and_flags_the_missing_script(make_repo):

@@ -42,7 +42,7 @@ DOC_CHECK_NOT_FOUND = Rule(
     id="APR205",
     name="doc-check-not-found",
     severity=Severity.ERROR,
-    summary="A configured doc check's program or script does not exist (script not found).",
+    summary="A configured doc check's program is not on PATH (program not found) or its script does not exist (script not found).",
     fix="Restore the script or install the program, or remove the command (use `if-exists` for optional checks).",
     doc="doc-drift.md",
 )
