@@ -493,7 +493,10 @@ class StagedTree:
         """End the cat-file process (this process's own only)."""
         if self._process is not None and self._owner == os.getpid():
             assert self._process.stdin is not None and self._process.stdout is not None
-            self._process.stdin.close()
+            try:
+                self._process.stdin.close()
+            except BrokenPipeError:
+                pass  # git already ended (e.g. outside a repository): the error that stopped us is what counts
             self._process.wait()
             self._process.stdout.close()
         self._process = None
