@@ -630,20 +630,18 @@ def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None, dura
 
 def write_output(path: StrPath, text: str) -> None:
     """Write a report or baseline where the user pointed, destroying nothing: a symlink is written
-    through (the link stays, its target gets the text), a device or FIFO (`/dev/stdout`, a pipe,
-    `/dev/null`) is written in place, and a regular or new file is replaced atomically. A
-    directory raises IsADirectoryError naming `path`."""
+    through (the link stays, its target gets the text), a device or FIFO (`/dev/stdout`, a pipe)
+    is written in place as `write_atomic` does, and a regular or new file is replaced atomically,
+    keeping its permissions. A directory raises IsADirectoryError naming `path`."""
     try:
-        mode = os.stat(path).st_mode  # follows a symlink to what it names
+        mode: int | None = os.stat(path).st_mode  # follows a symlink to what it names
     except FileNotFoundError:
         mode = None  # new, or a symlink whose target does not exist yet
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     if mode is not None and stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, "is a directory; name a file to write", str(path))
-    if mode is not None and not stat.S_ISREG(mode):
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        return
-    target = os.path.realpath(path) if os.path.islink(path) else path
-    write_atomic(target, text, mode=None if mode is None else stat.S_IMODE(mode))  # keep its permissions
+    regular = mode is not None and stat.S_ISREG(mode)
+    if (mode is None or regular) and os.path.islink(path):
+        path = os.path.realpath(path)  # the file the link names (a link to a device is opened as it is)
+    write_atomic(path, text, mode=stat.S_IMODE(mode) if regular else None)
