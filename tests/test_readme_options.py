@@ -33,6 +33,7 @@ def documented(cells: list[str]) -> dict[str, str]:
         for span in re.findall(r"`([^`]+)`", cell):
             match = re.match(r"(--[a-z][a-z-]*)", span)
             if match:
+                assert match.group(1) not in found, f"two rows for {match.group(1)}"
                 found[match.group(1)] = span.replace("\\|", "|")
     return found
 
