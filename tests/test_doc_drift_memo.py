@@ -39,9 +39,10 @@ DOCS = {
 
 
 def run(repo: Path, *args: str) -> tuple[list[dict], bool]:
-    """The findings of `autopack-doc-drift --all-files` in `repo`, and whether it judged."""
+    """The findings of `autopack-doc-drift --all-files` (or `--staged`) in `repo`, and whether it judged."""
+    selection = [] if "--staged" in args else ["--all-files"]  # the two together are a usage error
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE, "--all-files", "--format", "json", *args],
+        [sys.executable, "-c", PROBE, *selection, "--format", "json", *args],
         cwd=repo, capture_output=True, text=True, timeout=120, check=False,
     )
     status = json.loads(completed.stderr.strip().splitlines()[-1])
