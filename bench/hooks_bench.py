@@ -214,7 +214,10 @@ def _met(ratio: float, goal: float) -> str:
 
 
 def one_file(installs: dict[str, Path], rounds: int) -> None:
-    clean, finding = scenario_repo("clean", False), scenario_repo("finding", True)
+    # A pair of repositories per install: each install's remembered verdicts are its own (two
+    # installs in one repository would overwrite each other's and both judge every time).
+    repos = {ref: (scenario_repo(f"clean-{ref}", False), scenario_repo(f"finding-{ref}", True)) for ref in installs}
+    clean = next(iter(repos.values()))[0]
     first = next(iter(installs.values()))
     python = str(first / "python")
     commands: list[Command] = [
@@ -226,7 +229,7 @@ def one_file(installs: dict[str, Path], rounds: int) -> None:
     goals: dict[str, float] = {}
     for script, arguments in HOOKS:
         for ref, bin_dir in installs.items():
-            for repo, kind, goal in ((clean, "clean", CLEAN_GOAL), (finding, "finding", FINDING_GOAL)):
+            for repo, kind, goal in zip(repos[ref], ("clean", "finding"), (CLEAN_GOAL, FINDING_GOAL), strict=True):
                 label = f"{script} {' '.join(arguments) or '(fixed set)'} [{kind}, {ref}]"
                 commands.append((label, [str(bin_dir / script), *arguments], repo))
                 goals[label] = goal
