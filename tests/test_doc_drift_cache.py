@@ -50,7 +50,7 @@ def packs(repo: Path) -> list[Path]:
 
 def forget_verdicts(repo: Path) -> None:
     """Drop the run's remembered verdicts, so the next run judges again and reads the pack."""
-    (repo / ".autopack" / "cache" / "verdicts.json").unlink()
+    (repo / ".autopack" / "cache" / "verdicts").unlink()
 
 
 def test_a_run_where_nothing_changed_parses_nothing_and_writes_nothing(make_repo):

@@ -161,7 +161,7 @@ def test_a_corrupt_memo_is_judged_anew(make_repo):
     repo = docs_repo(make_repo)
     expected = uncached(repo)
     run(repo)
-    memo = repo / ".autopack/cache/verdicts.json"
+    memo = repo / ".autopack/cache/verdicts"
     memo.write_bytes(memo.read_bytes().replace(b"docs/gone.md", b"docs/here.md"))
     assert run(repo) == (expected, True)
     memo.write_bytes(memo.read_bytes()[:100])

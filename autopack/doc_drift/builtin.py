@@ -25,10 +25,9 @@ def builtin_findings(context: CheckContext) -> Iterator[Finding]:
     last run when none of their inputs changed (`memo`), else judged and remembered."""
     from autopack.doc_drift import memo
 
-    store = memo.store_for(context)
-    found = memo.recall(context, store) if store is not None else None
+    found = memo.recall(context)
     if found is None:
-        started, notes_before = memo.clock(), len(context.skipped)
+        store, started, notes_before = memo.store_for(context), memo.clock(), len(context.skipped)
         found, repo, selected = judge(context, store)
         if store is not None:
             probes = repo.probes if repo is not None else {}

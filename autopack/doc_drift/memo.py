@@ -10,19 +10,22 @@ findings only when every input holds; any doubt judges again. A file touched wit
 seconds of a recorded run is "racily clean" (git's word): its stat cannot vouch for its content,
 so it is hashed instead. Which missing targets git ignores is asked on every run (ignore rules
 live outside the repository's file list); that filter is applied after the memo.
+
+The record is plain text compared whole (the file list and the stat lines themselves, not their
+hashes), so a run whose verdicts hold imports neither hashlib nor json: most commits change no
+document, and each is a new process.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import stat
 import time
+import zlib
+from collections import namedtuple
 
 from autopack import files
-from autopack.cache import code_signature, trusted_store
-from autopack.doc_drift.cache import content_key, header, verified
+from autopack.cache import code_signature, open_store, trusted_store
 from autopack.findings import Finding, Severity
 
 TYPE_CHECKING = False  # typing only for type checkers: a run whose verdicts hold stays lean
@@ -32,13 +35,61 @@ if TYPE_CHECKING:
     from autopack.cache import Store
     from autopack.engine import CheckContext
 
-FORMAT = "autopack-doc-drift-verdicts 2"
-ENTRY = "verdicts.json"
+FORMAT = "autopack-doc-drift-verdicts 3"
+ENTRY = "verdicts"
 # A file whose mtime or ctime is this close to (or after) the start of the recorded run may have
 # changed again within the file system's timestamp resolution (2 s on FAT): hash it.
 RACY_NS = 2_000_000_000
 # The parser's own code is part of the verdicts' code (its version changes what is parsed).
 _FOREIGN_CODE = ("markdown_it",)
+# Between the sections of a record. Paths hold no NUL and none is empty, the key is a repr and the
+# findings are JSON (both escape NUL), so two NULs in a row occur only here.
+_SECTION = "\0\0"
+
+
+class Record(namedtuple("Record", "key files inputs stats racy probes marked judged")):
+    """One run's memo, plain text compared whole, so a run whose verdicts hold needs neither
+    json nor hashlib: `key` (`run_key`), `files` (the repository's file list, NUL-separated),
+    `inputs` (every path the run read or looked at), `stats` (their `_stat` lines), `racy` (path ->
+    digest of a racy input, None when nothing vouches for it), `probes` (on-disk existence probes
+    and their answers), `marked` (documents that mention autopack) and `judged`: the findings and
+    skip notes as JSON, or "" when there are none."""
+
+    def text(self) -> str:
+        racy = (item for path, digest in sorted(self.racy.items()) for item in (path, digest or "-"))
+        probes = (item for probe, answer in sorted(self.probes.items()) for item in (probe, "1" if answer else "0"))
+        body = _SECTION.join([self.key, self.files, "\0".join(self.inputs), self.stats, "\0".join(racy), "\0".join(probes),
+                              "\0".join(self.marked), self.judged])
+        return f"{FORMAT} {_checksum(body.encode('utf-8'))}\n{body}"
+
+
+def _checksum(body: bytes) -> str:
+    """Catches a damaged or hand-edited record (what the record holds is compared whole; this is
+    no defence against a forged one: nothing committed can know its key, see `recall`)."""
+    return f"{zlib.crc32(body):08x}"
+
+
+def parse_record(raw: bytes | None) -> Record | None:
+    """A record written by `Record.text`, or None for anything else (absent, damaged, another format)."""
+    head, _, body = (raw or b"").partition(b"\n")
+    if head != f"{FORMAT} {_checksum(body)}".encode():
+        return None
+    try:
+        key, listing, inputs, stats, racy, probes, marked, judged = body.decode("utf-8").split(_SECTION)
+        return Record(key, listing, _items(inputs), stats,
+                      {path: None if digest == "-" else digest for path, digest in _pairs(racy)},
+                      {probe: answer == "1" for probe, answer in _pairs(probes)}, _items(marked), judged)
+    except ValueError:  # not UTF-8, another number of sections, an unpaired item
+        return None
+
+
+def _items(section: str) -> list[str]:
+    return section.split("\0") if section else []
+
+
+def _pairs(section: str) -> zip[tuple[str, str]]:
+    items = _items(section)
+    return zip(items[::2], items[1::2], strict=True)
 
 
 def clock() -> int:
@@ -47,8 +98,8 @@ def clock() -> int:
 
 
 def store_for(context: CheckContext) -> Store | None:
-    """The cache the memo lives in: none under `--staged` (the index is the repository, and
-    its content has no stat), with the cache off, or where the parse cache is refused."""
+    """The cache the memo is written to: none under `--staged` (the index is the repository, and
+    its content has no stat), with the cache off, or where git tracks files in it."""
     if context.staged is not None:
         return None
     return trusted_store(context.root_dir, context.config, context.use_cache)
@@ -61,28 +112,41 @@ def on_disk(root_dir: str, probe: str) -> bool:
     return os.path.isdir(full) if kind == "d" else os.path.exists(full)
 
 
-def recall(context: CheckContext, store: Store) -> list[Finding] | None:
+def recall(context: CheckContext) -> list[Finding] | None:
     """The remembered findings (before the git-ignore filter) when every input of the recorded
-    run still holds, with the run's notes replayed into `context`; else None."""
-    record = verified(store.load(ENTRY), FORMAT)
-    if not record or record.get("key") != run_key(context) or record.get("files") != file_list_digest(context):
+    run still holds, with the run's notes replayed into `context`; else None.
+
+    The record is read without asking git whether it is committed (`trusted_store` asks): its key
+    holds the repository's absolute path and the installed code's sizes and mtimes in
+    nanoseconds, which no committed file can know."""
+    store = open_store(context.root_dir, context.config, context.use_cache) if context.staged is None else None
+    record = parse_record(store.load(ENTRY)) if store is not None else None
+    if record is None or record.key != run_key(context) or record.files != "\0".join(context.repo_files()):
         return None
-    try:
-        racy = _still_holds(context, record["inputs"].split("\0"), record["stats"], record["racy"], record["probes"], clock())
-        findings = [_finding(item) for item in record["findings"]]
-        notes = [files.Skipped(path, reason, bool(notify)) for path, reason, notify in record["skipped"]]
-        marked = [str(path) for path in record["marked"]]
-    except (KeyError, TypeError, ValueError, AttributeError):  # another shape: judge again
+    racy = _still_holds(context, record.inputs, record.stats, record.racy, record.probes, clock())
+    judged = _judged(record.judged) if racy is not None else None
+    if judged is None:
         return None
-    if racy is None:
-        return None
+    findings, notes = judged
     context.skipped.extend(notes)
-    for path in marked:  # read again, so the runner finds their bare ignore comments as it would
+    for path in record.marked:  # read again, so the runner finds their bare ignore comments as it would
         context.read(path)
-    if racy != record["racy"]:  # racy inputs proved clean: the next run trusts their stat
-        record["racy"] = racy
-        _save(store, record)
+    if racy != record.racy:  # racy inputs proved clean: the next run trusts their stat
+        _save(store_for(context), record._replace(racy=racy))
     return findings
+
+
+def _judged(text: str) -> tuple[list[Finding], list[files.Skipped]] | None:
+    """The findings and skip notes of a record (json only when there are any); None for another shape."""
+    if not text:
+        return [], []
+    import json
+
+    try:
+        found, skipped = json.loads(text)
+        return [_finding(item) for item in found], [files.Skipped(path, reason, bool(notify)) for path, reason, notify in skipped]
+    except (TypeError, ValueError, AttributeError, RecursionError):  # another shape: judge again
+        return None
 
 
 def remember(context: CheckContext, store: Store, found: list[Finding], read: list[str], probes: dict[str, bool],
@@ -98,24 +162,24 @@ def remember(context: CheckContext, store: Store, found: list[Finding], read: li
         if newest >= started - RACY_NS:
             racy[path] = _digest(context, path, notes)
     marked = sorted(path for path, source in context.read_files.items() if "autopack" in source.text)
-    record = {
-        "key": run_key(context),
-        "files": file_list_digest(context),
-        "inputs": "\0".join(paths),
-        "stats": _stats_digest(lines),
-        "racy": racy,
-        "probes": probes,
-        "findings": [_stored(finding) for finding in found],
-        "skipped": [[note.path, note.reason, note.notify] for note in notes],
-        "marked": marked,
-    }
-    _save(store, record)
+    judged = ""
+    if found or notes:
+        import json
+
+        try:
+            judged = json.dumps([[_stored(finding) for finding in found], [[note.path, note.reason, note.notify] for note in notes]],
+                                separators=(",", ":"), ensure_ascii=False)
+        except (TypeError, ValueError):  # a value JSON cannot hold: no memo rather than a wrong one
+            return
+    _save(store, Record(run_key(context), "\0".join(context.repo_files()), paths, "".join(lines), racy, probes, marked, judged))
 
 
 def _digest(context: CheckContext, path: str, notes: list[files.Skipped]) -> str | None:
     """What vouches for a racy input's content: the hash of the text the run read; for a file the
     run skipped (binary, too large), the hash of its bytes now, if they are skipped alike (the
     verdicts saw only "skipped"); None (judge again next time) for anything else."""
+    from autopack.doc_drift.cache import content_key  # hashlib: only for a file that changed just now
+
     source = context.read_files.get(path)
     if source is not None:
         return content_key(source)
@@ -139,6 +203,8 @@ def _raw(context: CheckContext, path: str) -> bytes | None:
 
 
 def _raw_key(raw: bytes) -> str:
+    import hashlib
+
     return "raw:" + hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
@@ -147,16 +213,15 @@ def _vouched(context: CheckContext, path: str, digest: str) -> bool:
     if digest.startswith("raw:"):
         raw = _raw(context, path)
         return raw is not None and _raw_key(raw) == digest
+    from autopack.doc_drift.cache import content_key
+
     source = files.read_source(context.root_dir, path, context.config.values["max-file-size"])
     return isinstance(source, files.SourceFile) and content_key(source) == digest
 
 
-def _save(store: Store, record: dict[str, Any]) -> None:
-    try:
-        body = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError):  # a value JSON cannot hold: no memo rather than a wrong one
-        return
-    store.save(ENTRY, header(body, FORMAT) + body)
+def _save(store: Store | None, record: Record) -> None:
+    if store is not None:
+        store.save(ENTRY, record.text())
 
 
 def _still_holds(context: CheckContext, paths: list[str], stats: str, racy: dict[str, str | None], probes: dict[str, bool],
@@ -164,7 +229,7 @@ def _still_holds(context: CheckContext, paths: list[str], stats: str, racy: dict
     """The inputs still racy when every input's stat, every racy input's content and every probe
     holds, else None."""
     prefix = os.path.join(context.root_dir, "")
-    if _stats_digest([_stat(prefix + path)[0] for path in paths]) != stats:
+    if "".join(_stat(prefix + path)[0] for path in paths) != stats:
         return None
     still = {}
     for path, digest in racy.items():
@@ -199,22 +264,11 @@ def _stat(full: str) -> tuple[str, int]:
             max(target.st_mtime_ns, target.st_ctime_ns))
 
 
-def _stats_digest(lines: list[str]) -> str:
-    return hashlib.blake2b("".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-
-
-def file_list_digest(context: CheckContext) -> str:
-    """The repository's file list (what exists, for every verdict and site detection)."""
-    listing = "\0".join(context.repo_files()).encode("utf-8", "surrogateescape")
-    return hashlib.blake2b(listing, digest_size=16).hexdigest()
-
-
 def run_key(context: CheckContext) -> str:
-    """Everything else the verdicts depend on: autopack's code, the repository's place, the
-    settings and the global configuration (excludes, size limit)."""
-    material = json.dumps([FORMAT, code_signature(*_FOREIGN_CODE), context.root_dir, context.settings, context.config.values],
-                          sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(material.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """Everything the verdicts depend on besides the file list and the inputs: autopack's code, the
+    repository's place, the settings and the global configuration (excludes, size limit). repr,
+    one line: the same inputs give the same text; any other difference is a miss."""
+    return repr([code_signature(*_FOREIGN_CODE), context.root_dir, context.settings, context.config.values])
 
 
 def _stored(finding: Finding) -> list[Any]:
