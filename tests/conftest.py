@@ -113,12 +113,31 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def try_repo(hook_repo: tuple[Path, str], pre_commit_home: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """`try_repo(repo, "debug-guard", "--all-files")` runs the real pre-commit on our hooks."""
+    """`try_repo(repo, "--all-files")` runs the real `pre-commit try-repo` on every hook of ours
+    (each call installs the hooks' environment afresh: try-repo keeps no store)."""
+    snapshot, rev = hook_repo
+
+    def runner(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_script(
+            "pre-commit", "try-repo", str(snapshot), "--ref", rev, "--color", "never", *args,
+            cwd=repo, env={"PRE_COMMIT_HOME": str(pre_commit_home)}, timeout=600,
+        )
+
+    return runner
+
+
+@pytest.fixture
+def pre_commit_run(hook_repo: tuple[Path, str], pre_commit_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`pre_commit_run(repo, "debug-guard", "--all-files")` runs the real `pre-commit run` with a
+    configuration naming the snapshot of our hooks at its revision, as a user's configuration
+    does; the store is shared by the session, so pre-commit installs the environment once."""
     snapshot, rev = hook_repo
 
     def runner(repo: Path, hook_id: str, *args: str) -> subprocess.CompletedProcess[str]:
+        config = tmp_path_factory.mktemp("pre-commit-config") / ".pre-commit-config.yaml"
+        config.write_text(f"repos:\n- repo: {snapshot}\n  rev: {rev}\n  hooks:\n  - id: {hook_id}\n", encoding="utf-8")
         return run_script(
-            "pre-commit", "try-repo", str(snapshot), hook_id, "--ref", rev, "--color", "never", *args,
+            "pre-commit", "run", hook_id, "--config", str(config), "--color", "never", *args,
             cwd=repo, env={"PRE_COMMIT_HOME": str(pre_commit_home)}, timeout=600,
         )
 

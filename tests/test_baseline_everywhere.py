@@ -61,8 +61,8 @@ def test_a_configured_baseline_that_is_missing_is_exit_2_saying_how_to_create_it
 
 
 @pytest.mark.parametrize("hook", HOOKS)
-def test_pre_commit_hooks_apply_the_configured_baseline(adopted: Path, try_repo, hook: str) -> None:  # type: ignore[no-untyped-def]
-    result = try_repo(adopted, hook, "--all-files")
+def test_pre_commit_hooks_apply_the_configured_baseline(adopted: Path, pre_commit_run, hook: str) -> None:  # type: ignore[no-untyped-def]
+    result = pre_commit_run(adopted, hook, "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

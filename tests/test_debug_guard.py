@@ -1,5 +1,5 @@
 """The debug guard end to end: production scope, the hook manifest, `main([...])`, the console
-script, configuration, suppression, hostile files and the real `pre-commit try-repo`."""
+script, configuration, suppression, hostile files and the real `pre-commit run`."""
 
 from __future__ import annotations
 
@@ -224,13 +224,13 @@ def test_import_stays_cheap() -> None:
     assert "yaml" not in result.stdout and "jsonschema" not in result.stdout
 
 
-def test_pre_commit_try_repo(make_repo, try_repo) -> None:
+def test_pre_commit_runs_the_hook(make_repo, pre_commit_run) -> None:
     failing = make_repo({".env.production": "DEBUG=1\n", "README.md": "hello\n"})
-    result = try_repo(failing, "debug-guard", "--all-files")
+    result = pre_commit_run(failing, "debug-guard", "--all-files")
     assert result.returncode == 1, result.stdout + result.stderr
     assert ".env.production:1:1: APD101 `DEBUG` is set to `1`" in result.stdout
     assert "fix: Remove `DEBUG` or set it to `false`" in result.stdout
     clean = make_repo({".env.production": "DEBUG=false\n", ".env": "DEBUG=1\n"})
-    result = try_repo(clean, "debug-guard", "--all-files")
+    result = pre_commit_run(clean, "debug-guard", "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout

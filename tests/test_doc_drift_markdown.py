@@ -268,18 +268,18 @@ def test_ten_thousand_equal_headings_are_numbered_to_the_end(scan):
     assert [(f["rule"], f["data"]["anchor"]) for f in findings] == [("APR202", "a-10000")]
 
 
-def test_pre_commit_try_repo(make_repo, try_repo):
+def test_pre_commit_runs_the_hook(make_repo, pre_commit_run):
     repo = make_repo({
         "README.md": "# Readme\n\nSee [the guide](docs/guide.md#setup).\n",
         "docs/guide.md": "# Guide\n\n## Set up\n",
         "scripts/check_docs.py": "import sys\nsys.exit(0)\n",
         ".autopack.toml": '[[doc-drift.commands]]\nrun = "python scripts/check_docs.py"\n',
     })
-    result = try_repo(repo, "doc-drift", "--all-files")
+    result = pre_commit_run(repo, "doc-drift", "--all-files")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "README.md:3:17: APR202 anchor `#setup` matches no heading in docs/guide.md" in result.stdout
     Path(repo / "README.md").write_text("# Readme\n\nSee [the guide](docs/guide.md#set-up).\n", encoding="utf-8")
-    result = try_repo(repo, "doc-drift", "--all-files")
+    result = pre_commit_run(repo, "doc-drift", "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

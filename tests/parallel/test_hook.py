@@ -9,7 +9,7 @@ from autopack.parallel.lint import ENFORCEMENT
 from tests.conftest import REPO_ROOT
 
 
-def test_pre_commit_try_repo_runs_the_parallel_lint(make_repo, try_repo):
+def test_pre_commit_runs_the_parallel_lint(make_repo, pre_commit_run):
     repo = make_repo(
         {
             "jobs/bad.py": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=4)\n",
@@ -18,7 +18,7 @@ def test_pre_commit_try_repo_runs_the_parallel_lint(make_repo, try_repo):
             "notes.txt": "execute_parallel(tasks, workers=4)\n",
         }
     )
-    result = try_repo(repo, "parallel-lint", "--all-files")
+    result = pre_commit_run(repo, "parallel-lint", "--all-files")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "jobs/bad.py:2:1: APP401" in output
