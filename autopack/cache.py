@@ -87,6 +87,30 @@ def _holds_tracked_files(directory: str, root: str) -> bool:
     return bool(files.run_git(root, "ls-files", "-z", "--", relative))
 
 
+def seal(kind: str, body: str) -> str:
+    """An entry of `kind`: a first line with the format and a CRC-32 of `body`, so a damaged or
+    edited entry reads as a miss. No defence against a forged one (a checksum anyone can compute):
+    that is `trusted_store`'s job, or a key nothing committed can know. No hashlib to import."""
+    return f"{kind} {_crc(body.encode('utf-8', 'surrogatepass'))}\n{body}"
+
+
+def unseal(raw: bytes | None, kind: str) -> str | None:
+    """The body of an entry `seal` wrote for `kind`, or None (absent, damaged, another format)."""
+    head, _, body = (raw or b"").partition(b"\n")
+    if head != f"{kind} {_crc(body)}".encode():
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _crc(data: bytes) -> str:
+    import zlib
+
+    return f"{zlib.crc32(data):08x}"
+
+
 @cache
 def code_signature(*foreign: str) -> str:
     """autopack's version and every source file of the package (a development build changes
@@ -95,14 +119,28 @@ def code_signature(*foreign: str) -> str:
     without importing them. Plain text, no hash: a caller that compares it whole needs no hashlib."""
     from importlib.util import find_spec
 
-    lines = [f"autopack {__version__}"]
-    for directory, subdirectories, names in os.walk(os.path.dirname(os.path.abspath(__file__))):
-        subdirectories.sort()
-        lines.extend(_stat_line(os.path.join(directory, name)) for name in sorted(names) if name.endswith(".py"))
+    lines = [f"autopack {__version__}", *_source_lines(os.path.dirname(os.path.abspath(__file__)))]
     for name in foreign:
         spec = find_spec(name)
         lines.append(_stat_line(spec.origin) if spec is not None and spec.origin else f"{name} not installed")
     return "\n".join(lines)
+
+
+def _source_lines(directory: str) -> list[str]:
+    """`_stat_line` of every `.py` file under `directory`, in name order (half the cost of
+    os.walk, which also descends into `__pycache__`: byte code is not the source)."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError:
+        return [f"{directory}\0missing"]
+    lines = []
+    for entry in entries:
+        if entry.name.endswith(".py") and entry.is_file():
+            lines.append(_stat_line(entry.path))
+        elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+            lines.extend(_source_lines(entry.path))
+    return lines
 
 
 def _stat_line(path: str) -> str:

@@ -173,6 +173,16 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line or 0, self.column or 0, self.rule_id, self.message)
 
+    def to_list(self) -> list[Any]:
+        """Every field, in order: how a cache stores a finding as JSON (`from_list` restores it)."""
+        return [self.rule_id, self.rule_name, self.severity.value, self.path, self.line, self.column, self.message, self.fix,
+                self.fingerprint, self.data]
+
+    @classmethod
+    def from_list(cls, item: list[Any]) -> Finding:
+        rule_id, rule_name, severity, path, line, column, message, fix, fingerprint, data = item
+        return cls(rule_id, rule_name, Severity(severity), path, line, column, message, fix, fingerprint, data)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.rule_id,

@@ -110,11 +110,11 @@ def test_a_cache_committed_to_the_repository_is_not_trusted(make_repo):
     [pack] = packs(repo)
     forged = pack.read_bytes().decode().split("\n", 1)[1].replace("gone.md", "guide.md")
     pack.write_text(forged, encoding="utf-8")
-    header = subprocess.run(
-        [sys.executable, "-c", "import sys; from autopack.doc_drift.cache import FORMAT, header; sys.stdout.write(header(sys.stdin.read(), FORMAT))"],
+    sealed = subprocess.run(
+        [sys.executable, "-c", "import sys; from autopack.cache import seal; from autopack.doc_drift.cache import FORMAT; sys.stdout.write(seal(FORMAT, sys.stdin.read()))"],
         input=forged, capture_output=True, text=True, check=True,
     ).stdout
-    pack.write_text(header + forged, encoding="utf-8")
+    pack.write_text(sealed, encoding="utf-8")
     forget_verdicts(repo)
     assert run(repo)[0] != expected  # the forgery works while the cache is untracked...
     git(repo, "add", "-f", str(pack.relative_to(repo)))

@@ -200,3 +200,13 @@ def test_judging_code_reads_the_disk_only_where_the_memo_records_it():
         if _DIRECT_ACCESS.search(line)
     ]
     assert offenders == [], "read through context.read or ask Repo.exists / Repo.is_dir, so remembered verdicts see the change"
+
+
+def test_a_file_name_that_is_not_utf8_leaves_the_run_unremembered_not_broken(make_repo):
+    """git lists such a name with its raw bytes (read as surrogates): the record cannot be
+    written as UTF-8, so every run judges, with the same findings, and none fails."""
+    repo = docs_repo(make_repo)
+    (repo / os.fsdecode(b"docs/caf\xe9.md")).write_text("# Cafe\n", encoding="utf-8")
+    expected = uncached(repo)
+    assert run(repo) == (expected, True)
+    assert run(repo) == (expected, True)

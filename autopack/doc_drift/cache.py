@@ -16,6 +16,7 @@ import json
 from functools import cache
 
 from autopack import __version__, files
+from autopack.cache import seal, unseal
 
 TYPE_CHECKING = False  # the parser's types only where a pack is read: remembered verdicts need none
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from autopack.cache import Store
     from autopack.doc_drift.markdown import Document
 
-FORMAT = "autopack-doc-drift-documents 1"
+FORMAT = "autopack-doc-drift-documents 2"
 _PARSING_MODULES = ("autopack.doc_drift.markdown", "autopack.doc_drift.shell", "autopack.doc_drift.slugs",
                     "autopack.doc_drift.frontmatter", "markdown_it")
 
@@ -90,7 +91,7 @@ class DocumentPack:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        entries = verified(store.load(pack_name()), FORMAT)
+        entries = _json_body(store.load(pack_name()))
         self.entries: dict[str, dict[str, Any]] = entries if isinstance(entries, dict) else {}
         self.used: set[str] = set()
         self.added = False
@@ -120,23 +121,13 @@ class DocumentPack:
             body = json.dumps({key: self.entries[key] for key in sorted(self.used)}, separators=(",", ":"), ensure_ascii=False)
         except (TypeError, ValueError):  # a field JSON cannot hold: no cache rather than a wrong one
             return
-        self.store.save(pack_name(), header(body, FORMAT) + body)
+        self.store.save(pack_name(), seal(FORMAT, body))
 
 
-def header(body: str, kind: str) -> str:
-    """The first line of a cache file of `kind`: its format and a hash of the JSON body below."""
-    return f"{kind} {hashlib.sha256(body.encode('utf-8', 'surrogatepass')).hexdigest()}\n"
-
-
-def verified(raw: bytes | None, kind: str) -> Any:
-    """The JSON body of a cache file of `kind` if its header's hash verifies it, else None."""
-    if not raw:
-        return None
+def _json_body(raw: bytes | None) -> Any:
+    """The JSON a pack holds if it is sealed as one of this format, else None."""
+    body = unseal(raw, FORMAT)
     try:
-        text = raw.decode("utf-8", "surrogatepass")
-        first, _, body = text.partition("\n")
-        if first + "\n" != header(body, kind):
-            return None
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        return json.loads(body) if body is not None else None
+    except (ValueError, RecursionError):
         return None

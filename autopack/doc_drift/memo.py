@@ -21,17 +21,14 @@ from __future__ import annotations
 import os
 import stat
 import time
-import zlib
 from collections import namedtuple
 
 from autopack import files
-from autopack.cache import code_signature, open_store, trusted_store
-from autopack.findings import Finding, Severity
+from autopack.cache import code_signature, open_store, seal, trusted_store, unseal
+from autopack.findings import Finding
 
 TYPE_CHECKING = False  # typing only for type checkers: a run whose verdicts hold stays lean
 if TYPE_CHECKING:
-    from typing import Any
-
     from autopack.cache import Store
     from autopack.engine import CheckContext
 
@@ -58,28 +55,21 @@ class Record(namedtuple("Record", "key files inputs stats racy probes marked jud
     def text(self) -> str:
         racy = (item for path, digest in sorted(self.racy.items()) for item in (path, digest or "-"))
         probes = (item for probe, answer in sorted(self.probes.items()) for item in (probe, "1" if answer else "0"))
-        body = _SECTION.join([self.key, self.files, "\0".join(self.inputs), self.stats, "\0".join(racy), "\0".join(probes),
-                              "\0".join(self.marked), self.judged])
-        return f"{FORMAT} {_checksum(body.encode('utf-8'))}\n{body}"
-
-
-def _checksum(body: bytes) -> str:
-    """Catches a damaged or hand-edited record (what the record holds is compared whole; this is
-    no defence against a forged one: nothing committed can know its key, see `recall`)."""
-    return f"{zlib.crc32(body):08x}"
+        return seal(FORMAT, _SECTION.join([self.key, self.files, "\0".join(self.inputs), self.stats, "\0".join(racy),
+                                           "\0".join(probes), "\0".join(self.marked), self.judged]))
 
 
 def parse_record(raw: bytes | None) -> Record | None:
     """A record written by `Record.text`, or None for anything else (absent, damaged, another format)."""
-    head, _, body = (raw or b"").partition(b"\n")
-    if head != f"{FORMAT} {_checksum(body)}".encode():
+    body = unseal(raw, FORMAT)
+    if body is None:
         return None
     try:
-        key, listing, inputs, stats, racy, probes, marked, judged = body.decode("utf-8").split(_SECTION)
+        key, listing, inputs, stats, racy, probes, marked, judged = body.split(_SECTION)
         return Record(key, listing, _items(inputs), stats,
                       {path: None if digest == "-" else digest for path, digest in _pairs(racy)},
                       {probe: answer == "1" for probe, answer in _pairs(probes)}, _items(marked), judged)
-    except ValueError:  # not UTF-8, another number of sections, an unpaired item
+    except ValueError:  # another number of sections, an unpaired item
         return None
 
 
@@ -144,7 +134,7 @@ def _judged(text: str) -> tuple[list[Finding], list[files.Skipped]] | None:
 
     try:
         found, skipped = json.loads(text)
-        return [_finding(item) for item in found], [files.Skipped(path, reason, bool(notify)) for path, reason, notify in skipped]
+        return [Finding.from_list(item) for item in found], [files.Skipped(path, reason, bool(notify)) for path, reason, notify in skipped]
     except (TypeError, ValueError, AttributeError, RecursionError):  # another shape: judge again
         return None
 
@@ -167,7 +157,7 @@ def remember(context: CheckContext, store: Store, found: list[Finding], read: li
         import json
 
         try:
-            judged = json.dumps([[_stored(finding) for finding in found], [[note.path, note.reason, note.notify] for note in notes]],
+            judged = json.dumps([[finding.to_list() for finding in found], [[note.path, note.reason, note.notify] for note in notes]],
                                 separators=(",", ":"), ensure_ascii=False)
         except (TypeError, ValueError):  # a value JSON cannot hold: no memo rather than a wrong one
             return
@@ -270,12 +260,3 @@ def run_key(context: CheckContext) -> str:
     one line: the same inputs give the same text; any other difference is a miss."""
     return repr([code_signature(*_FOREIGN_CODE), context.root_dir, context.settings, context.config.values])
 
-
-def _stored(finding: Finding) -> list[Any]:
-    return [finding.rule_id, finding.rule_name, finding.severity.value, finding.path, finding.line, finding.column,
-            finding.message, finding.fix, finding.fingerprint, finding.data]
-
-
-def _finding(item: list[Any]) -> Finding:
-    rule_id, rule_name, severity, path, line, column, message, fix, fingerprint, data = item
-    return Finding(rule_id, rule_name, Severity(severity), path, line, column, message, fix, fingerprint, data)
