@@ -44,6 +44,8 @@ def test_placeholder_names_and_plans_are_not_repository_paths(scan):
         "CONTRIBUTING.md": "Copy it to `server/providers/PROVIDER_NAME.js`, translate `po/xx.po`, see `server/providers/blah_test.js`.\n"
                            "Not `server/providers/gone.js`.\n",
         "plans/TEST_PORTING.md": "Port to `server/providers/new_one.js`.\n",
+        "memory/index.md": "",
+        "AGENTS.md": "Write notes to `memory/YYYY-MM-DD.md`, logs to `memory/run-YYYYMMDD-HHMM.log` and `memory/2024-MM-DD.md`.\n",
     }
     assert scan(files) == [("APR203", "CONTRIBUTING.md", 2, "server/providers/gone.js")]
 

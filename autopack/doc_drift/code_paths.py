@@ -46,8 +46,9 @@ def _only_conventional(parts: list[str], existing: int) -> bool:
     return all(part in CONVENTIONAL or is_language(part) for part in parts[1:existing])
 
 
-# `PROVIDER_NAME.js`, `chapterXX.md`, `xx.po`: names that stand for one the reader picks.
-_SHOUTED = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|.*(?:XX|xx|YYYY)")
+# `PROVIDER_NAME.js`, `chapterXX.md`, `xx.po`, `YYYY-MM-DD.md`, `log-YYYYMMDD.txt`: names that
+# stand for one the reader picks (or a date the program fills in).
+_SHOUTED = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|.*(?:XX|xx)|.*(?:YYYY|YY-?MM|MM-?DD|HH-?MM).*")
 _EXAMPLE_WORDS = frozenset({"blah", "example", "examples", "sample", "dummy", "whatever", "something", "somewhere", "xyz", "abc"})
 
 
