@@ -8,9 +8,11 @@ imports it on every commit, so its classes are plain classes: `dataclasses` pull
 from __future__ import annotations
 
 from enum import Enum  # already loaded by `re`, which every hook imports
+from functools import partial  # as is functools
 
 TYPE_CHECKING = False  # `typing` is imported by type checkers only (see tests/test_imports.py)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 DOCS_URL_VARIABLE = "AUTOPACK_DOCS_URL"
@@ -122,16 +124,18 @@ class Rule:
             column=column,
             message=message,
             fix=fix or self.fix,
-            fingerprint=fingerprint(self.id, path, line_text if line_text is not None else message),
+            fingerprint=partial(fingerprint, self.id, path, line_text if line_text is not None else message),
             data=data,
         )
 
 
 class Finding:
     """One problem at one place. `data` carries structured evidence (e.g. a command's result);
-    it takes no part in equality."""
+    it takes no part in equality. `fingerprint` may be given as the call that computes it: it is
+    computed on first use, since a text report never shows it and hashlib's import (OpenSSL)
+    costs a hook with a finding an eighth of `python -c pass`."""
 
-    __slots__ = ("rule_id", "rule_name", "severity", "path", "line", "column", "message", "fix", "fingerprint", "data")
+    __slots__ = ("rule_id", "rule_name", "severity", "path", "line", "column", "message", "fix", "_fingerprint", "data")
 
     def __init__(
         self,
@@ -143,7 +147,7 @@ class Finding:
         column: int | None,
         message: str,
         fix: str,
-        fingerprint: str,
+        fingerprint: str | Callable[[], str],
         data: dict[str, Any] | None = None,
     ) -> None:
         self.rule_id = rule_id
@@ -154,8 +158,14 @@ class Finding:
         self.column = column
         self.message = message
         self.fix = fix
-        self.fingerprint = fingerprint
+        self._fingerprint = fingerprint
         self.data = data
+
+    @property
+    def fingerprint(self) -> str:
+        if not isinstance(self._fingerprint, str):
+            self._fingerprint = self._fingerprint()
+        return self._fingerprint
 
     def _identity(self) -> tuple[object, ...]:
         return (self.rule_id, self.rule_name, self.severity, self.path, self.line, self.column, self.message, self.fix, self.fingerprint)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections import namedtuple
 from collections.abc import Iterator
 
 from autopack.config import Config, Setting
 from autopack.engine import CheckContext
 from autopack.findings import ConfigError, Finding, Rule, Severity
+from autopack.lazy import lazy_pattern
 
 TYPE_CHECKING = False  # typing, pathlib and the command runner only for type checkers: every run imports this module
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def _inside(root: Path, relative: str) -> bool:
     return resolved == root.resolve() or resolved.is_relative_to(root.resolve())
 
 
-_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:tool\.autopack\.)?[\"']?doc-drift[\"']?\.commands[ \t]*\]\]", re.MULTILINE)
+_HEADER = lazy_pattern(r"^[ \t]*\[\[[ \t]*(?:tool\.autopack\.)?[\"']?doc-drift[\"']?\.commands[ \t]*\]\]", re.MULTILINE)
 
 
 def _declaration_lines(text: str, key: str) -> tuple[list[int], int | None]:
@@ -110,6 +110,8 @@ def _declaration_lines(text: str, key: str) -> tuple[list[int], int | None]:
 
 def command_specs(root: Path, config: Config, settings: dict[str, Any]) -> list[CommandSpec]:
     """The preset's commands then the configured ones, validated (ConfigError names the key)."""
+    import shlex
+
     from autopack.commands import parse_argv
 
     headers, commands_line = _declaration_lines(config.text, "commands")
@@ -166,7 +168,7 @@ def run_configured(root: Path, config: Config, settings: dict[str, Any]) -> list
     return [(spec, run_spec(root, spec, config.values["pass-env"])) for spec in command_specs(root, config, settings)]
 
 
-_TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
+_TERMINAL_CODES = lazy_pattern(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _last_line(evidence: CommandEvidence) -> str:
