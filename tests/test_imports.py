@@ -125,8 +125,8 @@ def test_catalog_clean_run_validates_without_jsonschema_or_the_routing_model(mak
     assert code == 0
     assert {"yaml", "json", "decimal", "autopack.schema", "autopack.yamldoc", "autopack.catalog.validate"} <= modules
     assert "autopack.catalog.model" not in modules
-    # remembering it: one `git ls-files` (`cache.trusted_store`) and an atomic write
-    assert not modules & (FORBIDDEN - {"yaml", "json", "decimal", "subprocess", "tempfile"})
+    # remembering it: one `git ls-files` (`cache.trusted_store`, spawned without subprocess) and an atomic write
+    assert not modules & (FORBIDDEN - {"yaml", "json", "decimal", "tempfile"})
     code, modules = imports_of_a_run("autopack.catalog.hook", [], repo)
     assert code == 0
     assert {m for m in modules if m.startswith("autopack")} == {
@@ -135,14 +135,20 @@ def test_catalog_clean_run_validates_without_jsonschema_or_the_routing_model(mak
         "autopack.catalog", "autopack.catalog.defaults", "autopack.catalog.hook", "autopack.catalog.memo", "autopack.catalog.rules",
     }  # fmt: skip
     assert not modules & FORBIDDEN
-    assert _stdlib(modules) <= CHEAP | {"importlib.util", "importlib._abc"}  # where PyYAML and jsonschema are, for the memo
+    # where PyYAML and jsonschema are, for the memo; zlib: the memo's CRC
+    assert _stdlib(modules) <= CHEAP | {"importlib.util", "importlib._abc", "zlib"}
 
 
-def test_catalog_with_a_schema_error_imports_jsonschema_to_explain_it(make_repo):
-    catalog = {**CATALOG, "config/models.yaml": CATALOG["config/models.yaml"] + "models:\n  claude-opus-4-5: {max_tokens: many}\n"}
-    code, modules = imports_of_a_run("autopack.catalog.hook", [], make_repo(catalog))
+def test_catalog_with_a_schema_error_imports_jsonschema_to_explain_it_once(make_repo):
+    """The next run with the same catalog reports the remembered findings: no parser, no schemas."""
+    repo = make_repo({**CATALOG, "config/models.yaml": CATALOG["config/models.yaml"] + "models:\n  claude-opus-4-5: {max_tokens: many}\n"})
+    code, modules = imports_of_a_run("autopack.catalog.hook", [], repo)
     assert code == 1
     assert "jsonschema" in modules
+    code, modules = imports_of_a_run("autopack.catalog.hook", [], repo)
+    assert code == 1
+    assert not modules & (FORBIDDEN - {"json"})  # the remembered findings' JSON
+    assert "autopack.catalog.validate" not in modules
 
 
 def test_a_hook_asks_the_terminal_width_without_shutil(repo):

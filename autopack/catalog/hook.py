@@ -61,9 +61,10 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
         return []
     reader = _runner_reader(context)
     texts = _texts(reader, (models, pricing))
-    entry = memo.clean_entry(context, list(texts.values())) if texts is not None else None
-    if entry is not None and memo.remembered_clean(context, entry):
-        return []
+    key = memo.inputs_key(context, list(texts.values())) if texts is not None else None
+    remembered = memo.recall(context, key) if key is not None else None
+    if remembered is not None:
+        return remembered
     from autopack.catalog.validate import validate_catalog  # the parser and schemas: only to validate
 
     result = validate_catalog(
@@ -71,10 +72,10 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
         pricing,
         required_tiers=context.settings["required-tiers"],
         max_size=context.config.values["max-file-size"],
-        reader=reader if texts is None else lambda file: texts[file.path],  # the texts the entry holds
+        reader=reader if texts is None else lambda file: texts[file.path],  # the texts the key holds
     )
-    if entry is not None and not result.findings:
-        memo.remember_clean(context, entry)
+    if key is not None:
+        memo.remember(context, key, result.findings)
     return result.findings
 
 

@@ -245,7 +245,7 @@ def test_staged_checks_the_index_not_the_working_tree(catalog_repo, run_hook):
     assert staged.code == 1 and staged.only("APC301")["line"] == 9
 
 
-MEMO = Path(".autopack/cache/catalog-clean")
+MEMO = Path(".autopack/cache/catalog")
 
 
 def test_a_catalog_remembered_clean_is_validated_again_when_a_byte_or_a_setting_changes(catalog_repo, run_hook):
@@ -253,7 +253,7 @@ def test_a_catalog_remembered_clean_is_validated_again_when_a_byte_or_a_setting_
     is judged (and found), the old text is clean again, a new required tier is judged."""
     repo = catalog_repo()
     assert run_hook(repo).code == 0
-    assert (repo / MEMO).read_text().startswith("autopack-catalog-clean 2\n")
+    assert (repo / MEMO).read_text().startswith("autopack-catalog-verdict 3 ")
     pricing = repo / "config/pricing.yaml"
     pricing.write_text(GOOD_PRICING.replace("input_per_1k: 0.005", "input_per_1k: -0.005"), encoding="utf-8")
     assert run_hook(repo).rules() == ["APC305"]
@@ -263,10 +263,15 @@ def test_a_catalog_remembered_clean_is_validated_again_when_a_byte_or_a_setting_
     assert run_hook(repo).rules() == ["APC303"]
 
 
-def test_findings_are_never_remembered_and_no_cache_writes_nothing(catalog_repo, run_hook):
+def test_remembered_findings_are_the_validated_ones_and_no_cache_writes_nothing(catalog_repo, run_hook):
+    """Findings are remembered with their inputs: the next run reports exactly what validating
+    reported, and a damaged entry is validated again."""
     repo = catalog_repo(pricing=GOOD_PRICING.replace("output_per_1k: 0.015", "output_per_1k: many"))
-    assert run_hook(repo).rules() == run_hook(repo).rules() == ["APC301"]
-    assert not (repo / MEMO).exists()
+    validated = run_hook(repo)
+    assert validated.rules() == ["APC301"] and (repo / MEMO).exists()
+    assert run_hook(repo) == validated
+    (repo / MEMO).write_bytes((repo / MEMO).read_bytes().replace(b"APC301", b"APC302"))
+    assert run_hook(repo) == validated
     repo = catalog_repo()
     assert run_hook(repo, "--no-cache").code == 0
     assert not (repo / MEMO).exists()
