@@ -36,6 +36,7 @@ ALSO_IN_SCOPE = [
     ".github/workflows/deploy-production.yml",
     "Procfile",
     "services/api/Procfile",
+    "environments/prod/Procfile",
     ".env.production.local",
     "environments/prod/terraform.tfvars",
     "deploy/prod/gunicorn.conf.py",
@@ -64,6 +65,14 @@ OUT_OF_SCOPE = [
     "deploy/prod/README",
     "services/production-planner/app.env",
     "environments/prod-eu/terraform.tfvars",
+    # The default globs (`Procfile`, `config/deploy.yml`) name production entry points, except in
+    # development, test, docs and example directories (a development Procfile beside a prod one).
+    "environments/dev/Procfile",
+    "docker/local/Procfile",
+    "deploy/staging/Procfile",
+    "examples/heroku/Procfile",
+    "tests/fixtures/Procfile",
+    "docs/Procfile",
 ]
 
 

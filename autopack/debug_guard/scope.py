@@ -157,15 +157,20 @@ def _not_configuration(directories: str, name: str, include_templates: bool) -> 
 def production_scope(tokens: tuple[str, ...], globs: tuple[str, ...], include_templates: bool) -> Callable[[str], bool]:
     """A fast predicate for one configuration (cached: `wants` runs once per repository file)."""
     token_set = frozenset(t.lower() for t in tokens if t)
-    configured = compile_globs(globs)
+    configured = compile_globs(glob for glob in globs if glob not in DEFAULT_GLOBS)
+    entry_points = compile_globs(glob for glob in globs if glob in DEFAULT_GLOBS)
 
     def in_scope(path: str) -> bool:
         if configured(path):
             return True
         lowered = path.lower()
+        directories, _, name = lowered.rpartition("/")
+        if entry_points(path):
+            # The default globs name what production runs (`Procfile`, Kamal's deploy file) wherever
+            # it lies; a copy in a development, test, docs or example directory is not production.
+            return not _not_configuration(directories, name, include_templates) and _not_development(directories, name)
         if not any(token in lowered for token in token_set):  # the usual answer, from substring tests
             return False
-        directories, _, name = lowered.rpartition("/")
         if _not_configuration(directories, name, include_templates):
             return False
         in_directory, in_name, parts = _token_places(path, token_set)
