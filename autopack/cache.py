@@ -88,16 +88,16 @@ def _holds_tracked_files(directory: str, root: str) -> bool:
 
 
 def seal(kind: str, body: str) -> str:
-    """An entry of `kind`: a first line with the format and a CRC-32 of `body`, so a damaged or
+    """An entry of `kind`: a first line with the format and a checksum of `body`, so a damaged or
     edited entry reads as a miss. No defence against a forged one (a checksum anyone can compute):
-    that is `trusted_store`'s job, or a key nothing committed can know. No hashlib to import."""
-    return f"{kind} {_crc(body.encode('utf-8', 'surrogatepass'))}\n{body}"
+    that is `trusted_store`'s job, or a key nothing committed can know."""
+    return f"{kind} {_checksum(body.encode('utf-8', 'surrogatepass'))}\n{body}"
 
 
 def unseal(raw: bytes | None, kind: str) -> str | None:
     """The body of an entry `seal` wrote for `kind`, or None (absent, damaged, another format)."""
     head, _, body = (raw or b"").partition(b"\n")
-    if head != f"{kind} {_crc(body)}".encode():
+    if head != f"{kind} {_checksum(body)}".encode():
         return None
     try:
         return body.decode("utf-8")
@@ -105,10 +105,12 @@ def unseal(raw: bytes | None, kind: str) -> str | None:
         return None
 
 
-def _crc(data: bytes) -> str:
-    import zlib
-
-    return f"{zlib.crc32(data):08x}"
+def _checksum(data: bytes) -> str:
+    """The length, and the bytes read as one integer and hashed: an int's hash is its value modulo
+    a prime (`sys.hash_info.modulus`, 2**61 - 1 on 64-bit builds; never salted like a str's), so a
+    changed byte changes it. Neither hashlib (OpenSSL) nor zlib's shared library to load, which
+    cost a remembered run more than checking its inputs."""
+    return f"{len(data)}:{hash(int.from_bytes(data, 'little')):x}"
 
 
 @cache
@@ -117,11 +119,15 @@ def code_signature(*foreign: str) -> str:
     without a new version), and the `__init__.py` of each `foreign` package a verdict also depends
     on (a parser; pip rewrites it on every install or upgrade): by name, size and mtime, read
     without importing them. Plain text, no hash: a caller that compares it whole needs no hashlib."""
-    from importlib.util import find_spec
+    from importlib.machinery import PathFinder
 
     lines = [f"autopack {__version__}", *_source_lines(os.path.dirname(os.path.abspath(__file__)))]
     for name in foreign:
-        spec = find_spec(name)
+        spec = PathFinder.find_spec(name)  # sys.path, as a regular install is found
+        if spec is None:  # a finder of its own (an editable install): importlib.util and contextlib, only then
+            from importlib.util import find_spec
+
+            spec = find_spec(name)
         lines.append(_stat_line(spec.origin) if spec is not None and spec.origin else f"{name} not installed")
     return "\n".join(lines)
 

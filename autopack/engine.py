@@ -15,7 +15,6 @@ import re
 import sys
 from collections import Counter, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
 
 from autopack import files
 from autopack.config import Config, Setting, load_config
@@ -34,6 +33,7 @@ from autopack.lazy import lazy_pattern
 
 TYPE_CHECKING = False  # typing and pathlib are imported for type checkers only: hooks start lean
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from pathlib import Path
     from typing import Any
 
@@ -383,21 +383,24 @@ class RunResult(namedtuple("RunResult", "findings rules files checks", defaults=
     checks: int
 
 
-@contextmanager
-def _internal_errors(enforcement: Enforcement) -> Iterator[None]:
+class _InternalErrors:
     """A bug in a check must still end with a clear message, not a traceback; a check may raise
-    ConfigError itself to reject its own settings (exit 2 with its message)."""
-    try:
-        yield
-    except ConfigError:
-        raise
-    except Exception as exc:
-        if os.environ.get("AUTOPACK_DEBUG"):
-            raise
-        raise ConfigError(
-            f"internal error in {enforcement.hook_id}: {type(exc).__name__}: {exc} "
-            "(please report it; set AUTOPACK_DEBUG=1 for the traceback)"
-        ) from None
+    ConfigError itself to reject its own settings (exit 2 with its message). A class, not
+    `contextlib.contextmanager`: every hook imports this module, and contextlib costs a clean run
+    more than its check."""
+
+    def __init__(self, enforcement: Enforcement) -> None:
+        self.enforcement = enforcement
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: object) -> None:
+        if isinstance(exc, Exception) and not isinstance(exc, ConfigError) and not os.environ.get("AUTOPACK_DEBUG"):
+            raise ConfigError(
+                f"internal error in {self.enforcement.hook_id}: {type(exc).__name__}: {exc} "
+                "(please report it; set AUTOPACK_DEBUG=1 for the traceback)"
+            ) from None
 
 
 def collect(
@@ -458,7 +461,7 @@ def collect(
                 continue
         rules.extend(enforcement.rules)
         checks += 1
-        with _internal_errors(enforcement):
+        with _InternalErrors(enforcement):
             wanted = [path for path in candidates if enforcement.wants(path, settings)] if enforcement.wants else []
             context = CheckContext(root=root, config=config, settings=settings, files=ReadOnDemand(partial(streamed, wanted)), reader=read, staged=staged,
                                    use_cache=use_cache, shard=shard)
@@ -529,8 +532,11 @@ def collect_pushed(
         if key in done or pushed.paths == []:
             continue
         done.add(key)
-        with closing(files.StagedTree(root, commit=pushed.commit)) as tree:  # the pushed commit is the repository
+        tree = files.StagedTree(root, commit=pushed.commit)  # the pushed commit is the repository
+        try:
             result = collect(enforcements, root, config, tree.listing() if pushed.paths is None else pushed.paths, tree)
+        finally:
+            tree.close()
         findings.update(result.findings)
         rules.update((rule.id, rule) for rule in result.rules)
         read, checks = read + result.files, max(checks, result.checks)
@@ -643,17 +649,27 @@ def run(
         return 2
 
 
-@contextmanager
-def commands_turned_off(turned_off: bool) -> Iterator[None]:
+def commands_turned_off(turned_off: bool) -> AbstractContextManager[None]:
     """`--no-commands`: set AUTOPACK_NO_COMMANDS for the run, so the one place that spawns
     configured commands refuses them, here and in every autopack process started from here."""
     if not turned_off:
-        yield
-        return
+        return _UNCHANGED
     from autopack.environment import NO_COMMANDS_VARIABLE, variable_set
 
-    with variable_set(NO_COMMANDS_VARIABLE):
-        yield
+    return variable_set(NO_COMMANDS_VARIABLE)
+
+
+class _Unchanged:
+    """A block run as it is (`contextlib.nullcontext`, without importing contextlib)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+_UNCHANGED = _Unchanged()
 
 
 def reader_went_away() -> int:
