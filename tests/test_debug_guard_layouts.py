@@ -35,6 +35,13 @@ LAYOUTS = {
         "services:\n  django:\n    env_file:\n      - ./.envs/.production/.django\n    environment:\n      - DJANGO_DEBUG=True\n",
         [("APD102", 6)],
     ),
+    # Compose profiles: one docker-compose.yml whose services run in a `prod` or a `dev` profile
+    "compose service on a production profile": (
+        "docker-compose.yml",
+        'services:\n  web-dev:\n    profiles: ["dev"]\n    environment:\n      FLASK_DEBUG: 1\n'
+        '  web:\n    profiles: ["prod"]\n    command: flask run --debug\n    environment:\n      FLASK_DEBUG: 1\n',
+        [("APD103", 8), ("APD102", 10)],
+    ),
     "django cookiecutter compose (older name)": ("production.yml", "services:\n  django:\n    environment:\n      DEBUG: 'true'\n", [("APD101", 4)]),
     "django cookiecutter start script": (
         "compose/production/django/start",
@@ -111,6 +118,10 @@ NOT_PRODUCTION = {
     ),
     "spring not-prod profile document": ("src/main/resources/application.yml", "spring:\n  profiles: '!prod'\ndebug: true\n"),
     "next development env": (".env.development", "NEXT_PUBLIC_DEBUG=true\n"),
+    "compose service on a development profile": (
+        "docker-compose.yml",
+        'services:\n  web-dev:\n    profiles: ["dev"]\n    command: flask run --debug\n    environment:\n      FLASK_DEBUG: 1\n',
+    ),
     "compose development override": ("docker-compose.override.yml", "services:\n  web:\n    environment:\n      - DEBUG=1\n"),
     "kustomize dev overlay": ("k8s/overlays/dev/kustomization.yaml", "configMapGenerator:\n  - literals:\n      - DEBUG=true\n"),
     "terraform staging": ("environments/staging/main.tf", "debug = true\n"),

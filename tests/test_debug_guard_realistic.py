@@ -260,6 +260,19 @@ CLEAN = {
         '[[ "$ENABLE_DEBUGGER" == "1" ]] && exec node --inspect=0.0.0.0:9229 server.js\n'
         'if [ "$APP_ENV" = "production" ]; then exec gunicorn app:app; else exec uvicorn app:app --reload; fi\n',
     ),
+    "entrypoint arms named for a development mode": (
+        "compose/production/flask/entrypoint",
+        '#!/bin/sh\ncase $1 in\n    develop)\n        shift;\n        export FLASK_ENV=development\n        exec flask run --debug "$@"\n        ;;\n'
+        '    debug-server)\n        exec python -m debugpy --listen 0.0.0.0:5678 wsgi.py\n        ;;\n    devel|local)\n        exec uvicorn app:app --reload\n        ;;\n'
+        "    '')\n        exec gunicorn -b :80 wsgi:app\n        ;;\nesac\n"
+        'if [ "$MODE" = "develop" ]; then\n  exec flask run --debug\nfi\n',
+    ),
+    "compose services on development profiles": (
+        "docker-compose.prod.yml",
+        'services:\n  app-dev:\n    profiles: ["dev"]\n    command: flask run --debug\n    environment:\n      FLASK_DEBUG: 1\n'
+        "  debugger:\n    profiles: [debug, local]\n    command: python -m debugpy --listen 0.0.0.0:5678 app.py\n"
+        '  app:\n    profiles: ["prod"]\n    command: gunicorn app:app\n    environment:\n      FLASK_DEBUG: 0\n',
+    ),
     "make targets for development": ("Makefile.prod", "deploy:\n\thelm upgrade app chart\ndev:\n\tuvicorn app:app --reload\nrun-local:\n\tpython manage.py runserver\n"),
     "dockerfile shell branch for debug": (
         "Dockerfile.prod",

@@ -32,9 +32,11 @@ from autopack.debug_guard.lines import (
 from autopack.debug_guard.scope import (
     DEFAULT_GLOBS,
     DEFAULT_TOKENS,
+    DEVELOPMENT_PROFILES,
     content_format,
     file_format,
     is_ci_workflow,
+    is_compose_file,
     is_sectioned,
     loaded_scope,
     names_production,
@@ -274,8 +276,10 @@ def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
     hits: list[Hit] = []
     if production or workflow:
         hits.extend(READERS[fmt](source, lines))
+        if hits and "profiles" in lowered and is_compose_file(path):
+            hits = _outside(hits, _parsers().compose_profile_lines(source.text, DEVELOPMENT_PROFILES.issuperset))
     elif sectioned:
-        hits.extend(_production_sections(source, settings))
+        hits.extend(_production_sections(source, lines, lowered, settings))
     if workflow and hits:
         hits = _production_job_hits(source, hits, settings)
     if settings["debug-defaults"] and (production or loaded):
@@ -322,13 +326,26 @@ def _production_job_hits(source: SourceFile, hits: list[Hit], settings: dict[str
     ]
 
 
-def _production_sections(source: SourceFile, settings: dict[str, Any]) -> list[Hit]:
+def _production_sections(source: SourceFile, lines: IndexedLines, lowered: str, settings: dict[str, Any]) -> list[Hit]:
     """Shared YAML configuration: the `when@prod:`/`production:` sections and Spring documents
-    activated on a production profile."""
+    activated on a production profile; in a compose file, the services of a production profile
+    (read whole, commands included)."""
     if file_format(source.path) != "yaml":
         return []
     tokens = frozenset(token.lower() for token in settings["production-tokens"])
-    return _parsers().production_section_hits(source.text, lambda name: name.lower() in tokens)
+    if not is_compose_file(source.path):
+        return _parsers().production_section_hits(source.text, lambda name: name.lower() in tokens)
+    if "profiles" not in lowered:
+        return []
+    services = _parsers().compose_profile_lines(source.text, lambda profiles: not tokens.isdisjoint(profiles))
+    if not services:
+        return []
+    return [hit for hit in READERS["yaml"](source, lines) if any(first <= hit.line <= last for first, last in services)]
+
+
+def _outside(hits: list[Hit], ranges: list[tuple[int, int]]) -> list[Hit]:
+    """The hits outside the line ranges (development-only compose services)."""
+    return [hit for hit in hits if not any(first <= hit.line <= last for first, last in ranges)]
 
 
 def _default_hits(source: SourceFile, lines: IndexedLines, fmt: str, production: bool) -> list[Hit]:

@@ -411,7 +411,9 @@ _SHELL_FI = lazy(r"^\s*fi\b")
 _SHELL_CASE = lazy(r"^\s*+case\s.*\sin\s*$")
 _SHELL_ARM = lazy(r"^\s*+\(?(?P<patterns>[^()]*+)\)")
 _SHELL_TEST_AND = lazy(r"^\s*(?P<test>(?:\[\[?|test\b)[^&|]*)&&")
-_SHELL_DEVELOPMENT = lazy(r"debug|[\"'=\s|(](?:dev|development|local)\b", re.IGNORECASE)
+# Development modes as scripts name them: `dev`, `devel`, `develop`, `development`, `local`.
+_DEVELOPMENT_WORD = r"(?:dev(?:el(?:op(?:ment)?)?)?|local)\b"
+_SHELL_DEVELOPMENT = lazy(r"debug|[\"'=\s|(]" + _DEVELOPMENT_WORD, re.IGNORECASE)
 _SHELL_PRODUCTION = lazy(r"[\"'=\s|(](?:prod|production)\b", re.IGNORECASE)
 _SHELL_NEGATED = lazy(r"!=|(?:^|\s)!\s|(?:^|\s)-z\s")
 
@@ -460,7 +462,7 @@ def without_shell_debug_branches(lines: IndexedLines) -> IndexedLines:
             cases.pop()
         elif cases and _SHELL_ARM.match(code) and not code.lstrip().startswith(("[", "$", "\"", "'")):
             arm = _SHELL_ARM.match(code)
-            cases[-1] = bool(arm and re.search(r"(?:^|[|\s])(?:dev|development|local|debug)\b", arm["patterns"], re.IGNORECASE))
+            cases[-1] = bool(arm and re.search(r"(?:^|[|\s])(?:debug\w*|" + _DEVELOPMENT_WORD + ")", arm["patterns"], re.IGNORECASE))
             skipping = any(block[0] for block in blocks) or any(cases)
         else:
             test = _SHELL_TEST_AND.match(code)

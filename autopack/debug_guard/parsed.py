@@ -116,19 +116,55 @@ def production_section_hits(text: str, is_production: Callable[[str], bool]) -> 
 _PROFILE_KEYS = (("spring", "config", "activate", "on-profile"), ("spring", "profiles"))
 
 
+def _value_of(node: Any, key: str) -> Any:
+    """The value of `key` in a YAML mapping node (None when absent or not a mapping)."""
+    from yaml.nodes import MappingNode, ScalarNode
+
+    if not isinstance(node, MappingNode):
+        return None
+    return next((value for k, value in node.value if isinstance(k, ScalarNode) and k.value == key), None)
+
+
+def _compose_profiles(service: Any) -> list[str]:
+    """The profiles a compose service runs in (`profiles: [dev]`); none: it always runs."""
+    from yaml.nodes import ScalarNode, SequenceNode
+
+    profiles = _value_of(service, "profiles")
+    if not isinstance(profiles, SequenceNode):
+        return []
+    return [item.value.lower() for item in profiles.value if isinstance(item, ScalarNode)]
+
+
+def compose_profile_lines(text: str, runs_in: Callable[[list[str]], bool]) -> list[tuple[int, int]]:
+    """Line ranges (first, last) of the compose services whose profiles satisfy `runs_in`
+    (`docker compose --profile prod up` starts only those); empty when the file does not parse."""
+    from yaml.nodes import MappingNode
+
+    ranges = []
+    for document in compose_documents(text) or []:
+        services = _value_of(document, "services")
+        if not isinstance(services, MappingNode):
+            continue
+        end = services.end_mark.line + (services.end_mark.column > 0)  # the last line of the last service
+        for name, service in reversed(services.value):
+            first = name.start_mark.line + 1
+            profiles = _compose_profiles(service)
+            if profiles and runs_in(profiles):
+                ranges.append((first, max(first, end)))
+            end = first - 1
+    return sorted(ranges)
+
+
 def _spring_profiles(document: Any) -> list[str]:
     """The profiles a Spring document is activated on (`prod & cloud` → prod, cloud; `!prod`
     is not prod); the keys nested or flattened (`spring.config.activate.on-profile: prod`)."""
-    from yaml.nodes import MappingNode, ScalarNode
+    from yaml.nodes import ScalarNode
 
     for keys in _PROFILE_KEYS:
         for split in range(len(keys)):
             node = document
             for key in (".".join(keys[: split + 1]), *keys[split + 1 :]):
-                found = None
-                if isinstance(node, MappingNode):
-                    found = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
-                node = found
+                node = _value_of(node, key)
             if isinstance(node, ScalarNode):
                 return [part for part in re.split(r"[\s,&|()]+", node.value) if part and not part.startswith("!")]
     return []

@@ -183,6 +183,8 @@ def production_scope(tokens: tuple[str, ...], globs: tuple[str, ...], include_te
 # `config/packages/*.yaml`, Spring profile documents in `application.yml`, Rails' and figaro's
 # `production:` in `config/*.yml`.
 SPRING_PREFIXES = ("application", "bootstrap")
+COMPOSE_PREFIXES = ("compose", "docker-compose")
+SECTIONED_PREFIXES = SPRING_PREFIXES + COMPOSE_PREFIXES
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that production loads whatever their name, where APD104 looks for debug switches that
 # default to on: settings modules, WSGI/ASGI and app entry modules, compose files, Dockerfiles,
@@ -203,7 +205,7 @@ def _loaded_name(name: str) -> bool:
     if name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile") or "entrypoint" in name:
         return True
     if extension in ("yml", "yaml"):
-        return name.startswith(("compose", "docker-compose", *SPRING_PREFIXES))
+        return name.startswith(SECTIONED_PREFIXES)
     if extension == "sh":
         return any(stem == prefix or stem[len(prefix) : len(prefix) + 1] in ("-", "_", ".") for prefix in START_PREFIXES if stem.startswith(prefix))
     if extension in JS_SUFFIXES:
@@ -223,13 +225,23 @@ NOT_CONFIGURATION_DIRECTORIES = frozenset(
 
 
 def is_sectioned(path: str, include_templates: bool = False) -> bool:
-    """Shared YAML configuration that may hold a production section (read only there)."""
+    """Shared YAML configuration that may hold a production section (read only there): also a
+    compose file, whose services may run only in a production profile."""
     if not path.lower().endswith(YAML_SUFFIXES):
         return False
     directories, _, name = path.lower().rpartition("/")
-    if "config" not in directories.split("/") and not name.startswith(SPRING_PREFIXES):
+    if "config" not in directories.split("/") and not name.startswith(SECTIONED_PREFIXES):
         return False
     return not _not_configuration(directories, name, include_templates) and _not_development(directories, name)
+
+
+# Compose profiles of services started only for development (`docker compose --profile dev up`).
+DEVELOPMENT_PROFILES = DEVELOPMENT_PARTS | {"devel", "develop"}
+
+
+def is_compose_file(path: str) -> bool:
+    name = path.lower().rpartition("/")[2]
+    return name.startswith(COMPOSE_PREFIXES) and name.endswith(YAML_SUFFIXES)
 
 
 def _not_development(directories: str, name: str) -> bool:
