@@ -32,6 +32,11 @@ DEFAULT_ON = {
     "django-environ default keyword": ("mysite/settings.py", ENV + 'DEBUG = env("DEBUG", default=True)\n', [("APD104", 3)]),
     "django-environ scheme": ("mysite/settings.py", "import environ\nenv = environ.Env(DEBUG=(bool, True))\n", [("APD104", 2)]),
     "helper named for the environment": ("saleor/settings.py", 'DEBUG = get_bool_from_env("DEBUG", True)\n', [("APD104", 1)]),
+    "a _MODE or _ENABLED suffix names the same switch": (
+        "app/config.py",
+        'import os\nAPP_DEBUG_MODE = os.getenv("APP_DEBUG_MODE", "true") == "true"\nDEBUG_ENABLED = os.getenv("DEBUG_ENABLED", "1") == "1"\n',
+        [("APD104", 2), ("APD104", 3)],
+    ),
     "os.environ.get string default": ("mysite/settings.py", 'import os\nDEBUG = os.environ.get("DEBUG", "1")\n', [("APD104", 2)]),
     "os.getenv compared": ("app/config.py", 'import os\nDEBUG = os.getenv("FLASK_DEBUG", "true").lower() == "true"\n', [("APD104", 2)]),
     "membership test": ("app/settings.py", 'import os\nDEBUG = os.getenv("DEBUG", "True") in ("True", "1")\n', [("APD104", 2)]),

@@ -94,6 +94,18 @@ POSITIVES = {
     "template_debug": ("settings/prod.py", "TEMPLATE_DEBUG = True\n", [("APD102", 1)]),
     "next_public_debug": (".env.production", "NEXT_PUBLIC_DEBUG=true\n", [("APD102", 1)]),
     "wp_debug define": ("wp-config.prod.php", "<?php\ndefine('WP_DEBUG', true);\ndefine( 'WP_DEBUG_DISPLAY', true );\n", [("APD102", 2), ("APD102", 3)]),
+    # the same switch named with a `_MODE`/`_ENABLED` suffix, camelCase, or as `debug: {enabled: …}`
+    "debug mode and enabled suffixes": (
+        ".env.production",
+        "DEBUG_MODE=true\nAPP_DEBUG_MODE=1\nDEBUG_ENABLED=yes\nVITE_DEBUG_ENABLED=true\n",
+        [("APD102", 1), ("APD102", 2), ("APD102", 3), ("APD102", 4)],
+    ),
+    "debug mode in yaml": (
+        "values-production.yaml",
+        "debugMode: true\ndebug:\n  enabled: true\nenv:\n  - name: DEBUG_MODE\n    value: \"1\"\n",
+        [("APD102", 1), ("APD102", 3), ("APD102", 6)],
+    ),
+    "debug mode in python settings": ("settings/prod.py", "DEBUG_MODE = True\n", [("APD102", 1)]),
     "laravel config array": ("config/production/app.php", "<?php\nreturn [\n    'debug' => true,\n];\n", [("APD101", 3)]),
     # APD102: development environments
     "flask_env": (".env.production", "FLASK_ENV=development\n", [("APD102", 1)]),
@@ -193,7 +205,12 @@ NEGATIVES = {
     "log level yaml": ("config/production.yaml", "logging:\n  level: DEBUG\n  root: debug\n"),
     "namespaced debug": (".env.production", "DEBUG=app:*\nDEBUG=express:router\n"),
     "keys containing the word": (".env.production", "DEBUG_PORT=1\nDEBUG_TOOLBAR=true\nDEBUGGER=1\nENABLE_DEBUG_LOGS=1\n"),
-    "negated flags": (".env.production", "NO_DEBUG=1\nDISABLE_DEBUG=true\n"),
+    "negated flags": (".env.production", "NO_DEBUG=1\nDISABLE_DEBUG=true\nNO_DEBUG_MODE=1\nDISABLE_DEBUG_ENABLED=true\n"),
+    "other modes and enabled switches": (
+        ".env.production",
+        "GIN_MODE=release\nXDEBUG_MODE=off\nDEBUG_MODE=false\nDEBUG_TOOLBAR_ENABLED=false\nDEBUG_LOGS_ENABLED=true\nMAINTENANCE_MODE=true\n",
+    ),
+    "an enabled key under another parent": ("values-production.yaml", "metrics:\n  enabled: true\nprofiler:\n  enabled: true\n"),
     "comments": (".env.production", "# DEBUG=1\n  # DEBUG=true\n"),
     "yaml comments": ("config/production.yaml", "# debug: true\napp:\n  # debug: true\n  name: x\n"),
     "python comments and strings": ("settings/prod.py", "# DEBUG = True\n'''\nDEBUG = True\n'''\nHELP = 'set DEBUG = True'\n"),

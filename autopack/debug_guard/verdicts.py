@@ -236,11 +236,22 @@ def _error_detail(name: str, relaxed: str, lowered: str) -> str | None:
     return None
 
 
+def debug_switch_base(key: str) -> str:
+    """A setting name as one switch, lowered, without a `_MODE`/`_ENABLED` suffix that names the
+    same switch: `DEBUG_MODE` and `debugMode` → `debug`, `APP_DEBUG_ENABLED` → `app_debug`."""
+    name = key.strip().strip("\"'").lower().replace("-", "_")
+    for suffix in ("_mode", "_enabled"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return "debug" if name in ("debugmode", "debugenabled") else name
+
+
 def is_debug_switch(key: str) -> bool:
     """Whether a setting or variable name turns debug mode on (`DEBUG`, `APP_DEBUG`, `FLASK_DEBUG`,
-    `WP_DEBUG_DISPLAY`, `DEBUG_MODE`), not a negation (`NO_DEBUG`) or a CI runner's log switch."""
-    name = key.strip().strip("\"'").lower().replace("-", "_")
-    if name in ("debug", "debug_mode") or name in EXTRA_DEBUG_FLAGS:
+    `WP_DEBUG_DISPLAY`, `DEBUG_MODE`, `DEBUG_ENABLED`), not a negation (`NO_DEBUG`) or a CI
+    runner's log switch."""
+    name = debug_switch_base(key)
+    if name == "debug" or name in EXTRA_DEBUG_FLAGS:
         return True
     return name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES) and name not in CI_LOG_KEYS
 
@@ -281,6 +292,9 @@ def _classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
         return None
     key = path[-1].strip().strip("\"'")
     name = key.lower().replace("-", "_")
+    switch = debug_switch_base(name)
+    if name == "enabled" and len(path) > 1 and is_debug_switch(path[-2]):  # `debug: {enabled: true}`
+        key, switch = f"{path[-2].strip()}.{key}", debug_switch_base(path[-2])
     shown = f"`{key}` is set to `{value}`"
     if name == "debug":
         if lowered in ENABLING:
@@ -291,7 +305,7 @@ def _classify_setting(path: Sequence[str], raw_value: str) -> Verdict | None:
             )
         return None
     relaxed = _relaxed(path)
-    if is_debug_switch(name) and name not in ("debug", "debug_mode"):
+    if is_debug_switch(switch):
         if lowered in ENABLING:
             return Verdict(
                 RULE_FRAMEWORK,
