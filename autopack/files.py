@@ -596,6 +596,18 @@ def _default_mode() -> int:
     return 0o666 & ~current
 
 
+def _new_temp_file(parent: str, name: str) -> tuple[int, str]:
+    """A new file beside `name`, created exclusively with mode 0600 and a random name, as
+    `tempfile.mkstemp` does; tempfile imports random, shutil and hashlib, which cost a hook that
+    writes its cache half a run of `python -c pass`."""
+    while True:
+        tmp = os.path.join(parent, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), tmp
+        except FileExistsError:  # another writer's name: draw again
+            continue
+
+
 def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None, durable: bool = True) -> None:
     """Write through a temp file in the same directory, fsync, rename, and fsync the directory:
     a reader (or a crash) sees the old file or the new one, never half of one. Text is written
@@ -604,8 +616,6 @@ def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None, dura
     pipe) is written to as it is: renaming over it would replace the device with a file.
     `durable=False` skips the fsyncs (for a cache: a reader still never sees half a file, and what
     a crash loses is recomputed)."""
-    import tempfile
-
     path = os.fspath(path)
     try:
         special = not stat.S_ISREG(os.stat(path).st_mode)
@@ -618,7 +628,7 @@ def write_atomic(path: StrPath, text: str | bytes, mode: int | None = None, dura
     parent = os.path.dirname(path) or "."
     try:
         os.makedirs(parent, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        fd, tmp = _new_temp_file(parent, os.path.basename(path))
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, path) from None
     try:
