@@ -184,14 +184,18 @@ class Finding:
         return (self.path, self.line or 0, self.column or 0, self.rule_id, self.message)
 
     def to_list(self) -> list[Any]:
-        """Every field, in order: how a cache stores a finding as JSON (`from_list` restores it)."""
+        """Every field, in order: how a cache stores a finding as JSON (`from_list` restores it).
+        A fingerprint not computed yet is stored as what it is computed from (still no hashlib)."""
+        source = self._fingerprint
+        stored = list(source.args) if isinstance(source, partial) and source.func is fingerprint else self.fingerprint
         return [self.rule_id, self.rule_name, self.severity.value, self.path, self.line, self.column, self.message, self.fix,
-                self.fingerprint, self.data]
+                stored, self.data]
 
     @classmethod
     def from_list(cls, item: list[Any]) -> Finding:
-        rule_id, rule_name, severity, path, line, column, message, fix, fingerprint, data = item
-        return cls(rule_id, rule_name, Severity(severity), path, line, column, message, fix, fingerprint, data)
+        rule_id, rule_name, severity, path, line, column, message, fix, stored, data = item
+        return cls(rule_id, rule_name, Severity(severity), path, line, column, message, fix,
+                   partial(fingerprint, *stored) if isinstance(stored, list) else stored, data)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -144,6 +144,7 @@ def test_catalog_with_a_schema_error_imports_jsonschema_to_explain_it_once(make_
     code, modules = imports_of_a_run("autopack.catalog.hook", [], repo)
     assert code == 1
     assert "jsonschema" in modules
+    assert "hashlib" not in modules  # a text report shows no fingerprint; the memo keeps what it is computed from
     code, modules = imports_of_a_run("autopack.catalog.hook", [], repo)
     assert code == 1
     assert not modules & (FORBIDDEN - {"json"})  # the remembered findings' JSON
