@@ -206,6 +206,8 @@ NEGATIVES = {
     "namespaced debug": (".env.production", "DEBUG=app:*\nDEBUG=express:router\n"),
     "keys containing the word": (".env.production", "DEBUG_PORT=1\nDEBUG_TOOLBAR=true\nDEBUGGER=1\nENABLE_DEBUG_LOGS=1\n"),
     "negated flags": (".env.production", "NO_DEBUG=1\nDISABLE_DEBUG=true\nNO_DEBUG_MODE=1\nDISABLE_DEBUG_ENABLED=true\n"),
+    # a negating word after a vendor prefix: Vite builds that strip debug code, a framework's off switch
+    "negated flags after a prefix": (".env.production", "VITE_DROP_DEBUG=true\nVITE_DISABLE_DEBUG=true\nAPP_NO_DEBUG=1\nNEXT_PUBLIC_HIDE_DEBUG=true\n"),
     "other modes and enabled switches": (
         ".env.production",
         "GIN_MODE=release\nXDEBUG_MODE=off\nDEBUG_MODE=false\nDEBUG_TOOLBAR_ENABLED=false\nDEBUG_LOGS_ENABLED=true\nMAINTENANCE_MODE=true\n",

@@ -165,9 +165,10 @@ RELOADER_KEYS = frozenset({"uvicorn_reload", "flask_run_reload", "code_reloader"
 INTERVAL_RELOADER_KEYS = ("py_autoreload", "python_autoreload")
 # CI runners' own log switches (GitHub Actions step/runner debug logging, GitLab job tracing): not the app's debug mode.
 CI_LOG_KEYS = frozenset({"actions_step_debug", "actions_runner_debug", "runner_debug", "ci_debug_trace", "ci_debug_services"})
-# A `_DEBUG` key with one of these prefixes does not turn debug on when true: it turns it off
-# (NO_DEBUG=1) or warns about it (Snipe-IT's WARN_DEBUG shows a banner while debug is on).
-NEGATING_PREFIXES = ("no_", "disable_", "disabled_", "skip_", "without_", "suppress_", "warn_", "warning_")
+# A `_DEBUG` key with one of these words before `DEBUG` does not turn debug on when true: it turns
+# it off (NO_DEBUG=1, VITE_DISABLE_DEBUG), strips debug code from a build (VITE_DROP_DEBUG) or warns
+# about it (Snipe-IT's WARN_DEBUG shows a banner while debug is on).
+NEGATING_WORDS = frozenset({"no", "disable", "disabled", "skip", "without", "suppress", "warn", "warning", "drop", "strip", "remove", "hide"})
 # Framework debug flags whose name does not end in `_DEBUG`.
 EXTRA_DEBUG_FLAGS = frozenset({"wp_debug_display", "wp_debug_log"})
 TOOLBAR_KEYS = frozenset({"debug_tb_enabled", "debugbar_enabled"})
@@ -253,7 +254,7 @@ def is_debug_switch(key: str) -> bool:
     name = debug_switch_base(key)
     if name == "debug" or name in EXTRA_DEBUG_FLAGS:
         return True
-    return name.endswith("_debug") and not name.startswith(NEGATING_PREFIXES) and name not in CI_LOG_KEYS
+    return name.endswith("_debug") and NEGATING_WORDS.isdisjoint(name.split("_")[:-1]) and name not in CI_LOG_KEYS
 
 
 def is_enabling(value: object) -> bool:
