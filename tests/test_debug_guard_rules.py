@@ -165,6 +165,16 @@ POSITIVES = {
     "node inspect": ("Dockerfile.prod", 'FROM node\nCMD ["node", "--inspect=0.0.0.0:9229", "server.js"]\n', [("APD103", 2)]),
     "java jdwp": (".env.production", 'JAVA_TOOL_OPTIONS="-agentlib:jdwp=transport=dt_socket,server=y"\n', [("APD103", 1)]),
     "npm run dev": ("Dockerfile.prod", "FROM node\nCMD npm run dev\n", [("APD103", 2)]),
+    # Flask's own server, and watchers that restart the app on every change
+    "flask run": ("Procfile", "web: flask run --host 0.0.0.0 --port $PORT\n", [("APD103", 1)]),
+    "flask run exec form": ("Dockerfile.prod", 'FROM python\nCMD ["python", "-m", "flask", "run", "--host=0.0.0.0"]\n', [("APD103", 2)]),
+    "flask run --debug once": ("Procfile", "web: flask run --debug\n", [("APD103", 1)]),
+    "file watchers": (
+        "Dockerfile.prod",
+        'FROM node\nCMD ["node", "--watch", "server.js"]\nCMD npx ts-node-dev src/index.ts\nCMD tsx watch src/index.ts\n'
+        "CMD nest start --watch\nCMD bun --hot index.ts\nCMD dotnet watch run\nCMD strapi develop\n",
+        [("APD103", 2), ("APD103", 3), ("APD103", 4), ("APD103", 5), ("APD103", 6), ("APD103", 7), ("APD103", 8)],
+    ),
     "xdebug in php.ini": ("php.ini-production", "[xdebug]\nzend_extension=xdebug\nxdebug.mode=debug,develop\nxdebug.mode=off\n", [("APD103", 3)]),
     "xdebug env": ("docker-compose.prod.yml", "services:\n  php:\n    environment:\n      XDEBUG_MODE: debug\n", [("APD103", 4)]),
     "phoenix prod.exs": ("config/prod.exs", "config :app, AppWeb.Endpoint,\n  debug_errors: true,\n  code_reloader: true,\n  check_origin: false\n", [("APD102", 2), ("APD103", 3)]),
@@ -221,7 +231,11 @@ NEGATIVES = {
     "display_errors off": ("php.ini-production", "[PHP]\ndisplay_errors = Off\n"),
     "logging debug provider": ("appsettings.Production.json", '{"Logging": {"Debug": {"LogLevel": {"Default": "Warning"}}}}\n'),
     "firewall reload": ("deploy/prod/setup.sh", "firewall-cmd --reload\nsystemctl reload nginx\n"),
-    "installing dev tools": ("Dockerfile.prod", "FROM node\nRUN npm install -g nodemon\n"),
+    "installing dev tools": ("Dockerfile.prod", "FROM node\nRUN npm install -g nodemon\nRUN npm install -g ts-node-dev\n"),
+    "watch flags of other tools": (
+        "Dockerfile.prod",
+        "FROM node\nRUN npx tsc --watch false\nCMD kubectl get pods --watch\nRUN pip install flask && flask --version\nCMD gunicorn 'app:create_app()'\n",
+    ),
     "nodemon dependency": ("package.prod.json", '{"devDependencies": {"nodemon": "^3.0.0"}}\n'),
     "development section of a mixed file": ("config/prod/settings.yaml", "development:\n  debug: true\nproduction:\n  debug: false\n"),
     "dev class in python": ("config/prod_config.py", "class DevelopmentConfig:\n    DEBUG = True\n\nclass ProductionConfig:\n    DEBUG = False\n"),

@@ -287,6 +287,7 @@ KNOWN_ROWS = {
     "'[' and 2,000 spaces in a production .ini (65 s)": ("config/app.prod.ini", "[" + " " * 2_000 + "\ndebug = true\n"),
     "'case' and 4,000 spaces in a production script (115 s)": ("deploy/prod/run.sh", "case" + " " * 4_000 + "\nDEBUG=1\n"),
     "a 48 KB TOML line (40 s)": ("config/app.prod.toml", "a" * 48_000 + "\ndebug = true\n"),
+    "server names and near-miss flags repeated on a 98 KB command line": ("Procfile", "web: " + "gunicorn node --reloadx --inspectx " * 2_800 + "\n"),
     "10,000 '# a' headings in Markdown (34 s)": ("docs/many.md", "# a\n" * 10_000),
 }
 

@@ -62,10 +62,11 @@ RULES = (RULE_DEBUG, RULE_FRAMEWORK, RULE_DEV_SERVER, RULE_DEFAULT)
 # of these words (lower case), so a file or line without any has nothing to find. Substring
 # tests on lowered text are several times faster than one case-insensitive regex.
 _SERVE = ("ng serve", "artisan serve", "webpack serve", "webpack-dev", '"serve"', "php -s")
+_WATCH = ("flask run", '"flask"', "ts-node-dev", "tsx watch", "dotnet watch", '"watch"', "--watch", "--hot")  # Flask's server, file watchers
 KEYWORDS = (
     "debug", "_env", "environment", "profiles.active", "profiles_active", "devtools", "develop", "errors", "requests_local",
     "profiler", "stacktrace", "include-exception", "include_exception", "reload", "inspect", "jdwp", "settings_module",
-    "app_settings", "runserver", "nodemon", "dlv", "pdb", *_SERVE,
+    "app_settings", "runserver", "nodemon", "dlv", "pdb", *_SERVE, *_WATCH,
 )  # fmt: skip
 # Short values that count only as a word of their own: `=dev`, `: local`, `'dev'`, `prod,local`
 # (one search for the word and a look at the character before it, not one search per spelling).
@@ -73,7 +74,7 @@ VALUE_WORDS = ("dev", "local")
 _BEFORE_VALUE = frozenset(" \t\"':=,")
 SERVER_WORDS = (
     "-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy",
-    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", ".ini", ".env", ".conf", ".properties", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE,
+    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", ".ini", ".env", ".conf", ".properties", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE, *_WATCH,
 )  # fmt: skip
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
@@ -406,22 +407,28 @@ _S = r"[\"',\s]+"
 COMMAND_PATTERNS: tuple[tuple[Any, str, str], ...] = tuple(
     (lazy(pattern.replace("{S}", _S)), shown, fix)
     for pattern, shown, fix in (
-        (rf"\b(?P<tool>{_SERVERS})\b[^\n]*?(?<![\w-])(?P<flag>--reload)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
-        (r"\b(?P<tool>uwsgi)\b[^\n]*?(?<![\w-])(?P<flag>--py(?:thon)?-autoreload)(?:=|{S})0*[1-9]", "{tool} {flag}", _NO_RELOADER),
-        (r"\b(?P<tool>flask|uvicorn|hypercorn|sanic)\b[^\n]*?(?<![\w-])(?P<flag>--debug(?:ger)?|--dev)(?![\w-])", "{tool} {flag}", "Drop `{flag}` from production commands and serve the app with a production server."),
-        (r"\b(?P<tool>rails){S}(?:s|server)\b[^\n]*?(?P<flag>(?:-e|--environment)[=\"',\s]+development)\b", "{tool} server {flag}", _USE_PRODUCTION_SERVER),
-        (r"\b(?P<tool>debugpy|ptvsd)\b[^\n]*?(?P<flag>--listen|--host|--wait-for-client)\b", "{tool} {flag}", _NO_DEBUGGER),
-        (r"\b(?P<tool>node(?:js)?|NODE_OPTIONS|nodemon|ts-node)\b[^\n]*?(?<![\w-])(?P<flag>--inspect(?:-brk)?)(?![\w-])", "{tool} {flag}", _NO_DEBUGGER),
+        (rf"\b(?P<tool>{_SERVERS})\b[^\n]{{0,300}}?(?<![\w-])(?P<flag>--reload)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
+        (r"\b(?P<tool>uwsgi)\b[^\n]{0,300}?(?<![\w-])(?P<flag>--py(?:thon)?-autoreload)(?:=|{S})0*[1-9]", "{tool} {flag}", _NO_RELOADER),
+        (r"\b(?P<tool>flask|uvicorn|hypercorn|sanic)\b[^\n]{0,300}?(?<![\w-])(?P<flag>--debug(?:ger)?|--dev)(?![\w-])", "{tool} {flag}", "Drop `{flag}` from production commands and serve the app with a production server."),
+        (r"\b(?P<tool>rails){S}(?:s|server)\b[^\n]{0,300}?(?P<flag>(?:-e|--environment)[=\"',\s]+development)\b", "{tool} server {flag}", _USE_PRODUCTION_SERVER),
+        (r"\b(?P<tool>debugpy|ptvsd)\b[^\n]{0,300}?(?P<flag>--listen|--host|--wait-for-client)\b", "{tool} {flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>node(?:js)?|NODE_OPTIONS|nodemon|ts-node)\b[^\n]{0,300}?(?<![\w-])(?P<flag>--inspect(?:-brk)?)(?![\w-])", "{tool} {flag}", _NO_DEBUGGER),
         (r"(?<![\w-])(?P<flag>-agentlib:jdwp|-Xrunjdwp|-Xdebug)\b", "{flag}", _NO_DEBUGGER),
-        (r"\b(?P<tool>dlv){S}(?:debug|exec|attach)\b[^\n]*?(?P<flag>--headless|--listen)\b", "{tool} {flag}", _NO_DEBUGGER),
+        (r"\b(?P<tool>dlv){S}(?:debug|exec|attach)\b[^\n]{0,300}?(?P<flag>--headless|--listen)\b", "{tool} {flag}", _NO_DEBUGGER),
         (r"\b(?P<tool>python3?){S}-m{S}(?P<flag>pdb)\b", "{tool} -m {flag}", _NO_DEBUGGER),
         (r"\b(?P<tool>manage\.py|django-admin){S}(?P<flag>runserver(?:_plus)?)\b", "{tool} {flag}", _USE_PRODUCTION_SERVER),
         (r"(?<![\w/.-])(?P<tool>nodemon)(?=\s|$|[\"'](?:\s*[,\]]|$))", "{tool}", _USE_PRODUCTION_SERVER),
         (r"(?<![\w/.-])(?P<tool>webpack-dev-server|webpack{S}serve|ng{S}serve|(?:next|nuxt|nuxi|vite|remix|astro){S}dev|gatsby{S}develop|php{S}artisan{S}serve|php{S}-S)(?![\w-])", "{tool}", _USE_PRODUCTION_SERVER),
         (r"(?<![\w/.-])(?P<tool>(?:npm|pnpm|yarn|bun){S}(?:run{S})?(?:start:)?dev)(?![\w:-])", "{tool}", _USE_PRODUCTION_SERVER),
+        # Flask's own server is the development server, debugger or not (`--debug` is reported above)
+        (r"\b(?P<tool>flask{S}run)\b(?![^\n]{0,300}?(?<![\w-])--debug)", "{tool}", _USE_PRODUCTION_SERVER),
+        # file watchers that restart the app on every change
+        (r"(?<![\w/.-])(?P<tool>ts-node-dev|tsx{S}watch|dotnet{S}watch|strapi{S}develop)(?![\w-])", "{tool}", _USE_PRODUCTION_SERVER),
+        (r"\b(?P<tool>node|bun|nest{S}start)\b[^\n]{0,300}?(?<![\w-])(?P<flag>--watch(?:-path)?|--hot)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
     )
 )
-# Install commands name the tools without running them.
+# Install commands name the tools without running them (`npm install -g nodemon`).
+_PACKAGES = frozenset({"nodemon", "ts-node-dev"})
 _INSTALLING = lazy(r"\b(?:install|add|uninstall|remove)\b", re.IGNORECASE)
 _DEPLOY_TOOL = lazy(r"\b(?:helm|kubectl|oc|docker|podman|heroku|gcloud|az|flyctl|fly|aws|nomad|kamal)\b")
 _DEPLOY_FLAG = lazy(
@@ -451,7 +458,7 @@ def classify_command(text: str) -> Iterator[tuple[int, Verdict]]:
     for pattern, shown, fix in COMMAND_PATTERNS:
         for match in pattern.finditer(text):
             groups = {k: re.sub(_S, " ", v) for k, v in match.groupdict().items() if v}
-            if groups.get("tool") == "nodemon" and _INSTALLING.search(text):
+            if groups.get("tool") in _PACKAGES and _INSTALLING.search(text):
                 continue
             # the offending flag is the place (`--reload` on its own line of a continued command)
             yield match.start("flag") if groups.get("flag") else match.start(), dev_server(shown.format(**groups), fix.format(**groups))
