@@ -106,6 +106,13 @@ POSITIVES = {
         [("APD102", 1), ("APD102", 3), ("APD102", 6)],
     ),
     "debug mode in python settings": ("settings/prod.py", "DEBUG_MODE = True\n", [("APD102", 1)]),
+    # several pairs on one line: an inline object or array
+    "js inline object": (
+        "config/production.js",
+        "module.exports = {\n  app: { debugMode: true },\n  server: { port: 80, debug: true },\n};\n",
+        [("APD102", 2), ("APD101", 3)],
+    ),
+    "php one-line array": ("config/production.php", "<?php\nreturn ['name' => 'x', 'debug' => true, 'url' => 'y'];\n", [("APD101", 2)]),
     "laravel config array": ("config/production/app.php", "<?php\nreturn [\n    'debug' => true,\n];\n", [("APD101", 3)]),
     # APD102: development environments
     "flask_env": (".env.production", "FLASK_ENV=development\n", [("APD102", 1)]),
@@ -218,6 +225,12 @@ NEGATIVES = {
     "negated flags": (".env.production", "NO_DEBUG=1\nDISABLE_DEBUG=true\nNO_DEBUG_MODE=1\nDISABLE_DEBUG_ENABLED=true\n"),
     # a negating word after a vendor prefix: Vite builds that strip debug code, a framework's off switch
     "negated flags after a prefix": (".env.production", "VITE_DROP_DEBUG=true\nVITE_DISABLE_DEBUG=true\nAPP_NO_DEBUG=1\nNEXT_PUBLIC_HIDE_DEBUG=true\n"),
+    "js conditions and types in objects": (
+        "config/production.js",
+        "module.exports = {\n  a: { debug: isDev ? true : false },\n  b: cond ? true : false,\n  c: { debug: process.env.DEBUG === 'true' },\n};\n"
+        "type Options = { debug: boolean, port: number };\n",
+    ),
+    "php arrays reading the environment": ("config/production.php", "<?php\nreturn ['debug' => env('APP_DEBUG', false), 'level' => 10];\n"),
     "other modes and enabled switches": (
         ".env.production",
         "GIN_MODE=release\nXDEBUG_MODE=off\nDEBUG_MODE=false\nDEBUG_TOOLBAR_ENABLED=false\nDEBUG_LOGS_ENABLED=true\nMAINTENANCE_MODE=true\n",

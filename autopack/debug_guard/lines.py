@@ -799,13 +799,15 @@ PHP_PATTERNS = (
     lazy(r"\bini_set\(\s*[\"'](?P<key>[\w.]+)[\"']\s*,\s*" + _LITERAL + r"\s*\)", re.IGNORECASE),
     lazy(r"\bputenv\(\s*[\"'](?P<key>\w+)=(?P<value>\w+)[\"']\s*\)", re.IGNORECASE),
     lazy(r"\[\s*[\"'](?P<key>[\w.]+)[\"']\s*\]\s*=\s*" + _LITERAL + r"\s*;"),
-    lazy(r"[\"'](?P<key>[\w.]+)[\"']\s*=>\s*" + _LITERAL + r"\s*[,\]\)]?\s*$"),
+    lazy(r"[\"'](?P<key>[\w.]+)[\"']\s*=>\s*" + _LITERAL + r"\s*(?=[,\]\)]|$)"),  # also several pairs on one line
     lazy(r"^\s*php_(?:flag|value)\s+(?P<key>[\w.]+)\s+(?P<value>\w+)", re.IGNORECASE),
 )
 ELIXIR_PATTERNS = (lazy(r"(?:^|[\s,\[(])(?P<key>[a-z_]\w*):\s+(?P<value>true)\b"),)
 JS_PATTERNS = (
     lazy(r"^\s*(?:(?:export\s+)?(?:const|let|var)\s+)?[\"']?(?P<key>[A-Za-z_$][\w$]*)[\"']?\s*[:=]\s*" + _LITERAL + r"\s*[,;]?\s*$"),
     lazy(r"process\.env(?:\.|\[\s*[\"'])(?P<key>\w+)(?:[\"']\s*\])?\s*=\s*" + _LITERAL),
+    # pairs of an object written on one line: `app: { debugMode: true }`, `{ port: 80, debug: true }`
+    lazy(r"[{,]\s*[\"']?(?P<key>[A-Za-z_$][\w$]*)[\"']?\s*:\s*" + _LITERAL + r"\s*(?=[,}])"),
 )
 XML_PATTERNS = (
     lazy(r"<(?:add|environmentVariable|env|variable|property|setting)\b[^>]*?\b(?:key|name)\s*=\s*[\"'](?P<key>[^\"']+)[\"'][^>]*?\bvalue\s*=\s*(?P<value>\"[^\"]*\"|'[^']*')", re.IGNORECASE),
