@@ -37,6 +37,13 @@ DEFAULT_ON = {
         'import os\nAPP_DEBUG_MODE = os.getenv("APP_DEBUG_MODE", "true") == "true"\nDEBUG_ENABLED = os.getenv("DEBUG_ENABLED", "1") == "1"\n',
         [("APD104", 2), ("APD104", 3)],
     ),
+    # the setting is the string itself: "False" and "0" are non-empty, so true where DEBUG is tested
+    "raw string default": ("mysite/settings.py", 'import os\nDEBUG = os.getenv("DEBUG", "False")\n', [("APD104", 2)]),
+    "raw string default in a config class": (
+        "app/config.py",
+        'import os\nclass Config:\n    FLASK_DEBUG = os.environ.get("FLASK_DEBUG", "0")\n',
+        [("APD104", 3)],
+    ),
     "os.environ.get string default": ("mysite/settings.py", 'import os\nDEBUG = os.environ.get("DEBUG", "1")\n', [("APD104", 2)]),
     "os.getenv compared": ("app/config.py", 'import os\nDEBUG = os.getenv("FLASK_DEBUG", "true").lower() == "true"\n', [("APD104", 2)]),
     "membership test": ("app/settings.py", 'import os\nDEBUG = os.getenv("DEBUG", "True") in ("True", "1")\n', [("APD104", 2)]),
@@ -97,6 +104,12 @@ DEFAULT_ON = {
 }
 
 DEFAULT_OFF = {
+    "raw string read, then converted": (
+        "mysite/settings.py",
+        'import os\nDEBUG = os.getenv("DEBUG", "false")\nDEBUG = DEBUG.lower() == "true"\n',
+    ),
+    "raw read without a default, or an empty one": ("mysite/settings.py", 'import os\nDEBUG = os.getenv("DEBUG")\nTEMPLATE_DEBUG = os.getenv("TEMPLATE_DEBUG", "")\n'),
+    "raw string of a setting that is not a debug switch": ("mysite/settings.py", 'import os\nLOG_LEVEL = os.getenv("LOG_LEVEL", "debug")\n'),
     "off default": ("config/settings/base.py", ENV + 'DEBUG = env.bool("DJANGO_DEBUG", False)\n'),
     "the unset branch keeps debug off": (
         "app/settings.py",

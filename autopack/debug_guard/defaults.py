@@ -340,7 +340,14 @@ def python_setting_hits(key: str | None, value: Any, evaluator: Evaluator, shown
     and is on when the variables it reads are unset."""
     evaluator.reads = []
     result = evaluator.value(value)
-    if not evaluator.reads or result is _UNKNOWN or not is_enabling(result):
+    # `DEBUG = os.getenv("DEBUG", "False")`: the setting is the string itself, and any non-empty
+    # string is true where it is tested (`if settings.DEBUG:`), "False" and "0" too
+    # (unless the module assigns it again, `DEBUG = DEBUG.lower() == "true"`)
+    raw_string = (
+        isinstance(result, str) and result != "" and key is not None and is_debug_switch(key) and _reads_a_string(value)
+        and not any(line > value.lineno for line, _ in evaluator.names.get(key, ()))
+    )  # fmt: skip
+    if not evaluator.reads or result is _UNKNOWN or not (is_enabling(result) or raw_string):
         return
     debug_reads = [(call, variable) for call, variable in evaluator.reads if is_debug_switch(variable)]
     if not (key is not None and is_debug_switch(key)) and not debug_reads:
@@ -348,11 +355,24 @@ def python_setting_hits(key: str | None, value: Any, evaluator: Evaluator, shown
     call, variable = (debug_reads or evaluator.reads)[0]
     name = key if key is not None and is_debug_switch(key) else variable
     place = f"`{variable}` is unset" if len(evaluator.reads) == 1 else "the variables it reads are unset"
+    if raw_string and not is_enabling(result):
+        place += f" (it is then the string `{result}`, and any non-empty string is true)"
     # at the read when it is part of the value, else (read through a name) at the value itself
     import ast
 
     where = call if any(node is call for node in ast.walk(value)) else value
     yield Hit(where.lineno, where.col_offset + 1, default_on(name, shown(value), place))
+
+
+# The standard library's reads return the variable's text (or the default) as it is, never cast.
+STRING_READS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get", "os.environ.setdefault"})
+
+
+def _reads_a_string(value: Any) -> bool:
+    """Whether a setting's value is itself a standard-library environment read (no cast, no test)."""
+    import ast
+
+    return isinstance(value, ast.Call) and _dotted(value.func) in STRING_READS
 
 
 def pydantic_field_hits(node: Any) -> Iterator[Hit]:
