@@ -321,7 +321,7 @@ def _production_job_hits(source: SourceFile, hits: list[Hit], settings: dict[str
     return [
         hit
         for hit in hits
-        if any(first <= hit.line <= last for first, last in jobs)
+        if _within(hit.line, jobs)
         or any(scope(target) for target in line_readers.written_files(source.lines[hit.line - 1]))
     ]
 
@@ -340,12 +340,16 @@ def _production_sections(source: SourceFile, lines: IndexedLines, lowered: str, 
     services = _parsers().compose_profile_lines(source.text, lambda profiles: not tokens.isdisjoint(profiles))
     if not services:
         return []
-    return [hit for hit in READERS["yaml"](source, lines) if any(first <= hit.line <= last for first, last in services)]
+    return [hit for hit in READERS["yaml"](source, lines) if _within(hit.line, services)]
 
 
 def _outside(hits: list[Hit], ranges: list[tuple[int, int]]) -> list[Hit]:
     """The hits outside the line ranges (development-only compose services)."""
-    return [hit for hit in hits if not any(first <= hit.line <= last for first, last in ranges)]
+    return [hit for hit in hits if not _within(hit.line, ranges)]
+
+
+def _within(line: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(first <= line <= last for first, last in ranges)
 
 
 def _default_hits(source: SourceFile, lines: IndexedLines, fmt: str, production: bool) -> list[Hit]:
