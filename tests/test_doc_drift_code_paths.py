@@ -50,6 +50,21 @@ def test_placeholder_names_and_plans_are_not_repository_paths(scan):
     assert scan(files) == [("APR203", "CONTRIBUTING.md", 2, "server/providers/gone.js")]
 
 
+def test_paths_in_a_table_of_examples_and_lines_saying_they_were_deleted(scan):
+    files = {
+        "services/api/app.py": "",
+        "docs/build.md": (
+            "# Build\n\n| Change | Example Files | Image? |\n|---|---|---|\n| API | `services/api/main.py` | yes |\n\n"
+            "| Change | Files |\n|---|---|\n| API | `services/api/gone.py` |\n\n"
+            "- Deleted `services/api/old.py`\n- Removed `services/api/older.py`\n- Run `services/api/lost.py`\n"
+        ),
+    }
+    assert scan(files) == [
+        ("APR203", "docs/build.md", 9, "services/api/gone.py"),
+        ("APR203", "docs/build.md", 13, "services/api/lost.py"),
+    ]
+
+
 def test_git_ignored_folders_written_with_a_slash(scan):
     files = {".gitignore": "_build/\n", "docs/index.md": "# x\n", "AGENTS.md": "Output lands in `docs/_build/` (`docs/_build/html/index.html`).\n"}
     assert scan(files) == []

@@ -85,9 +85,11 @@ def _placeholder(repo: Repo, path: str) -> bool:
 # patches/my-patch`): not a reference to an existing file.
 _TO_BE_MADE = re.compile(
     r"\b(?:creat(?:e|es|ing)|copy|copying|save|generat(?:e|es|ing)|"
-    r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|was (?:removed|deleted|moved)|missing|there is no|no such|"
+    r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|delet(?:e|ed|ing)|remov(?:e|ed|ing)|was moved|missing|there is no|no such|"
     r"for example|for instance|example|e\.g\.)\b",
     re.IGNORECASE)
+# A table with an `Example Files` or `Examples` column lists made-up paths of the kind it means.
+_EXAMPLE_COLUMN = re.compile(r"\bexamples?\b", re.IGNORECASE)
 # `... doc.rs in [rust-lang/rust](https://github.com/rust-lang/rust)`: a path of another repository.
 _OTHER_REPOSITORY = re.compile(r"https?://(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/[\w.-]+/[\w.-]+")
 # Sections that tell history: `## Upgrading`, `### To 4.0.0`, `## Breaking changes`, `## Migration`.
@@ -114,9 +116,20 @@ def _context_says_otherwise(document: Document, reference: Reference) -> bool:
     text = source_line(document, reference.line)
     before = text[: max(text.find(reference.target), 0)]
     sentence = re.split(r"[.!?]\s", before)[-1]
-    if _TO_BE_MADE.search(sentence) or _OTHER_REPOSITORY.search(text):
+    if _TO_BE_MADE.search(sentence) or _OTHER_REPOSITORY.search(text) or _EXAMPLE_COLUMN.search(_table_header(document, reference.line)):
         return True
     return any(_HISTORY_SECTION.search(heading) for heading in document.sections_at(reference.line))
+
+
+def _table_header(document: Document, line: int) -> str:
+    """The header row of the table `line` is a row of ("" outside a table)."""
+    lines = document.source.lines
+    index = line - 1
+    if not 0 <= index < len(lines) or not lines[index].lstrip().startswith("|"):
+        return ""
+    while index > 0 and lines[index - 1].lstrip().startswith("|"):
+        index -= 1
+    return lines[index]
 
 
 def _existing_depth(repo: Repo, base: str, parts: list[str]) -> int:
