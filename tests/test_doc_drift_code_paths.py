@@ -57,11 +57,13 @@ def test_paths_in_a_table_of_examples_and_lines_saying_they_were_deleted(scan):
             "# Build\n\n| Change | Example Files | Image? |\n|---|---|---|\n| API | `services/api/main.py` | yes |\n\n"
             "| Change | Files |\n|---|---|\n| API | `services/api/gone.py` |\n\n"
             "- Deleted `services/api/old.py`\n- Removed `services/api/older.py`\n- Run `services/api/lost.py`\n"
+            "- [ ] Write `services/api/planned.py`\n- [x] Wrote `services/api/done.py`\n"
         ),
     }
     assert scan(files) == [
         ("APR203", "docs/build.md", 9, "services/api/gone.py"),
         ("APR203", "docs/build.md", 13, "services/api/lost.py"),
+        ("APR203", "docs/build.md", 15, "services/api/done.py"),
     ]
 
 

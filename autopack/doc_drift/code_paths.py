@@ -88,6 +88,8 @@ _TO_BE_MADE = re.compile(
     r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|delet(?:e|ed|ing)|remov(?:e|ed|ing)|was moved|missing|there is no|no such|"
     r"for example|for instance|example|e\.g\.)\b",
     re.IGNORECASE)
+# `- [ ] Write docs/tdd-kata.md`: an unchecked task-list item is work still to do, its files too.
+_OPEN_TASK = re.compile(r"[ \t]*[-*+][ \t]+\[ \][ \t]")
 # A table with an `Example Files` or `Examples` column lists made-up paths of the kind it means.
 _EXAMPLE_COLUMN = re.compile(r"\bexamples?\b", re.IGNORECASE)
 # `... doc.rs in [rust-lang/rust](https://github.com/rust-lang/rust)`: a path of another repository.
@@ -116,7 +118,8 @@ def _context_says_otherwise(document: Document, reference: Reference) -> bool:
     text = source_line(document, reference.line)
     before = text[: max(text.find(reference.target), 0)]
     sentence = re.split(r"[.!?]\s", before)[-1]
-    if _TO_BE_MADE.search(sentence) or _OTHER_REPOSITORY.search(text) or _EXAMPLE_COLUMN.search(_table_header(document, reference.line)):
+    if (_TO_BE_MADE.search(sentence) or _OTHER_REPOSITORY.search(text) or _OPEN_TASK.match(text)
+            or _EXAMPLE_COLUMN.search(_table_header(document, reference.line))):
         return True
     return any(_HISTORY_SECTION.search(heading) for heading in document.sections_at(reference.line))
 
