@@ -111,7 +111,7 @@ def _relative_to_named_folder(repo: Repo, document: Document, word: str) -> bool
     return False
 
 
-def _context_says_otherwise(document: Document, reference: Reference) -> bool:
+def _context_says_otherwise(document: Document, reference: Reference, table_headers: dict[int, int]) -> bool:
     """The words around the path say it is not (yet) a file of this repository: the sentence
     before it asks to create it or says it is missing, the line links another repository, or
     it is under a section that tells the history of the project."""
@@ -119,20 +119,25 @@ def _context_says_otherwise(document: Document, reference: Reference) -> bool:
     before = text[: max(text.find(reference.target), 0)]
     sentence = re.split(r"[.!?]\s", before)[-1]
     if (_TO_BE_MADE.search(sentence) or _OTHER_REPOSITORY.search(text) or _OPEN_TASK.match(text)
-            or _EXAMPLE_COLUMN.search(_table_header(document, reference.line))):
+            or _EXAMPLE_COLUMN.search(_table_header(document, reference.line, table_headers))):
         return True
     return any(_HISTORY_SECTION.search(heading) for heading in document.sections_at(reference.line))
 
 
-def _table_header(document: Document, line: int) -> str:
-    """The header row of the table `line` is a row of ("" outside a table)."""
+def _table_header(document: Document, line: int, known: dict[int, int]) -> str:
+    """The header row of the table `line` is a row of ("" outside a table). `known` maps the
+    rows already walked to their header's index, so a document's rows are walked once in all."""
     lines = document.source.lines
     index = line - 1
     if not 0 <= index < len(lines) or not lines[index].lstrip().startswith("|"):
         return ""
-    while index > 0 and lines[index - 1].lstrip().startswith("|"):
+    walked = []
+    while index not in known and index > 0 and lines[index - 1].lstrip().startswith("|"):
+        walked.append(index)
         index -= 1
-    return lines[index]
+    header = known.get(index, index)
+    known.update(dict.fromkeys([*walked, index], header))
+    return lines[header]
 
 
 def _existing_depth(repo: Repo, base: str, parts: list[str]) -> int:
@@ -158,6 +163,7 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
     if app_template(document.path):
         return  # a page a web app renders (`templates/docs/x.md`): it describes the product, not this repository
     seen: dict[tuple[int, str], int] = {}
+    table_headers: dict[int, int] = {}  # row -> its table's header row, for `_table_header`
     for reference in document.code_paths:
         bases = document_bases
         if reference.cwd:  # after `cd sub`, a word may also be relative to sub
@@ -188,7 +194,7 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
                     or (whole is not None and repo.exists(whole)) or _placeholder(repo, candidate)):
                 found = True
                 break
-        if checkable and not found and (_context_says_otherwise(document, reference) or _relative_to_named_folder(repo, document, word)):
+        if checkable and not found and (_context_says_otherwise(document, reference, table_headers) or _relative_to_named_folder(repo, document, word)):
             continue
         if checkable and not found:
             text = source_line(document, reference.line)
