@@ -9,16 +9,16 @@ counting frees them when they are dropped.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+class collector_paused:  # noqa: N801 - used as a `with` statement, like a function
+    """`with collector_paused():` the collector is off inside, and as it was after. A class, not
+    `contextlib.contextmanager`: the parser's hook would pay for contextlib's import."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.was_enabled:
             gc.enable()
