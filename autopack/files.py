@@ -91,43 +91,77 @@ def find_root(start: StrPath) -> Path:
     return Path(find_root_dir(start))
 
 
-def run_git(root: StrPath, *args: str, timeout: float = GIT_TIMEOUT) -> bytes | None:
-    """Output of a git command, or None when git is missing, fails or times out.
+def run_git(
+    root: StrPath, *args: str, timeout: float = GIT_TIMEOUT, success: tuple[int, ...] = (0,), stdin: bytes | None = None
+) -> bytes | None:
+    """Output of a git command fed `stdin` (if given), or None when git is missing, exits with a
+    code not in `success`, or times out.
 
-    Spawned with `os.posix_spawnp` and read from a pipe, not through subprocess: importing that
-    (threads, selectors, signals) costs a third of `python -c pass`, and doc drift's hook asks git
-    for the file list on every commit. stderr goes to /dev/null: a failure is None either way."""
+    Spawned with `os.posix_spawnp` and served through pipes with `poll`, not through subprocess:
+    importing that (threads, selectors, signals) costs a third of `python -c pass`, and doc
+    drift's hook asks git for the file list on every commit. Input is written as git reads it,
+    so neither side waits on a full pipe. stderr goes to /dev/null: a failure is None either way."""
     import select
     import time
 
-    read_end, write_end = os.pipe()
+    out_read, out_write = os.pipe()
+    in_read, in_write = os.pipe() if stdin is not None else (None, None)
+    actions = [(os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+    if in_read is not None:
+        actions.append((os.POSIX_SPAWN_DUP2, in_read, 0))
     try:
         pid = os.posix_spawnp(
             "git", ["git", "-C", os.fspath(root), *args],
             {**os.environ, "GIT_OPTIONAL_LOCKS": "0"},  # a scan never takes or refreshes the index lock
-            file_actions=[(os.POSIX_SPAWN_DUP2, write_end, 1), (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)],
+            file_actions=actions,
         )
     except OSError:  # git is not installed
-        os.close(read_end)
+        for fd in (out_read, in_write):
+            if fd is not None:
+                os.close(fd)
         return None
     finally:
-        os.close(write_end)
+        for fd in (out_write, in_read):
+            if fd is not None:
+                os.close(fd)
     output = bytearray()
+    pending = memoryview(stdin or b"")
     deadline = time.monotonic() + timeout
-    with open(read_end, "rb", buffering=0) as pipe:
-        poll = select.poll()
-        poll.register(pipe, select.POLLIN)
-        while poll.poll(max(0.0, deadline - time.monotonic()) * 1000):
-            chunk = pipe.read(1 << 16)
-            if not chunk:  # git closed its output
-                _, status = os.waitpid(pid, 0)
-                return bytes(output) if os.waitstatus_to_exitcode(status) == 0 else None
-            output += chunk
-    import signal  # timed out: stop git
+    poll = select.poll()
+    poll.register(out_read, select.POLLIN)
+    if in_write is not None:
+        os.set_blocking(in_write, False)
+        poll.register(in_write, select.POLLOUT)
+    try:
+        while events := poll.poll(max(0.0, deadline - time.monotonic()) * 1000):
+            for fd, event in events:
+                if fd == in_write:
+                    try:
+                        written = os.write(in_write, pending[: 1 << 16]) if event & select.POLLOUT else len(pending)
+                    except BlockingIOError:
+                        continue
+                    except BrokenPipeError:  # git stopped reading: its exit code tells
+                        written = len(pending)
+                    pending = pending[written:]
+                    if not pending:
+                        poll.unregister(in_write)
+                        os.close(in_write)
+                        in_write = None
+                    continue
+                chunk = os.read(out_read, 1 << 16)
+                if not chunk:  # git closed its output
+                    _, status = os.waitpid(pid, 0)
+                    return bytes(output) if os.waitstatus_to_exitcode(status) in success else None
+                output += chunk
+        import signal  # timed out: stop git
 
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    return None
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return None
+    finally:
+        for fd in (out_read, in_write):
+            if fd is not None:
+                os.close(fd)
 
 
 def is_git_repo(root: StrPath) -> bool:
@@ -244,22 +278,18 @@ def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
     that does not compile."""
     names: set[str] = set()  # `node_modules`: any segment of the path
     prefixes: list[str] = []  # `.autopack/runs`: the path itself or anything below it
-    wild: list[str] = []
+    wild: dict[str, str] = {}  # glob -> its regex
     for glob in patterns:
         if not glob.strip():
             continue
         plain = "/".join(segment for segment in glob.split("/") if segment)
         if not plain or not _GLOB_CHARACTERS.isdisjoint(plain):
-            wild.append(glob_to_regex(glob))
-            try:
-                re.compile(wild[-1])
-            except re.error as exc:
-                raise GlobError(f"{glob!r} is not a valid glob ({exc.msg}); check its [...] character classes") from None
+            wild[glob] = glob_to_regex(glob)
         elif "/" in plain:
             prefixes.append(plain)
         else:
             names.add(plain)
-    regex = re.compile("|".join(f"(?:{p})" for p in wild), re.DOTALL) if wild else None
+    regex = _one_regex(wild) if wild else None
     folders = tuple(prefix + "/" for prefix in prefixes)  # `x/` starts `x/` and `x/y`: one C call for every prefix
 
     def matches(path: str) -> bool:
@@ -270,6 +300,20 @@ def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
         return regex is not None and regex.fullmatch(path) is not None
 
     return matches
+
+
+def _one_regex(wild: dict[str, str]) -> re.Pattern[str]:
+    """The globs' regexes as one, compiled once (compiling costs more than matching a hook's
+    paths); when it does not compile, each is compiled alone to name the glob at fault."""
+    try:
+        return re.compile("|".join(f"(?:{regex})" for regex in wild.values()), re.DOTALL)
+    except re.error as together:
+        for glob, regex in wild.items():
+            try:
+                re.compile(regex)
+            except re.error as exc:
+                raise GlobError(f"{glob!r} is not a valid glob ({exc.msg}); check its [...] character classes") from None
+        raise GlobError(f"the globs {', '.join(map(repr, wild))} do not compile together ({together.msg})") from None
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of blocking

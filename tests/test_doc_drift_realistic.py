@@ -118,6 +118,18 @@ def test_git_ignored_targets_are_build_output_not_drift(scan):
     assert scan(files) == [("APR203", "CONTRIBUTING.md", 2, "docs/gone.md"), ("APR201", "CONTRIBUTING.md", 2, "docs/old.md")]
 
 
+def test_git_ignored_targets_among_thousands_and_option_like_names(scan):
+    """Git is asked about every missing target, more than a pipe holds (written as git reads): a
+    target in an ignored folder is dropped wherever it falls, one named like an option is a
+    path, not an option of git."""
+    lines = [f"[{n}](_build/{'deep/' * 40}page{n}.html) [{n}](gone/{'deep/' * 40}page{n}.html)\n" for n in range(800)]
+    files = {".gitignore": "_build/\n--cached\n", "README.md": "".join(lines) + "[o](--cached) [p](--version)\n"}
+    found = scan(files)
+    assert len(found) == 801
+    assert all(target.startswith("gone/") for _, _, _, target in found[:-1]), found[:3]
+    assert found[-1] == ("APR201", "README.md", 801, "--version")
+
+
 def test_docs_sites_serve_pages_without_their_suffix(scan):
     page = "[a](intro) [b](../docs/intro/) [c](guide/) [bad](nowhere)\n"
     files = {"docs/intro.md": "# Intro\n", "docs/guide/index.md": "# G\n", "docs/page.md": page, "README.md": "[r](docs/intro)\n"}

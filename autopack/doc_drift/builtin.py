@@ -112,20 +112,13 @@ def _without_symlinked_copies(root: str, paths: list[str]) -> list[str]:
 
 def _git_ignored(root: str, paths: list[str]) -> set[str]:
     """Those of `paths` git ignores: build output (`docs/_build/html`), local files (`.env`) that
-    the docs name on purpose and no clone has. One `git check-ignore` call; none outside git."""
+    the docs name on purpose and no clone has. One `git check-ignore` call (exit 1: none
+    ignored); none outside git."""
     if not files.is_git_repo(root):
         return set()
-    import subprocess
-
     # `docs/_build` is asked as a folder too: a missing path matches a folder-only pattern (`_build/`) only so
     request = "".join(f"{path}\0{path}/\0" for path in paths).encode("utf-8", "surrogateescape")
-    try:
-        completed = subprocess.run(
-            ["git", "check-ignore", "--no-index", "-z", "--stdin"], cwd=root, input=request, capture_output=True,
-            timeout=files.GIT_TIMEOUT, check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
-        )
-    except (OSError, subprocess.SubprocessError):
+    output = files.run_git(root, "check-ignore", "--no-index", "-z", "--stdin", stdin=request, success=(0, 1))
+    if output is None:
         return set()
-    if completed.returncode not in (0, 1):
-        return set()
-    return {path.rstrip("/") for path in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if path}
+    return {path.rstrip("/") for path in output.decode("utf-8", "surrogateescape").split("\0") if path}
