@@ -216,6 +216,21 @@ def test_doc_drift_run_whose_verdicts_hold_imports_no_parser_and_no_judging_code
     assert _stdlib(modules) <= CHEAP | {"importlib.machinery", "select"}
 
 
+def test_doc_drift_judging_imports_only_the_site_systems_configured_and_no_subprocess(make_repo):
+    """The first run after an edit pays for the Markdown parser; not for the site systems the
+    repository does not use, nor for subprocess (git is spawned and served through pipes)."""
+    systems = {f"autopack.doc_drift.sites.{name}" for name in ("mkdocs", "hugo", "docusaurus", "jekyll", "mdbook", "vitepress")}
+    repo = make_repo({"README.md": "# Shop\n\nSee [the jobs](old_jobs.py).\n"})
+    code, modules = imports_of_a_run("autopack.doc_drift", ["--all-files", "--no-cache"], repo)
+    assert code == 1
+    assert "markdown_it" in modules
+    assert not modules & systems
+    assert "subprocess" not in modules
+    repo = make_repo({"README.md": "# Shop\n\nSee [the jobs](old_jobs.py).\n", "mkdocs.yml": "site_name: Shop\n", "config.toml": "x = 1\n"})
+    code, modules = imports_of_a_run("autopack.doc_drift", ["--all-files", "--no-cache"], repo)
+    assert modules & systems == {"autopack.doc_drift.sites.mkdocs", "autopack.doc_drift.sites.hugo"}
+
+
 def _as_if_two_seconds_later(repo: Path) -> None:
     """The memo as the next run leaves it once the recorded inputs are older than the racy window
     (they were written just now, so their stat cannot vouch for them yet and their hashes do)."""

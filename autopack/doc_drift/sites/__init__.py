@@ -401,14 +401,37 @@ def url_path(url: Any) -> str:
         return ""
 
 
+def _names(stems: tuple[str, ...], suffixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(f"{stem}.{suffix}" for stem in stems for suffix in suffixes)
+
+
+_SCRIPT = tuple(f"{module}{language}s" for module in ("", "c", "m") for language in "jt")  # js, cts, mjs...
+# The base names each system's configuration file can have, in the order systems are asked: a
+# system's module is imported only for a file so named (most repositories hold none), and then
+# its `is_config` decides (a Hugo `config.toml` needs a `content/` folder beside it).
+CONFIG_NAMES: dict[str, frozenset[str]] = {
+    "mkdocs": frozenset({"mkdocs.yml", "mkdocs.yaml", "zensical.toml"}),
+    "hugo": _names(("hugo", "config"), ("toml", "yaml", "yml", "json")),
+    "docusaurus": _names(("docusaurus.config",), _SCRIPT),
+    "jekyll": frozenset({"_config.yml", "_config.yaml"}),
+    "sphinx": frozenset({"conf.py", "myst.yml"}),
+    "mdbook": frozenset({"book.toml"}),
+    "vitepress": _names(("config", "index"), _SCRIPT),  # .vitepress/config.ts, .vuepress/config/index.js
+}
+
+
 def detect(repo: Repo) -> Sites:
     """Every site whose configuration is in the repository. A configuration that cannot be read
     is a note (never a traceback); its pages are judged as GitHub renders them."""
-    from autopack.doc_drift.sites import docusaurus, hugo, jekyll, mdbook, mkdocs, sphinx, vitepress
+    import importlib
 
     found: list[Site] = []
     for path in sorted(repo.files):
-        for system in (mkdocs, hugo, docusaurus, jekyll, sphinx, mdbook, vitepress):
+        name = posixpath.basename(path)
+        for system_name, names in CONFIG_NAMES.items():
+            if name not in names:
+                continue
+            system = importlib.import_module(f"{__name__}.{system_name}")
             if not system.is_config(repo, path):
                 continue
             try:

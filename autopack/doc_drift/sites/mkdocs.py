@@ -11,6 +11,7 @@ import posixpath
 from typing import TYPE_CHECKING, Any
 
 from autopack.doc_drift.sites import (
+    CONFIG_NAMES,
     ConfigProblem,
     Site,
     is_language,
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from autopack.doc_drift.markdown import Document
     from autopack.doc_drift.repo import Repo
 
-NAMES = ("mkdocs.yml", "mkdocs.yaml", "zensical.toml")
 # Plugins that write or rewrite page text at build time: headings (so anchors) are not all in the files.
 REWRITING_PLUGINS = frozenset({"macros", "gen-files", "include-markdown", "mkdocs-simple-hooks", "simple-hooks", "markdown-exec", "mkdocs-jupyter"})
 
@@ -49,7 +49,7 @@ class MkDocsSite(Site):
 
 
 def is_config(repo: Repo, path: str) -> bool:
-    return posixpath.basename(path) in NAMES
+    return posixpath.basename(path) in CONFIG_NAMES["mkdocs"]
 
 
 def _plugins(data: dict[str, Any]) -> dict[str, Any]:
