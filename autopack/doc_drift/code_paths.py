@@ -13,6 +13,7 @@ from autopack.doc_drift.rules import MISSING_CODE_PATH
 from autopack.doc_drift.sites import is_language
 from autopack.doc_drift.sites.github import app_template
 from autopack.findings import Finding
+from autopack.lazy import lazy_pattern
 
 # Names that stand for "your file here" in examples: `src/foo/file.ext`, `path/to/x`, `src/mypackage`.
 _PLACEHOLDERS = frozenset({
@@ -21,7 +22,7 @@ _PLACEHOLDERS = frozenset({
 })
 
 
-_MY_NAME = re.compile(r"(?:^|[_-])my(?:[A-Z_-]|provider|project|package|plugin|module|app|lib|model|service|component|file|script)")
+_MY_NAME = lazy_pattern(r"(?:^|[_-])my(?:[A-Z_-]|provider|project|package|plugin|module|app|lib|model|service|component|file|script)")
 
 
 # Folder names every project of a kind has (`src/`, `docs/`, `.github/workflows/`, `layouts/`):
@@ -48,7 +49,7 @@ def _only_conventional(parts: list[str], existing: int) -> bool:
 
 # `PROVIDER_NAME.js`, `chapterXX.md`, `xx.po`, `YYYY-MM-DD.md`, `log-YYYYMMDD.txt`: names that
 # stand for one the reader picks (or a date the program fills in).
-_SHOUTED = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|.*(?:XX|xx)|.*(?:YYYY|YY-?MM|MM-?DD|HH-?MM).*")
+_SHOUTED = lazy_pattern(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|.*(?:XX|xx)|.*(?:YYYY|YY-?MM|MM-?DD|HH-?MM).*")
 _EXAMPLE_WORDS = frozenset({"blah", "example", "examples", "sample", "dummy", "whatever", "something", "somewhere", "xyz", "abc"})
 
 
@@ -83,19 +84,19 @@ def _placeholder(repo: Repo, path: str) -> bool:
 # The sentence tells the reader to make the file (`copy it to files/httpd.conf`, `create
 # .github/workflows/x.yml`), says it is not there, or gives it as an example (`for example,
 # patches/my-patch`): not a reference to an existing file.
-_TO_BE_MADE = re.compile(
+_TO_BE_MADE = lazy_pattern(
     r"\b(?:creat(?:e|es|ing)|copy|copying|save|generat(?:e|es|ing)|"
     r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|delet(?:e|ed|ing)|remov(?:e|ed|ing)|was moved|missing|there is no|no such|"
     r"for example|for instance|example|e\.g\.)\b",
     re.IGNORECASE)
 # `- [ ] Write docs/tdd-kata.md`: an unchecked task-list item is work still to do, its files too.
-_OPEN_TASK = re.compile(r"[ \t]*[-*+][ \t]+\[ \][ \t]")
+_OPEN_TASK = lazy_pattern(r"[ \t]*[-*+][ \t]+\[ \][ \t]")
 # A table with an `Example Files` or `Examples` column lists made-up paths of the kind it means.
-_EXAMPLE_COLUMN = re.compile(r"\bexamples?\b", re.IGNORECASE)
+_EXAMPLE_COLUMN = lazy_pattern(r"\bexamples?\b", re.IGNORECASE)
 # `... doc.rs in [rust-lang/rust](https://github.com/rust-lang/rust)`: a path of another repository.
-_OTHER_REPOSITORY = re.compile(r"https?://(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/[\w.-]+/[\w.-]+")
+_OTHER_REPOSITORY = lazy_pattern(r"https?://(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/[\w.-]+/[\w.-]+")
 # Sections that tell history: `## Upgrading`, `### To 4.0.0`, `## Breaking changes`, `## Migration`.
-_HISTORY_SECTION = re.compile(r"upgrad|migrat|changelog|change log|release notes|breaking change|deprecat|history|^to v?\d|what changes", re.IGNORECASE)
+_HISTORY_SECTION = lazy_pattern(r"upgrad|migrat|changelog|change log|release notes|breaking change|deprecat|history|^to v?\d|what changes", re.IGNORECASE)
 
 
 def _relative_to_named_folder(repo: Repo, document: Document, word: str) -> bool:

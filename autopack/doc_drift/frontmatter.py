@@ -5,15 +5,16 @@ key reader is linear in the text whatever the page holds (anchors, tags, bombs a
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from autopack.lazy import lazy_pattern
 
 # The keys that decide where a page is served (Hugo, Docusaurus, Jekyll, MkDocs plugins).
 URL_KEYS = frozenset({"slug", "url", "permalink", "id", "aliases", "redirect_from", "categories", "category", "headless"})
 MAX_LINES = 400  # a front matter is a few dozen lines; a longer block is read no further
 
-_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*[:=][ \t]*(.*)")
-_ITEM = re.compile(r"[ \t]+-[ \t]+(.*)")
+_KEY = lazy_pattern(r"([A-Za-z_][\w-]*)[ \t]*[:=][ \t]*(.*)")
+_ITEM = lazy_pattern(r"[ \t]+-[ \t]+(.*)")
 
 
 def split(text: str) -> tuple[dict[str, Any] | None, str]:

@@ -15,8 +15,9 @@ from autopack.doc_drift.sites import Unjudged, join
 from autopack.doc_drift.sites.github import app_template, generated_html, site_page, site_root_target, site_route
 from autopack.doc_drift.sites.sphinx import SphinxSite
 from autopack.findings import Finding
+from autopack.lazy import lazy_pattern
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_SCHEME = lazy_pattern(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -102,7 +103,7 @@ def _page_folder_link(repo: Repo, document_path: str, path: str) -> bool:
     return page is not None and any(repo.exists(page + suffix) for suffix in (".md", "/index.md", "/README.md"))
 
 
-_LICENSE = re.compile(r"(?:LICEN[CS]E|COPYING)(?:[.-][\w.-]*)?", re.IGNORECASE)
+_LICENSE = lazy_pattern(r"(?:LICEN[CS]E|COPYING)(?:[.-][\w.-]*)?", re.IGNORECASE)
 _PACKAGE_MANIFESTS = ("package.json", "Cargo.toml", "pyproject.toml")
 
 
@@ -119,10 +120,10 @@ def _packed_license(repo: Repo, target: str) -> bool:
 
 
 # `IMG_URL/events.png`, `SITE_ROOT/docs/`: a shouted variable the app substitutes when it renders the page.
-_TEMPLATE_VARIABLE = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*(?:/|$)")
+_TEMPLATE_VARIABLE = lazy_pattern(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*(?:/|$)")
 
 # The emoji key of an all-contributors table links `#<contribution>-<login>`, which no page defines.
-_CONTRIBUTION_ANCHOR = re.compile(r"(?:a11y|audio|blog|bug|business|code|content|data|design|doc|eventorganizing|example|financial|"
+_CONTRIBUTION_ANCHOR = lazy_pattern(r"(?:a11y|audio|blog|bug|business|code|content|data|design|doc|eventorganizing|example|financial|"
                                   r"fundingfinding|ideas|infra|maintenance|mentoring|platform|plugin|projectmanagement|promotion|"
                                   r"question|research|review|security|talk|test|tool|translation|tutorial|userTesting|video)-[\w.-]+",
                                   re.IGNORECASE)
@@ -133,7 +134,7 @@ _LANDMARKS = frozenset({"top", "content", "main", "main-content"})
 _PLACEHOLDER_HREFS = frozenset({"url", "link", "href", "path", "target", "...", "\u2026", "todo", "tbd", "xxx"})
 
 
-_PLACEHOLDER_HREF = re.compile(r"[a-z0-9_-]*[_-](?:url|link|href)")  # `provider-docs-url`
+_PLACEHOLDER_HREF = lazy_pattern(r"[a-z0-9_-]*[_-](?:url|link|href)")  # `provider-docs-url`
 
 
 def _did_you_mean(repo: Repo, target: str) -> str:

@@ -7,7 +7,8 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterator
-from pathlib import Path
+
+from autopack.lazy import lazy_pattern
 
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;", "|&"})
 # Commands whose arguments are (or may be) created by the command itself.
@@ -22,13 +23,13 @@ _BUILDERS = frozenset({"sphinx-build", "sphinx-autobuild"})
 _SPHINX_VALUE_OPTIONS = frozenset({"-b", "-M", "-d", "-j", "-c", "-D", "-A", "-t", "-w", "--builder", "--doctree-dir", "--jobs", "--conf-dir", "--define", "--tag", "--warning-file"})
 _EXPRESSION_OPTIONS = frozenset({"-k", "-m", "--grep", "-g", "--filter"})
 _REDIRECTS = frozenset({">", ">>", ">|", "&>", "&>>"})
-_UNSAFE = re.compile(r"[*?\[\]{}$<>|=`'\"\\:,;()!#%^]|^~")
-_LOCATION_SUFFIX = re.compile(r"(?::\d+){1,2}$|::[\w\[\]\-.]+$")
+_UNSAFE = lazy_pattern(r"[*?\[\]{}$<>|=`'\"\\:,;()!#%^]|^~")
+_LOCATION_SUFFIX = lazy_pattern(r"(?::\d+){1,2}$|::[\w\[\]\-.]+$")
 
 
 # A command prompt: `$ `, `% ` (zsh), optionally after a virtualenv `(venv) ` and a
 # `user@host:~/dir` or `~/dir` or `[user@host dir]`.
-_PROMPT = re.compile(r"^[ \t]*(?:\([\w.@ -]+\)[ \t]*)?(?:[\w.-]+@[\w.-]+(?::[^\s$%#]*)?[ \t]*|~[^\s$%#]*[ \t]*|\[[^\]\n]*\][ \t]*)?[$%][ \t]")
+_PROMPT = lazy_pattern(r"^[ \t]*(?:\([\w.@ -]+\)[ \t]*)?(?:[\w.-]+@[\w.-]+(?::[^\s$%#]*)?[ \t]*|~[^\s$%#]*[ \t]*|\[[^\]\n]*\][ \t]*)?[$%][ \t]")
 
 
 def _command_lines(raw: list[str], prompts: bool) -> Iterator[tuple[str, int, int]]:
@@ -96,7 +97,7 @@ def _segment_words(segment: list[str]) -> tuple[list[str], list[str]]:
         segment = segment[1:]
     if not segment:
         return [], []
-    program = Path(segment[0]).name
+    program = posixpath.basename(segment[0])
     if program in _CREATORS or (program == "git" and len(segment) > 1 and segment[1] in _GIT_CREATORS):
         return [], [word for word in segment[1:] if not word.startswith("-")]
     if program == "git" and len(segment) > 1 and segment[1] in _GIT_REFS:
