@@ -4,7 +4,8 @@
     of the same interpreter, next to pre-commit-hooks' `check-yaml` and `ruff check` on one file.
     The goals: a clean run within 3x `python -c pass`, a run with a finding within 4x. The
     catalog and doc drift answer a repeat run from their cache; their finding scenario is also
-    timed with `AUTOPACK_NO_CACHE=1`, as the first run after a change pays.
+    timed with `AUTOPACK_NO_CACHE=1`, as the first run after a change pays, beside that run's
+    floor: the bare import and one parse of its parser (PyYAML, markdown-it-py).
 (b) `pre-commit run --all-files` on Django's sdist as a git repository: autopack's four hooks
     vs the common pre-commit-hooks set (check-yaml, check-json, end-of-file-fixer,
     trailing-whitespace, check-ast), both as local hooks of the same virtual environment.
@@ -88,6 +89,10 @@ HOOKS = (  # (script, arguments); catalog and doc drift check their fixed set, a
 # Hooks whose repeat run on the same files answers from the cache (the catalog's verdict, doc
 # drift's verdicts): the table times their finding scenario with the cache off as well.
 REMEMBERING = ("autopack-catalog", "autopack-doc-drift")
+PARSER_FLOORS = {
+    "yaml": "import argparse, yaml; argparse.ArgumentParser().parse_args([]); yaml.load('a: {b: 1}', Loader=yaml.CSafeLoader)",
+    "markdown_it": "import argparse, markdown_it; argparse.ArgumentParser().parse_args([]); markdown_it.MarkdownIt('commonmark').parse('# a\\n\\n[b](c.md)\\n')",
+}
 # pre-commit-hooks' common set: (id, console script, types) as in its .pre-commit-hooks.yaml.
 COMMON_SET = (
     ("check-yaml", "check-yaml", ["yaml"]),
@@ -230,6 +235,10 @@ def one_file(installs: dict[str, Path], rounds: int) -> None:
     commands: list[Command] = [
         ("python -c pass", [python, "-c", "pass"], clean),
         ('python -c "import argparse" (the floor of an argparse hook)', [python, "-c", "import argparse"], clean),
+        # What the first run after a change cannot go below: its parser's import and one parse
+        # (the catalog's PyYAML, doc drift's markdown-it-py), with an argparse parser built.
+        ("python -c \"import argparse, yaml ...\" (the catalog's parser floor)", [python, "-c", PARSER_FLOORS["yaml"]], clean),
+        ("python -c \"import argparse, markdown_it ...\" (doc drift's parser floor)", [python, "-c", PARSER_FLOORS["markdown_it"]], clean),
         ("check-yaml config/models.yaml (pre-commit-hooks)", [str(first / "check-yaml"), "config/models.yaml"], clean),
         ("ruff check jobs.py", [str(first / "ruff"), "check", "jobs.py"], clean),
     ]
