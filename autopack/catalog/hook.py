@@ -1,8 +1,9 @@
 """`autopack-catalog` (hook id `catalog`): validate config/models.yaml and config/pricing.yaml.
 
 The subject is a fixed pair of files, so the hook ignores the file names it is handed and always
-checks both. A repository with neither file (and no configured paths) has no catalog: nothing
-to check.
+checks both. A repository with neither file (and no `[tool.autopack.catalog]` section) has no
+catalog: nothing to check; nor has one whose files at the default paths belong to another tool
+(see `_autopack_catalog`).
 """
 
 from __future__ import annotations
@@ -56,11 +57,13 @@ def _escapes(root: str, path: str) -> bool:
 
 def check(context: engine.CheckContext) -> Iterable[Finding]:
     models, pricing = catalog_files(context.root_dir, context.settings)
-    configured = any(key in context.config.raw_sections.get("catalog", {}) for key in PATH_KEYS)
+    configured = "catalog" in context.config.raw_sections  # any catalog setting: the repository keeps one
     if not configured and not (os.path.lexists(models.path) or os.path.lexists(pricing.path)):
         return []
     reader = _runner_reader(context)
     texts = _texts(reader, (models, pricing))
+    if not configured and not _autopack_catalog(reader if texts is None else lambda file: texts[file.path], (models, pricing)):
+        return []
     key = memo.inputs_key(context, list(texts.values())) if texts is not None else None
     remembered = memo.recall(context, key) if key is not None else None
     if remembered is not None:
@@ -77,6 +80,30 @@ def check(context: engine.CheckContext) -> Iterable[Finding]:
     if key is not None:
         memo.remember(context, key, result.findings)
     return result.findings
+
+
+# What every autopack catalog holds: aliases in its models file, or prices in its pricing file.
+_MARKERS = {"models": ("model_aliases",), "pricing": ("input_per_1k", "output_per_1k")}
+
+
+def _autopack_catalog(reader: TextReader, catalog: tuple[CatalogFile, ...]) -> bool:
+    """Whether the files at the default paths are autopack's catalog. `config/models.yaml` is a
+    common name (model zoos, LLM routers, ORMs keep files of their own there): the pair is
+    autopack's when the models file names `model_aliases` or the pricing file prices a model
+    (`input_per_1k`, `output_per_1k`), which every autopack catalog does; a broken one still
+    does, as text, and one that cannot be read at all (too large, a symlink out) is reported
+    rather than guessed away. Another tool's files are left alone; a `[tool.autopack.catalog]`
+    section checks the files whatever they hold."""
+    for file in catalog:
+        try:
+            text = reader(file)
+        except YamlProblem as problem:
+            if problem.kind == "missing":
+                continue
+            return True
+        if any(marker in text for marker in _MARKERS[file.schema]):
+            return True
+    return False
 
 
 def _texts(reader: TextReader, catalog: tuple[CatalogFile, ...]) -> dict[str, str] | None:

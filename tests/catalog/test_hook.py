@@ -26,6 +26,44 @@ def test_repository_without_a_catalog_has_nothing_to_check(make_repo, run_hook):
     assert (result.code, result.findings) == (0, [])
 
 
+# Files other tools keep at autopack's default paths (seen in public repositories: LLM routers,
+# model zoos, agent frameworks).
+FOREIGN_MODELS = [
+    "models:\n  - id: mock-chat\n    provider: mock\n    enabled: true\n",
+    "version: 1\nmodels:\n  - key: haiku-4-5\n    provider: anthropic\n    quality_tier: 2\n",
+    "default: resnet50\nbackbones:\n  resnet50: {weights: imagenet, depth: 50}\n",
+    "models:\n  gpt-4o: {provider: openai, context: 128000}\n",
+    "# an empty file of another tool\n",
+    "{not: [valid yaml\n",
+]
+FOREIGN_PRICING = "gpt-4o:\n  input: 2.5\n  output: 10\ncurrency: USD\n"
+
+
+@pytest.mark.parametrize("models", FOREIGN_MODELS)
+@pytest.mark.parametrize("pricing", [None, FOREIGN_PRICING])
+def test_another_tools_files_at_the_default_paths_are_not_a_catalog(catalog_repo, run_hook, models, pricing):
+    result = run_hook(catalog_repo(models=models, pricing=pricing))
+    assert (result.code, result.findings) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("models", "pricing", "rules"),
+    [
+        ("model_aliases:\n  haiku: [broken\n", None, {"APC300"}),  # a broken catalog of ours is still ours
+        (None, GOOD_PRICING, {"APC300"}),
+        (FOREIGN_MODELS[0], GOOD_PRICING, {"APC301"}),  # priced in autopack's keys: its models file is ours too
+    ],
+)
+def test_a_catalog_is_autopacks_when_either_file_has_its_keys(catalog_repo, run_hook, models, pricing, rules):
+    result = run_hook(catalog_repo(models=models, pricing=pricing))
+    assert result.code == 1 and rules <= set(result.rules()), result.findings
+
+
+def test_a_catalog_section_checks_the_files_whatever_they_hold(catalog_repo, run_hook):
+    repo = catalog_repo(models=FOREIGN_MODELS[0], pricing=None, **{".autopack.toml": "[catalog]\nrequired-tiers = ['haiku']\n"})
+    assert {"APC300", "APC301"} <= set(run_hook(repo).rules())
+
+
 def test_this_repository_config_passes_the_hook():
     result = run_script("autopack-catalog", cwd=REPO_ROOT)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
