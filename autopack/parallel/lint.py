@@ -26,7 +26,7 @@ TYPE_CHECKING = False  # typing and the syntax-tree half for type checkers only:
 if TYPE_CHECKING:
     from typing import Any
 
-    from autopack.parallel.syntax import ProjectPools
+    from autopack.parallel.syntax import ProjectDefinitions, ProjectPools
 
 DOC = "parallelism.md"
 PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
@@ -147,6 +147,8 @@ class Lint:
         self.needles = _shortest_needles(self.names)
         self.pool_needles = _shortest_needles({*self.names, "Pool"})
         self.project: ProjectPools | None = None  # the project's own pool subclasses, when a run gives its files
+        self.context: CheckContext | None = None  # the run, for what the project defines (`ProjectDefinitions`)
+        self.definitions: ProjectDefinitions | None = None  # made on first need
 
     def scan(self, source: SourceFile) -> list[Finding]:
         pools = self.in_pool_paths(source.path)
@@ -175,6 +177,7 @@ class Lint:
 
 def check(context: CheckContext) -> Iterable[Finding]:
     lint = Lint(context.settings)
+    lint.context = context
     if context.settings["raw-pool-paths"]:
         from autopack.parallel.syntax import ProjectPools
 

@@ -96,6 +96,8 @@ class Scope:
         self.project_modules: dict[str, tuple[str, int]] = {}  # `import app.pools as p` → (module, level)
         self.mp_roots: set[str] = set()  # names of multiprocessing modules/contexts
         self.own_executors: set[str] = set()  # `ThreadPoolExecutor` imported from elsewhere or defined here
+        self.from_autopack: set[str] = set()  # entry points imported from the autopack package
+        self.autopack_modules: set[str] = set()  # `import autopack.parallel as orch`, `from autopack import parallel`
 
 
 class FileScan:
@@ -111,6 +113,7 @@ class FileScan:
         self.findings: list[Finding] = []
         self.handled: set[int] = set()  # ids of nodes already judged (partial targets, alias values)
         self.call_pools: dict[int, tuple[str, str]] = {}  # ids of calls of a parameter whose default is a pool class → (kind, shown)
+        self.definitions: dict[str, list[bool]] = {}  # entry point defined here → whether each definition takes an anchor
 
     # -- reporting ------------------------------------------------------------------------------
 
@@ -164,6 +167,8 @@ class FileScan:
                 functions.append(node)
                 if not isinstance(node, ast.Lambda) and node.name in self.lint.internals:
                     self.owned_names.add(node.name)  # the module that defines a runner owns it
+                if not isinstance(node, ast.Lambda) and node.name in self.lint.entry_points:
+                    self.definitions.setdefault(node.name, []).append(takes_anchor(node))
         by_position = attrgetter("lineno", "col_offset")
         for statement in sorted(imports, key=by_position):
             self.bind_import(statement)
@@ -203,6 +208,8 @@ class FileScan:
                     scope.functools.add(local)
                 if alias.name in MP_MODULES:
                     scope.mp_roots.add(local)
+                elif _in_autopack(alias.name):
+                    scope.autopack_modules.add(local)
                 elif alias.asname and not alias.name.startswith(("concurrent", "multiprocessing")):
                     scope.project_modules[local] = (alias.name, 0)  # import myapp.pools as pools
             return
@@ -215,6 +222,8 @@ class FileScan:
                         scope.pool_classes.setdefault(name, MP_POOLS[name])
                     else:
                         scope.mp_roots.add(name)
+            if _in_autopack(module) and statement.level == 0:
+                (scope.from_autopack if alias.name in self.lint.entry_points else scope.autopack_modules).add(local)
             if alias.name in self.lint.names:
                 scope.aliases[local] = alias.name
                 if alias.name in self.lint.internals and alias.name not in self.owned_names:
@@ -420,7 +429,7 @@ class FileScan:
             return
         else:
             why = f"with {workers.arg}={self.shown(workers.value)}"
-        self.report_missing_anchor(call, shown, why, keywords, target)
+        self.report_missing_anchor(call, shown, why, keywords, target, call.args[0] if self.partial_of(call) else call.func)
 
     def judge_partial_call(self, call: ast.Call, name: str, bound: Bound) -> None:
         """The partial itself was judged where it was made; a call adds only its own workers."""
@@ -435,11 +444,33 @@ class FileScan:
             self.report_missing_anchor(call, f"{name}(...)", why, [*bound.keywords, *keywords], bound.target)
 
     def report_missing_anchor(
-        self, call: ast.Call, shown: str, why: str, keywords: Sequence[ast.keyword], target: str
+        self, call: ast.Call, shown: str, why: str, keywords: Sequence[ast.keyword], target: str, callee: ast.expr | None = None
     ) -> None:
+        if not self.from_autopack(callee) and self.projects_own(target):
+            return
         explicit_none = any(k.arg == "anchor" for k in keywords)
         missing = "anchor=None, which is no anchor" if explicit_none else "no anchor"
         self.report(PARALLEL_WITHOUT_ANCHOR, call, f"`{shown}` runs {why} and {missing}", {"entry_point": target})
+
+    def from_autopack(self, callee: ast.expr | None) -> bool:
+        """`execute_parallel` imported from autopack, or called on an autopack module (`orch.execute_parallel`)."""
+        if isinstance(callee, ast.Name):
+            return callee.id in self.scope.from_autopack
+        while isinstance(callee, ast.Attribute):
+            callee = callee.value
+        return isinstance(callee, ast.Name) and callee.id in self.scope.autopack_modules
+
+    def projects_own(self, target: str) -> bool:
+        """The name is the project's own function, not a policy-checked entry point: this file's
+        definitions of it (else the project's) all take no anchor, so no call of it could pass
+        one (an agent framework's `self.execute_parallel(tasks, max_workers=8)`). A definition
+        with `anchor` or `**kwargs` keeps every call judged."""
+        definitions = self.definitions.get(target)
+        if definitions is None and self.lint.context is not None:
+            if self.lint.definitions is None:
+                self.lint.definitions = ProjectDefinitions(self.lint, self.lint.context)
+            definitions = self.lint.definitions.of(target)
+        return bool(definitions) and not any(definitions)
 
     def pool_kind(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name):
@@ -555,6 +586,51 @@ def _has_anchor_or_forwarding(keywords: Iterable[ast.keyword]) -> bool:
 
 def _workers_keyword(keywords: Iterable[ast.keyword]) -> ast.keyword | None:
     return next((k for k in keywords if k.arg in WORKER_KEYWORDS), None)
+
+
+def _in_autopack(module: str) -> bool:
+    return module == "autopack" or module.startswith("autopack.")
+
+
+def takes_anchor(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A parameter named `anchor`, or `**kwargs` that may receive one."""
+    arguments = function.args
+    named = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    return arguments.kwarg is not None or any(argument.arg == "anchor" for argument in named)
+
+
+class ProjectDefinitions:
+    """Where the project defines functions or methods named like an entry point, found on demand
+    (only for a call about to be reported): each Python file that holds `def <name>` is parsed once."""
+
+    def __init__(self, lint: Lint, context: CheckContext) -> None:
+        self.lint = lint
+        self.context = context
+        self.found: dict[str, list[bool]] | None = None
+
+    def of(self, name: str) -> list[bool]:
+        """Whether each of the project's definitions of `name` takes an anchor."""
+        if self.found is None:
+            self.found = {}
+            for path in self.context.repo_files():
+                if path.endswith(".py"):
+                    self._scan(path)
+        return self.found.get(name, [])
+
+    def _scan(self, path: str) -> None:
+        assert self.found is not None
+        source = self.context.read(path)
+        if source is None or not any(f"def {name}" in source.text for name in self.lint.entry_points):
+            return
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source.text, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in self.lint.entry_points:
+                self.found.setdefault(node.name, []).append(takes_anchor(node))
 
 
 class ProjectPools:

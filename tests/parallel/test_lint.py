@@ -369,3 +369,60 @@ def test_app403_reads_the_defining_module_when_only_the_user_is_committed(make_r
     result = collect([ENFORCEMENT], root, load_config(root), ["app/jobs.py"])
     assert [(f.rule_id, f.path, f.line) for f in result.findings] == [("APP403", "app/jobs.py", 2)]
     assert "`Farm` (a `ProcessPoolExecutor` subclass)" in result.findings[0].message
+
+
+# An agent framework's own `execute_parallel` (seen in public repositories): a function or method
+# of the project that takes no anchor is not the policy-checked entry point.
+OWN_METHOD = """\
+    class Orchestrator:
+        async def execute_parallel(self, tasks, max_workers=4):
+            return tasks
+
+        async def run(self, tasks):
+            return await self.execute_parallel(tasks, max_workers=8)
+    """
+OWN_FUNCTION = """\
+    def execute_parallel(jobs, workers=4):
+        return jobs
+
+    execute_parallel([1, 2], workers=3)
+    """
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"agents.py": OWN_METHOD},
+        {"batch.py": OWN_FUNCTION},
+        {"app/executor.py": "def execute_parallel(jobs, workers=4):\n    return jobs\n",
+         "app/main.py": "from app.executor import execute_parallel\nexecute_parallel(jobs, workers=4)\n"},
+        {"app/executor.py": "class Runner:\n    def execute_parallel(self, tasks, *, max_workers):\n        return tasks\n",
+         "app/main.py": "runner.execute_parallel(tasks, max_workers=8)\n"},
+    ],
+    ids=["own method", "own function", "own function imported", "own method called elsewhere"],
+)
+def test_app401_leaves_the_projects_own_anchorless_functions_alone(lint, files):
+    assert lint(files) == []
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # the project's own policy-checked API (the seed's layout): it takes an anchor, so calls are judged
+        ({"orch/parallel.py": "def execute_parallel(tasks, *, workers=1, anchor=None):\n    return tasks\n",
+          "orch/main.py": "from orch.parallel import execute_parallel\nexecute_parallel(tasks, workers=4)\n"},
+         [("APP401", "orch/main.py", 2)]),
+        # `**kwargs` may carry an anchor: still the policy's shape
+        ({"batch.py": "def execute_parallel(tasks, **options):\n    return tasks\n\nexecute_parallel(tasks, workers=2)\n"},
+         [("APP401", "batch.py", 4)]),
+        # a test double without an anchor does not hide calls of autopack's own API
+        ({"tests/fakes.py": "class FakePool:\n    def execute_parallel(self, tasks):\n        return tasks\n",
+          "app/jobs.py": EP + "import autopack.parallel as orch\nexecute_parallel(tasks, workers=4)\norch.execute_parallel(tasks, workers=4)\n"},
+         [("APP401", "app/jobs.py", 3), ("APP401", "app/jobs.py", 4)]),
+        # no definition in the project: the installed API
+        ({"jobs.py": "execute_parallel(tasks, workers=4)\n"}, [("APP401", "jobs.py", 1)]),
+    ],
+    ids=["own api with anchor", "kwargs", "fake beside autopack's api", "installed api"],
+)
+def test_app401_still_judges_calls_of_a_policy_checked_entry_point(lint, files, expected):
+    assert lint(files) == expected
