@@ -12,7 +12,7 @@ def test_try_repo_runs_every_hook_and_each_reports_its_finding(make_repo, try_re
     repo = make_repo({
         ".env.production": "DEBUG=1\n",
         "README.md": "# Readme\n\nSee [the guide](docs/guide.md).\n",
-        "config/models.yaml": "models: [\n",
+        "config/models.yaml": "model_aliases: [\n",
         "jobs/bad.py": "from autopack.parallel import execute_parallel\nexecute_parallel(tasks, workers=4)\n",
     })
     result = try_repo(repo, "--all-files")
