@@ -11,12 +11,10 @@ verify (truncated, edited, another format) is a miss.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import cache
 
 from autopack import __version__, files
-from autopack.cache import seal, unseal
+from autopack.cache import blake2b, seal, unseal
 
 TYPE_CHECKING = False  # the parser's types only where a pack is read: remembered verdicts need none
 if TYPE_CHECKING:
@@ -37,7 +35,7 @@ def pack_name() -> str:
     (its version), read without importing anything."""
     from importlib.util import find_spec
 
-    digest = hashlib.sha256(f"{FORMAT}\0{__version__}".encode())
+    digest = blake2b(f"{FORMAT}\0{__version__}".encode(), digest_size=16)
     for module in _PARSING_MODULES:
         spec = find_spec(module)
         origin = spec.origin if spec is not None else None
@@ -50,7 +48,7 @@ def pack_name() -> str:
 
 
 def content_key(source: files.SourceFile) -> str:
-    return hashlib.blake2b(source.text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(source.text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 # How each field of a Document is stored (by its annotation): sets as sorted lists, references as
@@ -117,6 +115,8 @@ class DocumentPack:
         and changed files drop out, so the pack does not grow without bound); not otherwise."""
         if not self.added and self.used == self.entries.keys():
             return
+        import json  # here and in `_json_body`: only a run with a cache reads or writes a pack
+
         try:
             body = json.dumps({key: self.entries[key] for key in sorted(self.used)}, separators=(",", ":"), ensure_ascii=False)
         except (TypeError, ValueError):  # a field JSON cannot hold: no cache rather than a wrong one
@@ -127,7 +127,11 @@ class DocumentPack:
 def _json_body(raw: bytes | None) -> Any:
     """The JSON a pack holds if it is sealed as one of this format, else None."""
     body = unseal(raw, FORMAT)
+    if body is None:
+        return None
+    import json
+
     try:
-        return json.loads(body) if body is not None else None
+        return json.loads(body)
     except (ValueError, RecursionError):
         return None

@@ -193,9 +193,9 @@ def _raw(context: CheckContext, path: str) -> bytes | None:
 
 
 def _raw_key(raw: bytes) -> str:
-    import hashlib
+    from autopack.cache import blake2b
 
-    return "raw:" + hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return "raw:" + blake2b(raw, digest_size=16).hexdigest()
 
 
 def _vouched(context: CheckContext, path: str, digest: str) -> bool:
