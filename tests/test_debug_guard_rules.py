@@ -197,6 +197,12 @@ POSITIVES = {
     "exec form runserver": ("Dockerfile.prod", 'FROM x\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n', [("APD103", 2)]),
     "exec form npm dev": ("k8s/prod/web.yaml", 'containers:\n  - command: ["npm", "run", "dev"]\n', [("APD103", 2)]),
     "uvicorn.run reload": ("app/main_prod.py", "import uvicorn\nuvicorn.run('app:app', reload=True)\n", [("APD103", 2)]),
+    # the uvicorn-gunicorn base images' development launcher (uvicorn --reload), shell and exec form
+    "base image reload launcher": (
+        "docker-compose.production.yml",
+        'services:\n  api:\n    command: /start-reload.sh\n  worker:\n    command: ["bash", "/start-reload.sh"]\n',
+        [("APD103", 3), ("APD103", 5)],
+    ),
     # services, process managers, infrastructure as code
     "supervisord": ("deploy/supervisord.prod.conf", '[program:web]\ncommand=gunicorn app --reload\nenvironment=DEBUG="1",X="2"\n', [("APD103", 2), ("APD101", 3)]),
     "systemd": ("deploy/prod/app.service", '[Service]\nEnvironment="DEBUG=1" "X=2"\n', [("APD101", 2)]),
@@ -244,6 +250,10 @@ NEGATIVES = {
     "display_errors off": ("php.ini-production", "[PHP]\ndisplay_errors = Off\n"),
     "logging debug provider": ("appsettings.Production.json", '{"Logging": {"Debug": {"LogLevel": {"Default": "Warning"}}}}\n'),
     "firewall reload": ("deploy/prod/setup.sh", "firewall-cmd --reload\nsystemctl reload nginx\n"),
+    "project reload scripts and the production launcher": (
+        "docker-compose.prod.yml",
+        "services:\n  a:\n    command: ./start-reload.sh\n  b:\n    command: sh scripts/start-reload.sh\n  c:\n    command: /start.sh\n",
+    ),
     "installing dev tools": ("Dockerfile.prod", "FROM node\nRUN npm install -g nodemon\nRUN npm install -g ts-node-dev\n"),
     "watch flags of other tools": (
         "Dockerfile.prod",

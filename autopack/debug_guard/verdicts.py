@@ -74,7 +74,7 @@ VALUE_WORDS = ("dev", "local")
 _BEFORE_VALUE = frozenset(" \t\"':=,")
 SERVER_WORDS = (
     "-dspring", "--spring", "-dserver", "--server.", "-ddebug", "-dxdebug", "--reload", "--debug", "--inspect", "debugpy",
-    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", ".ini", ".env", ".conf", ".properties", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", *_SERVE, *_WATCH,
+    "ptvsd", "jdwp", "xdebug", "dlv", "autoreload", "github_env", ".ini", ".env", ".conf", ".properties", "pdb", "runserver", "nodemon", " dev", '"dev"', ":dev", "develop", "/start-reload", *_SERVE, *_WATCH,
 )  # fmt: skip
 DEPLOY_TOOL_WORDS = ("helm", "kubectl", "docker", "podman", "heroku", "gcloud", "az ", "fly", "aws", "nomad", "kamal", "oc ")
 DEPLOY_FLAG_WORDS = ("--set", "--env", "-e ", "-e=", "--settings", "config:set", "set env", "env-vars")
@@ -425,6 +425,9 @@ COMMAND_PATTERNS: tuple[tuple[Any, str, str], ...] = tuple(
         # file watchers that restart the app on every change
         (r"(?<![\w/.-])(?P<tool>ts-node-dev|tsx{S}watch|dotnet{S}watch|strapi{S}develop)(?![\w-])", "{tool}", _USE_PRODUCTION_SERVER),
         (r"\b(?P<tool>node|bun|nest{S}start)\b[^\n]{0,300}?(?<![\w-])(?P<flag>--watch(?:-path)?|--hot)(?![\w-])", "{tool} {flag}", _NO_RELOADER),
+        # the uvicorn/gunicorn base images' (tiangolo/uvicorn-gunicorn-*) development launcher: uvicorn --reload;
+        # only the image's own absolute path, not a project's `./start-reload.sh` or `scripts/start-reload.sh`
+        (r"(?<![\w.~/-])(?P<tool>/start-reload\.sh)(?![\w.-])", "{tool}", "Use the image's production launcher (`/start.sh`, the default command) instead of its auto-reloading development one."),
     )
 )
 # Install commands name the tools without running them (`npm install -g nodemon`).
