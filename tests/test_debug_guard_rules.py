@@ -117,6 +117,13 @@ POSITIVES = {
     # APD102: development environments
     "flask_env": (".env.production", "FLASK_ENV=development\n", [("APD102", 1)]),
     "node_env": ("docker-compose.prod.yml", "services:\n  web:\n    environment:\n      - NODE_ENV=development\n", [("APD102", 4)]),
+    # PHP frameworks' environment selectors, as constants and as variables
+    "php framework environments": (
+        "environments/prod/web/index.php",
+        "<?php\ndefined('YII_ENV') or define('YII_ENV', 'dev');\nConfig::define('WP_ENVIRONMENT_TYPE', 'development');\n",
+        [("APD102", 2), ("APD102", 3)],
+    ),
+    "php framework environment variables": (".env.production", "WP_ENV=development\nCI_ENVIRONMENT=development\n", [("APD102", 1), ("APD102", 2)]),
     "aspnetcore env": ("k8s/prod/deploy.yaml", "env:\n  - name: ASPNETCORE_ENVIRONMENT\n    value: Development\n", [("APD102", 3)]),
     "app_env local": (".env.prod", "APP_ENV=local\n", [("APD102", 1)]),
     "app_env dev": (".env.prod", "APP_ENV=dev\n", [("APD102", 1)]),
@@ -247,6 +254,10 @@ NEGATIVES = {
     "python comments and strings": ("settings/prod.py", "# DEBUG = True\n'''\nDEBUG = True\n'''\nHELP = 'set DEBUG = True'\n"),
     "toml multi-line string": ("config/prod.toml", "notes = '''\ndebug = true\n'''\n"),
     "production environment": (".env.production", "NODE_ENV=production\nFLASK_ENV=production\nAPP_ENV=prod\n"),
+    "php framework production environments": (
+        "environments/prod/web/index.php",
+        "<?php\ndefined('YII_ENV') or define('YII_ENV', 'prod');\ndefine('WP_ENVIRONMENT_TYPE', 'production');\n$env = getenv('WP_ENV');\n",
+    ),
     "display_errors off": ("php.ini-production", "[PHP]\ndisplay_errors = Off\n"),
     "logging debug provider": ("appsettings.Production.json", '{"Logging": {"Debug": {"LogLevel": {"Default": "Warning"}}}}\n'),
     "firewall reload": ("deploy/prod/setup.sh", "firewall-cmd --reload\nsystemctl reload nginx\n"),

@@ -151,6 +151,12 @@ ENVIRONMENT_KEYS = frozenset(
         "mix_env",
         "django_env",
         "app_environment",
+        # PHP frameworks' own environment selectors: Yii (`define('YII_ENV', 'dev')`), WordPress
+        # core and Bedrock (`WP_ENVIRONMENT_TYPE`, `WP_ENV`), CodeIgniter 4 (`CI_ENVIRONMENT`)
+        "yii_env",
+        "wp_env",
+        "wp_environment_type",
+        "ci_environment",
     }
 )
 # Generic names count only as a whole setting (an env var or a top-level key), not nested deeper
