@@ -439,11 +439,13 @@ def too_large(path: str, max_size: int) -> Skipped:
 
 
 def source_from_bytes(path: str, raw: bytes, max_size: int) -> SourceFile | Skipped:
-    """The size and binary guards, then decoding: shared by working-tree and staged reads."""
-    if len(raw) > max_size:
-        return too_large(path, max_size)
+    """The binary and size guards, then decoding: shared by working-tree and staged reads. A
+    binary file is skipped quietly whatever its size (a committed executable over the limit is
+    no text a check could have read); only text over the limit is a note."""
     if is_binary(raw[:BINARY_SNIFF_BYTES]):
         return Skipped(path, "binary file", notify=False)
+    if len(raw) > max_size:
+        return too_large(path, max_size)
     return decode_text(path, raw)
 
 

@@ -27,6 +27,14 @@ def test_a_file_over_the_size_limit_says_so_and_how_to_raise_it(make_repo) -> No
     assert note["fix"].startswith("Raise `max-file-size` (now 100)")
 
 
+def test_a_binary_file_over_the_size_limit_is_skipped_quietly(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """A committed executable (`bin/cwebp`, extensionless: a Python script to the parallel lint
+    until read) or archive over the limit is no text a check could read: no note."""
+    binary = (b"\x7fELF\x02\x01\x01" + b"\0" * 9 + b"\x02\0>\0\x01\0\0\0") * 64  # an ELF header's run of NULs
+    repo = make_repo({".autopack.toml": "max-file-size = 100\n", "bin/cwebp": binary, "prod/.env": b"DEBUG=1\n" + binary})
+    assert notes(repo) == {}
+
+
 def test_a_missing_file_is_named_as_missing_with_a_git_fix(make_repo) -> None:  # type: ignore[no-untyped-def]
     repo = make_repo({"prod/.env": BAD, "README.md": "# x\n"})
     (repo / "prod" / ".env").unlink()  # deleted, not staged: git still lists it
