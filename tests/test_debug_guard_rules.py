@@ -216,6 +216,19 @@ POSITIVES = {
     "terraform name/value": ("infra/prod/ecs.tf", 'env = [{\n  name  = "DEBUG"\n  value = "true"\n}]\nvars = { FLASK_DEBUG = "1" }\n', [("APD101", 3), ("APD102", 5)]),
     "javascript config": ("config/production.js", "module.exports = {\n  port: 80,\n  debug: true,\n};\n", [("APD101", 3)]),
     "xml app setting": ("App.Production.config", '<appSettings>\n  <add key="Debug" value="true" />\n</appSettings>\n', [("APD101", 2)]),
+    # the production class of a shared configuration module (Flask's config.py pattern,
+    # django-configurations' `Prod`): its body is judged as a production file
+    "production class in a shared config module": (
+        "config.py",
+        "import os\n\nclass Config:\n    DEBUG = False\n\nclass DevelopmentConfig(Config):\n    DEBUG = True\n\n"
+        "class ProductionConfig(Config):\n    DEBUG = True\n    TEMPLATE_DEBUG = True\n",
+        [("APD101", 10), ("APD102", 11)],
+    ),
+    "production classes by other names": (
+        "app/settings.py",
+        "class Prod(Common):\n    DEBUG = True\n\nclass PROD_SETTINGS:\n    FLASK_DEBUG = 1\n",
+        [("APD101", 2), ("APD102", 5)],
+    ),
 }
 
 
@@ -272,6 +285,11 @@ NEGATIVES = {
     ),
     "nodemon dependency": ("package.prod.json", '{"devDependencies": {"nodemon": "^3.0.0"}}\n'),
     "development section of a mixed file": ("config/prod/settings.yaml", "development:\n  debug: true\nproduction:\n  debug: false\n"),
+    "non-production classes in a shared config module": (
+        "config.py",
+        "class NonProdConfig:\n    DEBUG = True\nclass PreProductionConfig:\n    DEBUG = True\nclass ProductCatalogConfig:\n    DEBUG = True\n"
+        "class TestProductionConfig:\n    DEBUG = True\nclass ProductionConfig:\n    DEBUG = False\n    def local(self):\n        DEBUG = True\n",
+    ),
     "dev class in python": ("config/prod_config.py", "class DevelopmentConfig:\n    DEBUG = True\n\nclass ProductionConfig:\n    DEBUG = False\n"),
     "toolbar removed": ("settings/prod.py", "INSTALLED_APPS.remove('debug_toolbar')\n"),
     "toolbar only when debug": ("settings/prod.py", "DEBUG = False\nif DEBUG:\n    INSTALLED_APPS += ['debug_toolbar']\n"),
@@ -325,6 +343,23 @@ def test_ci_workflow_only_production_jobs() -> None:
 @pytest.mark.parametrize("path, text", NEGATIVES.values(), ids=NEGATIVES.keys())
 def test_never_flagged_families(path: str, text: str) -> None:
     assert found(path, text) == []
+
+
+def test_production_class_judged_without_debug_defaults() -> None:
+    """Turning APD104 off (`debug-defaults = false`) does not turn off the production class's
+    APD101-APD103: they are not defaults."""
+    text = "import os\nDEBUG = os.getenv('DEBUG', 'true')\nclass ProductionConfig:\n    DEBUG = True\n"
+    assert found("config.py", text) == [("APD104", 2), ("APD101", 4)]
+    assert found("config.py", text, **{"debug-defaults": False}) == [("APD101", 4)]
+
+
+def test_production_classes_only_in_configuration_modules() -> None:
+    """Modules production loads are read for production classes; models, development and test
+    modules are not (`wants` is the scan's gate)."""
+    from autopack.debug_guard import wants
+
+    assert wants("config.py", DEFAULTS) and wants("app/settings.py", {**DEFAULTS, "debug-defaults": False})
+    assert not any(wants(path, DEFAULTS) for path in ("app/models.py", "dev/config.py", "tests/config.py", "docs/config.py"))
 
 
 def test_extended_false_keeps_only_apd101() -> None:

@@ -112,7 +112,9 @@ class Scopes:
         defaults_on = settings["debug-defaults"]
         self.key = (tuple(settings["production-tokens"]), tuple(settings["production-globs"]), self.include_templates, self.workflows, defaults_on)
         self.production = _path_scope(settings)
-        self.loaded: Callable[[str], bool] = loaded_scope(self.include_templates) if defaults_on else (lambda _path: False)
+        loaded = loaded_scope(self.include_templates)
+        # without APD104, Python modules are still read for their production classes
+        self.loaded: Callable[[str], bool] = loaded if defaults_on else (lambda path: path.endswith(".py") and loaded(path))
 
 
 _LAST_SCOPES: list[tuple[dict[str, Any], Scopes]] = []  # the settings object is kept, so `is` is exact
@@ -282,8 +284,8 @@ def scan(source: SourceFile, settings: dict[str, Any]) -> list[Finding]:
         hits.extend(_production_sections(source, lines, lowered, settings))
     if workflow and hits:
         hits = _production_job_hits(source, hits, settings)
-    if settings["debug-defaults"] and (production or loaded):
-        hits.extend(_default_hits(source, lines, fmt, production))
+    if production or loaded:
+        hits.extend(_default_hits(source, lines, fmt, production, settings["debug-defaults"]))
     findings: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()
     for hit in sorted(hits, key=lambda h: (h.line, h.column, h.verdict.rule.id)):
@@ -352,16 +354,20 @@ def _within(line: int, ranges: list[tuple[int, int]]) -> bool:
     return any(first <= line <= last for first, last in ranges)
 
 
-def _default_hits(source: SourceFile, lines: IndexedLines, fmt: str, production: bool) -> list[Hit]:
+def _default_hits(source: SourceFile, lines: IndexedLines, fmt: str, production: bool, debug_defaults: bool) -> list[Hit]:
     """APD104 (and, in a WSGI/ASGI module, a development server started on import), except in
     a compose file, Dockerfile or script that runs a development server: that is a development
-    stack, whatever its name says."""
+    stack, whatever its name says. In a Python module production loads, also every rule in the
+    body of a class named for production (`class ProductionConfig(Config): DEBUG = True`)."""
     if fmt == "python":
-        entry_module = source.path.rpartition("/")[2] in ENTRY_MODULES
-        if production or not (lines.mentions(defaults.PYTHON_WORDS) or (entry_module and lines.mentions(("run(",)))):
+        if production:
             return []  # a production module was judged whole by its reader, APD104 included
-        return _parsers().python_hits(source.text, source.path, production=False, entry_module=entry_module) or []
-    if not defaults.mentions_default(lines, fmt):
+        entry_module = debug_defaults and source.path.rpartition("/")[2] in ENTRY_MODULES
+        production_class = lines.mentions(("class prod",))
+        if not (production_class or (debug_defaults and lines.mentions(defaults.PYTHON_WORDS)) or (entry_module and lines.mentions(("run(",)))):
+            return []
+        return _parsers().python_hits(source.text, source.path, production=False, defaults=debug_defaults, entry_module=entry_module) or []
+    if not debug_defaults or not defaults.mentions_default(lines, fmt):
         return []
     if not production and fmt in ("yaml", "dockerfile", "shell", "generic") and any(
         hit.verdict.rule is RULE_DEV_SERVER for hit in command_hits(lines, HASH)

@@ -360,6 +360,19 @@ _DEV_CLASS = lazy(
     r"|^(?:Dev|Development|Local|Test|Testing|Staging|Stage|QA|Qa|UAT|Uat|Debug)(?:[A-Z_]|$)"
     r"|^(?:dev|development|local|test|testing|staging|stage|qa|uat|debug)_"
 )
+# The words of a class name (`ProductionConfig` → Production, Config; `PROD_Settings`, `prod_config`).
+_NAME_WORDS = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+PRODUCTION_CLASS_WORDS = frozenset({"prod", "production", "prd"})
+_NEGATING_WORDS = frozenset({"non", "pre"})  # `NonProdConfig`, `PreProductionSettings`
+
+
+def is_production_class(name: str) -> bool:
+    """A class named for production (`ProductionConfig`, `ProdSettings`, django-configurations'
+    `Prod`): the production section of a shared configuration module, like a `production:` key."""
+    words = [word.lower() for word in _NAME_WORDS.findall(name)]
+    return any(word in PRODUCTION_CLASS_WORDS and (i == 0 or words[i - 1] not in _NEGATING_WORDS) for i, word in enumerate(words))
+
+
 _GUNICORN_SETTING = lazy(r"^(?:bind|workers|worker_class|wsgi_app|timeout)\s*=", re.MULTILINE)
 # Application classes that take `debug=` (FastAPI(debug=True) serves tracebacks).
 APP_CLASSES = frozenset({"FastAPI", "Starlette", "Sanic", "Litestar", "Quart", "Bottle"})
@@ -374,9 +387,11 @@ def python_hits(text: str, path: str, *, production: bool = True, defaults: bool
 
 def _python_hits(text: str, path: str, *, production: bool, defaults: bool, entry_module: bool) -> list[Hit] | None:
     """Python settings and entry points via ast; None on a syntax error (the caller line-scans).
-    `production`: APD101-APD103 anywhere in the file; `defaults`: APD104 (debug switches that
-    default to on); `entry_module` (a WSGI/ASGI module production imports): development servers
-    started on import, and development settings selected by default.
+    `production`: APD101-APD103 anywhere in the file, else only in the body of a class named for
+    production (`class ProductionConfig(Config): DEBUG = True` in a shared `config.py`);
+    `defaults`: APD104 (debug switches that default to on); `entry_module` (a WSGI/ASGI module
+    production imports): development servers started on import, and development settings
+    selected by default.
 
     Every finding names a debug keyword on its own lines (a key, a keyword argument, a module),
     so the walk skips any statement or expression whose lines hold none: in a large module that
@@ -407,14 +422,18 @@ def _python_hits(text: str, path: str, *, production: bool, defaults: bool, entr
         return index < len(keyword_lines) and keyword_lines[index] <= last - 1
 
     hits: list[Hit] = []
-    # (node, inside `if __name__ == "__main__":`, inside a function or class body)
-    stack: list[tuple[ast.AST, bool, bool]] = [(tree, False, False)]
+    # (node, inside `if __name__ == "__main__":`, inside a function or class body, judged as production)
+    stack: list[tuple[ast.AST, bool, bool, bool]] = [(tree, False, False, production)]
     while stack:
-        node, in_main, nested = stack.pop()
+        node, in_main, nested, judged = stack.pop()
         if not may_hold_a_finding(node):
             continue
         if isinstance(node, ast.ClassDef) and _DEV_CLASS.search(node.name):
             continue
+        if isinstance(node, ast.ClassDef) and not nested and is_production_class(node.name):
+            judged = True
+        elif judged and not production and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            judged = False  # a method's local names are not the production class's settings
         # `if DEBUG:` code runs only in debug; `if os.environ.get(...)`, `if "test" in sys.argv`,
         # `if IS_LOCAL:`, `if ENVIRONMENT == "development":` code is chosen from outside (the
         # environment decides, as with `env.bool(...)`)
@@ -423,12 +442,12 @@ def _python_hits(text: str, path: str, *, production: bool, defaults: bool, entr
                 hits.extend(defaults_module.unset_branch_hits(node, evaluator, lambda value: _source(lines, value)))
             continue  # both branches: the environment decides which one runs
         if isinstance(node, ast.If) and _tests_debug(node.test):
-            stack.extend((child, in_main, nested) for child in node.orelse)
+            stack.extend((child, in_main, nested, judged) for child in node.orelse)
             continue
         main = in_main or (isinstance(node, ast.If) and _is_main_guard(node.test))
         inner = nested or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
-        stack.extend((child, main, inner) for child in ast.iter_child_nodes(node))
-        if production:
+        stack.extend((child, main, inner, judged) for child in ast.iter_child_nodes(node))
+        if judged:
             hits.extend(_python_node_hits(node, gunicorn_config))
         elif entry_module and not main and not nested and isinstance(node, ast.Call):
             hits.extend(_run_hits(node))  # `app.run(debug=True)` at import time of wsgi.py
