@@ -104,7 +104,7 @@ def test_web_app_templates_describe_the_product_and_link_its_routes(scan):
     files = {
         "src/app.py": "",
         "checklists/templates/checklists/release.md": "Update `src/conf/settings.py` in the framework's repository.\n",
-        "lib/web/templates/policy/tos.html.md": "See our [Privacy Policy](privacy) and [gone](gone.md).\n",
+        "lib/web/templates/policy/tos.html.md": "See our [Privacy Policy](privacy), [v1.0](/blog/v1.0-released) and [gone](gone.md).\n",
         "AGENTS.md": "Run `pytest src/tests/ExampleTest.py`, then read `src/gone.py`.\n",
     }
     assert scan(files) == [
@@ -120,3 +120,35 @@ def test_example_paths_and_migration_guides_are_not_references(scan):
         "src/FRONTEND_MIGRATION_GUIDE.md": "Move it to `patches/new/layout.patch`.\n",
     }
     assert scan(files) == [("APR203", "README.md", 1, "patches/gone.patch")]
+
+
+def test_e_g_lists_and_paths_the_words_after_say_to_create(scan):
+    # `e.g.,` ends in a dot and a comma: no word boundary, the example must still be seen
+    files = {
+        "src/app.py": "",
+        "AGENTS.md": (
+            "Read any guides (e.g., `src/quickstart.md`, if present). Read `src/gone.md`.\n\n"
+            "**File**: `src/instrumentation.ts` (create if it doesn't exist)\n\n"
+            "**File**: `src/added.ts` (new)\n"
+        ),
+    }
+    assert scan(files) == [("APR203", "AGENTS.md", 1, "src/gone.md"), ("APR203", "AGENTS.md", 5, "src/added.ts")]
+
+
+def test_paths_under_a_heading_that_creates_them_are_new(scan):
+    files = {
+        "src/app.py": "",
+        "docs/setup.md": (
+            "# Plan\n\n### 4. Create the components\n\n- Form (`src/components/Form.vue`)\n\n"
+            "### 5. 创建视图\n\n- 菜单创建视图 (`src/views/menu/create.vue`)\n\n"
+            "### 6. Wire them\n\n- Router (`src/router/gone.ts`)\n"
+        ),
+    }
+    assert scan(files) == [("APR203", "docs/setup.md", 13, "src/router/gone.ts")]
+
+
+def test_elided_and_dated_link_targets_are_placeholders(scan):
+    files = {
+        "docs/adr/template.md": "- [Related ADRs](ADR-YYYY.md)\n- [drink](.../.../)\n- [Old](ADR-0001.md)\n",
+    }
+    assert scan(files) == [("APR201", "docs/adr/template.md", 3, "ADR-0001.md")]

@@ -47,18 +47,25 @@ def _only_conventional(parts: list[str], existing: int) -> bool:
     return all(part in CONVENTIONAL or is_language(part) for part in parts[1:existing])
 
 
-# `PROVIDER_NAME.js`, `chapterXX.md`, `xx.po`, `YYYY-MM-DD.md`, `log-YYYYMMDD.txt`: names that
-# stand for one the reader picks (or a date the program fills in).
-_SHOUTED = lazy_pattern(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|.*(?:XX|xx)|.*(?:YYYY|YY-?MM|MM-?DD|HH-?MM).*")
+# `PROVIDER_NAME.js`, `chapterXX.md`, `xx.po`: names that stand for one the reader picks.
+_SHOUTED = lazy_pattern(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]|.*(?:XX|xx)")
+# `YYYY-MM-DD.md`, `log-YYYYMMDD.txt`: a date the program (or the writer) fills in.
+_DATED = lazy_pattern(r".*(?:YYYY|YY-?MM|MM-?DD|HH-?MM).*")
 _EXAMPLE_WORDS = frozenset({"blah", "example", "examples", "sample", "dummy", "whatever", "something", "somewhere", "xyz", "abc"})
+
+
+def elided_or_dated(parts: list[str]) -> bool:
+    """`src/.../x.py`, `.../.../`, `memory/YYYY-MM-DD.md`, `ADR-YYYY.md`: an elision or a date the
+    writer (or the program) fills in, not a name of the repository."""
+    return any("..." in part or "\u2026" in part or _DATED.fullmatch(part) is not None for part in parts)
 
 
 def _placeholder(repo: Repo, path: str) -> bool:
     """A missing part of `path` is a placeholder name (`foo`, `my_project`, `path/to`,
     `your-image.png`): an example, not a reference to a file of this repository."""
     parts = path.split("/")
-    if any("..." in part or "\u2026" in part for part in parts):
-        return True  # `src/.../x.py`, `src/pkg/…`: an elision, not a path
+    if elided_or_dated(parts):
+        return True
     depth = 1
     while depth <= len(parts) and repo.exists("/".join(parts[:depth])):
         depth += 1
@@ -87,8 +94,12 @@ def _placeholder(repo: Repo, path: str) -> bool:
 _TO_BE_MADE = lazy_pattern(
     r"\b(?:creat(?:e|es|ing)|copy|copying|save|generat(?:e|es|ing)|"
     r"rename|not (?:found|exist|present)|doesn't exist|does not exist|no longer|delet(?:e|ed|ing)|remov(?:e|ed|ing)|was moved|missing|there is no|no such|"
-    r"for example|for instance|example|e\.g\.)\b",
+    r"for example|for instance|example)\b|\be\.g\.|创建|新建",  # `e.g.,`: no word boundary after its dot
     re.IGNORECASE)
+# `src/instrumentation.ts` (create if it does not exist): the words right after the path say the same.
+_MADE_AFTER = lazy_pattern(r"`?\**\s*[(（]\s*(?:to be |will be )?(?:creat|新建|创建)", re.IGNORECASE)
+# `### 4. Create the components`, `### 创建组件`: a section whose heading makes files lists new ones.
+_CREATING_SECTION = lazy_pattern(r"[\W\d]*(?:creat(?:e|ing)\b|创建|新建)", re.IGNORECASE)
 # `- [ ] Write docs/tdd-kata.md`: an unchecked task-list item is work still to do, its files too.
 _OPEN_TASK = lazy_pattern(r"[ \t]*[-*+][ \t]+\[ \][ \t]")
 # A table with an `Example Files` or `Examples` column lists made-up paths of the kind it means.
@@ -117,12 +128,15 @@ def _context_says_otherwise(document: Document, reference: Reference, table_head
     before it asks to create it or says it is missing, the line links another repository, or
     it is under a section that tells the history of the project."""
     text = source_line(document, reference.line)
-    before = text[: max(text.find(reference.target), 0)]
-    sentence = re.split(r"[.!?]\s", before)[-1]
-    if (_TO_BE_MADE.search(sentence) or _OTHER_REPOSITORY.search(text) or _OPEN_TASK.match(text)
+    at = max(text.find(reference.target), 0)
+    sentence = re.split(r"[.!?]\s", text[:at])[-1]
+    if (_TO_BE_MADE.search(sentence) or _MADE_AFTER.match(text, at + len(reference.target))
+            or _OTHER_REPOSITORY.search(text) or _OPEN_TASK.match(text)
             or _EXAMPLE_COLUMN.search(_table_header(document, reference.line, table_headers))):
         return True
-    return any(_HISTORY_SECTION.search(heading) for heading in document.sections_at(reference.line))
+    sections = document.sections_at(reference.line)
+    return any(_HISTORY_SECTION.search(heading) for heading in sections) or (
+        bool(sections) and _CREATING_SECTION.match(sections[-1]) is not None)
 
 
 def _table_header(document: Document, line: int, known: dict[int, int]) -> str:

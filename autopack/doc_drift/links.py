@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from autopack.doc_drift.code_paths import elided_or_dated
 from autopack.doc_drift.markdown import Document, Reference
 from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
 from autopack.doc_drift.rules import BROKEN_ANCHOR, BROKEN_LINK
@@ -37,8 +38,8 @@ def link_findings(repo: Repo, document: Document, settings: dict[str, Any]) -> I
         path = unquote(raw_path)
         if "{{" in path or "{%" in path or "$" in path or _TEMPLATE_VARIABLE.match(path):
             continue  # a template (Jekyll, Hugo, `$BRANCH_URL`, `IMG_URL/a.png`): the target is known only after rendering
-        if path.lower() in _PLACEHOLDER_HREFS or _PLACEHOLDER_HREF.fullmatch(path.lower()):
-            continue  # `[text](url)`: Markdown syntax shown by example
+        if path.lower() in _PLACEHOLDER_HREFS or _PLACEHOLDER_HREF.fullmatch(path.lower()) or elided_or_dated(path.split("/")):
+            continue  # `[text](url)`, `(.../.../)`, `(ADR-YYYY.md)`: Markdown syntax or a name shown by example
         target = resolve(base_dir, path) if path else document.path
         if path.startswith("@site/"):  # Docusaurus: the site's folder (the one with its config)
             path = path[len("@site") :]
@@ -81,15 +82,21 @@ def _broken(reference: Reference, document: Document, path: str, target: str, hi
 
 def _outside_site_tolerated(repo: Repo, site: object, document_path: str, path: str, target: str) -> bool:
     """A document outside any detected site, in a repository that has some site (or a generator
-    autopack does not know): a route-like `/commands/x`, a suffix-less page link, or a `.html`
-    page of the built site (no such file can be in a repository of Markdown sources) is not judged."""
+    autopack does not know): a route-like `/commands/x`, a suffix-less page link, a `.html`
+    page of the built site (no such file can be in a repository of Markdown sources), or a web
+    app template's link without a file suffix (`privacy`, `/blog/v1.0-released`: a route the app
+    serves) is not judged."""
     return site is None and (
         site_route(repo, path) or site_page(repo, document_path, target)
         or (bool(repo.sites) and target.endswith((".html", ".htm")))
         or _page_folder_link(repo, document_path, path)
-        or (app_template(document_path) and "." not in posixpath.basename(path.rstrip("/")))
+        or (app_template(document_path) and _FILE_SUFFIX.search(path.rstrip("/")) is None)
         or (path.startswith("/") and "." in posixpath.basename(path) and bool(repo.folders_ending_with(path)))
     )
+
+
+# `.png`, `.md`, `.tar.gz`: a file's suffix; not `v1.0-released` or `v2.0` (a version in a route).
+_FILE_SUFFIX = lazy_pattern(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
 
 
 def _page_folder_link(repo: Repo, document_path: str, path: str) -> bool:
