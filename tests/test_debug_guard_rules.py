@@ -224,6 +224,13 @@ POSITIVES = {
         "class ProductionConfig(Config):\n    DEBUG = True\n    TEMPLATE_DEBUG = True\n",
         [("APD101", 10), ("APD102", 11)],
     ),
+    # inherited from a base class of the same module, reported at the production class
+    "production class inherits debug": (
+        "config.py",
+        "class Config:\n    DEBUG = True\n    TESTING = False\n\nclass Shared(Config):\n    SECRET = 'x'\n\n"
+        "class ProductionConfig(Shared):\n    SQLALCHEMY_ECHO = False\n",
+        [("APD101", 8)],
+    ),
     "production classes by other names": (
         "app/settings.py",
         "class Prod(Common):\n    DEBUG = True\n\nclass PROD_SETTINGS:\n    FLASK_DEBUG = 1\n",
@@ -285,6 +292,12 @@ NEGATIVES = {
     ),
     "nodemon dependency": ("package.prod.json", '{"devDependencies": {"nodemon": "^3.0.0"}}\n'),
     "development section of a mixed file": ("config/prod/settings.yaml", "development:\n  debug: true\nproduction:\n  debug: false\n"),
+    "production class overrides or imports its base": (
+        "config.py",
+        "from .base import BaseConfig\nclass Config:\n    DEBUG = True\nclass ProductionConfig(Config):\n    DEBUG = False\n"
+        "class ProdConfig(BaseConfig):\n    pass\nclass A(B):\n    pass\nclass B(A):\n    DEBUG = True\n"
+        "class ProductionSettings(A):\n    DEBUG = os.environ.get('DEBUG') == '1'\n",
+    ),
     "non-production classes in a shared config module": (
         "config.py",
         "class NonProdConfig:\n    DEBUG = True\nclass PreProductionConfig:\n    DEBUG = True\nclass ProductCatalogConfig:\n    DEBUG = True\n"

@@ -22,6 +22,7 @@ from autopack.debug_guard.verdicts import (
     TOOLBAR_MODULES,
     Verdict,
     classify_command,
+    classify_setting,
     dev_server,
     lazy,
     toolbar_module,
@@ -453,7 +454,69 @@ def _python_hits(text: str, path: str, *, production: bool, defaults: bool, entr
             hits.extend(_run_hits(node))  # `app.run(debug=True)` at import time of wsgi.py
         if evaluator is not None and not main:
             hits.extend(_default_hits(node, evaluator, lines, entry_module))
+    if not production:
+        hits.extend(_inherited_hits(tree))
     return hits
+
+
+def _class_settings(node: Any) -> dict[str, Any]:
+    """The names a class body assigns directly (`DEBUG = True`), with their value nodes."""
+    import ast
+
+    settings: dict[str, Any] = {}
+    for statement in node.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        for target in targets:
+            key = _target_key(target)
+            if key is not None:
+                settings[key] = value
+    return settings
+
+
+INHERITANCE_DEPTH = 8  # base classes followed from a production class (cycles and long chains stop)
+
+
+def _inherited_hits(tree: Any) -> Iterator[Hit]:
+    """A production class that inherits a debug switch turned on from a base class of the same
+    module (`class Config: DEBUG = True` / `class ProductionConfig(Config): pass`): reported at
+    the production class, since the fix belongs there. Bases imported from elsewhere are not followed."""
+    import ast
+
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    for name, node in classes.items():
+        if not is_production_class(name) or _DEV_CLASS.search(name):
+            continue
+        seen = set(_class_settings(node))
+        queue = [base.id for base in node.bases if isinstance(base, ast.Name)]
+        visited: set[str] = {name}
+        while queue and len(visited) <= INHERITANCE_DEPTH:
+            base_name = queue.pop(0)
+            base = classes.get(base_name)
+            if base is None or base_name in visited:
+                continue
+            visited.add(base_name)
+            for key, value_node in _class_settings(base).items():
+                if key in seen:
+                    continue
+                seen.add(key)
+                value = _literal(value_node)
+                verdict = classify_setting([key], value) if value is not None else None
+                if verdict is not None:
+                    yield Hit(
+                        node.lineno,
+                        node.col_offset + 1,
+                        verdict._replace(
+                            message=f"`{name}` inherits `{key}` = `{value}` from `{base_name}`: {verdict.message.split(': ', 1)[-1]}",
+                            fix=f"Set `{key}` to its production value in `{name}` itself (e.g. `{key} = False`), or keep it off in `{base_name}`.",
+                            setting=None,
+                        ),
+                    )
+            queue.extend(b.id for b in base.bases if isinstance(b, ast.Name))
 
 
 _DEVELOPMENT_DOCSTRING = lazy(r"\b(?:development|develop|dev|local|testing|tests?)\b", re.IGNORECASE)
