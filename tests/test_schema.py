@@ -100,7 +100,8 @@ def test_jsonschema_is_imported_only_when_a_document_is_validated():
         "import sys, autopack.schema as s, autopack.yamldoc as y; before = 'jsonschema' in sys.modules; "
         "s.schema_problems(y.parse('a: 1'), 'tests', 'data/sample.schema.json'); print(before, 'jsonschema' in sys.modules)"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # `tests` is imported as a package: from the checkout, wherever pytest started
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT).stdout
     assert output.split() == ["False", "True"]
 
 
