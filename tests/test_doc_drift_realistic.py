@@ -283,3 +283,15 @@ def test_prose_punctuation_after_paths_in_code(scan):
         ("APR203", "README.md", 1, "src/gone.py"),
         ("APR203", "README.md", 1, "src/b.py"),
     ]
+
+
+def test_go_vendored_modules_are_judged_in_their_own_repositories(scan):
+    # `go mod vendor` copies a module's README without the images and examples it links
+    files = {
+        "go.mod": "module example.com/app\n",
+        "vendor/modules.txt": "# github.com/x/color v1.0.0\n",
+        "vendor/github.com/x/color/README.md": "![demo](_examples/images/demo.png)\n",
+        "third/vendor/README.md": "[gone](gone.md)\n",
+        "README.md": "[gone](docs/gone.md)\n",
+    }
+    assert scan(files) == [("APR201", "README.md", 1, "docs/gone.md"), ("APR201", "third/vendor/README.md", 1, "gone.md")]

@@ -56,8 +56,10 @@ def judge(context: CheckContext, store: Store | None) -> tuple[list[Finding], Re
     wanted = files.compile_globs(settings["docs-globs"])
     fixture = files.compile_globs(settings["fixture-globs"])
     names = [pattern.rsplit("/", 1)[-1] for pattern in settings["docs-globs"]]  # `*.md`: a file's own name must match
-    selected = [path for path in context.repo_files()
+    repo_files = context.repo_files()
+    selected = [path for path in repo_files
                 if wanted(path) and not fixture(path) and any(fnmatch.fnmatch(posixpath.basename(path), name) for name in names)]
+    selected = _without_go_vendored(repo_files, selected)
     paths = _without_symlinked_copies(context.root_dir, selected)
     if not paths:
         return [], None, selected
@@ -92,6 +94,14 @@ def without_git_ignored(context: CheckContext, found: list[Finding]) -> list[Fin
     missing = sorted({path for finding in found if (path := target(finding))})
     ignored = _git_ignored(context.root_dir, missing) if missing else set()
     return [finding for finding in found if target(finding) not in ignored]
+
+
+def _without_go_vendored(repo_files: list[str], paths: list[str]) -> list[str]:
+    """`vendor/github.com/x/y/README.md` beside `vendor/modules.txt`: Go's copy of another
+    module, made without the images and examples its links name; it is judged in its own
+    repository, not here."""
+    vendors = tuple(path[: -len("modules.txt")] for path in repo_files if path == "vendor/modules.txt" or path.endswith("/vendor/modules.txt"))
+    return [path for path in paths if not path.startswith(vendors)] if vendors else paths
 
 
 def _without_symlinked_copies(root: str, paths: list[str]) -> list[str]:
