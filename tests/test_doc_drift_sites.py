@@ -49,10 +49,15 @@ def test_mkdocs_translations_fall_back_to_the_default_language(scan):
         "site/mkdocs.yml": "site_name: y\nplugins:\n  - i18n:\n      docs_structure: folder\n      languages:\n        - locale: en\n          default: true\n        - locale: fr\n",
         "site/docs/en/img/b.png": PNG,
         "site/docs/fr/index.md": "![b](img/b.png) ![c](img/c.png)\n",
+        # the default language without a folder of its own: its pages are at the top of docs/
+        "top/mkdocs.yml": "site_name: z\nplugins:\n  - i18n:\n      docs_structure: folder\n      languages:\n        - locale: en\n          default: true\n        - locale: ja\n",
+        "top/docs/ref/lifecycle.md": "# Lifecycle\n",
+        "top/docs/ja/agents.md": "[l](ref/lifecycle.md) [g](ref/gone.md)\n",
     }
     assert scan(files) == [
         ("APR201", "docs/es/docs/index.md", 1, "tutorial/gone.md"),
         ("APR201", "site/docs/fr/index.md", 1, "img/c.png"),
+        ("APR201", "top/docs/ja/agents.md", 1, "ref/gone.md"),
     ]
 
 

@@ -1,7 +1,8 @@
 """MkDocs (and Zensical, which reads the same layout): `mkdocs.yml` names `docs_dir` (default
 `docs`), `site_url` and `use_directory_urls`; every file of `docs_dir` is copied into the site,
 a page `a/b.md` is served at `/a/b/`. Translations: the mkdocs-static-i18n plugin's folder
-layout (`docs/fr/` falls back to `docs/en/`) and a tree of one configuration per language
+layout (`docs/fr/` falls back to `docs/en/`, or to `docs/` when the default language has no
+folder) and a tree of one configuration per language
 (`docs/en/mkdocs.yml` beside `docs/fr/`, `docs/es/`), whose pages fall back to the default
 language's files. Heading ids are Python-Markdown's (`toc`), plus explicit `{#id}` ids."""
 
@@ -104,10 +105,12 @@ def detect(repo: Repo, path: str, text: str) -> list[Site]:
     if isinstance(i18n, dict) and i18n.get("docs_structure") == "folder":
         locales = [entry for entry in i18n.get("languages") or () if isinstance(entry, dict)]
         default = next((str(entry.get("locale")) for entry in locales if entry.get("default")), "en")
+        # the default language in its own folder (`docs/en/`) or, without one, at the top (`docs/`)
+        fallback = f"{content}/{default}" if f"{content}/{default}" in repo.dirs else content
         for entry in locales:
             locale = str(entry.get("locale"))
             if locale != default and entry.get("locale"):
-                site.mirrors.append((f"{content}/{locale}", f"{content}/{default}"))
+                site.mirrors.append((f"{content}/{locale}", fallback))
     sites: list[Site] = [site]
     sites.extend(_translation_tree(repo, site))
     return sites
