@@ -152,3 +152,20 @@ def test_elided_and_dated_link_targets_are_placeholders(scan):
         "docs/adr/template.md": "- [Related ADRs](ADR-YYYY.md)\n- [drink](.../.../)\n- [Old](ADR-0001.md)\n",
     }
     assert scan(files) == [("APR201", "docs/adr/template.md", 3, "ADR-0001.md")]
+
+
+def test_agent_plugins_name_the_files_of_the_project_they_are_installed_in(scan):
+    files = {
+        ".claude/commands/release.md": "Run `scripts/gone.sh`.\n",
+        "scripts/build.sh": "",
+        "plugins/hookify/.claude-plugin/plugin.json": "{}\n",
+        "plugins/hookify/commands/help.md": "Rules live in `.claude/hookify.warn-rm.local.md`; run `scripts/validate.sh`.\n",
+        "plugins/README.md": "See `plugins/hookify/commands/gone.md`.\n",
+        # a marketplace's local plugin needs no manifest of its own
+        ".claude-plugin/marketplace.json": '{"plugins": [{"name": "dev", "source": "./plugins/dev"}, {"name": "x", "source": {"github": "o/x"}}]}\n',
+        "plugins/dev/skills/make/SKILL.md": "Validate with `scripts/validate-agent.sh`.\n",
+    }
+    assert scan(files) == [
+        ("APR203", ".claude/commands/release.md", 1, "scripts/gone.sh"),
+        ("APR203", "plugins/README.md", 1, "plugins/hookify/commands/gone.md"),
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from autopack.doc_drift.markdown import Document, Reference
 from autopack.doc_drift.repo import Repo, column_of, resolve, source_line
@@ -155,6 +156,44 @@ def _table_header(document: Document, line: int, known: dict[int, int]) -> str:
     return lines[header]
 
 
+# Manifests of agent plugins and extensions, installed into other projects (Claude Code, Gemini CLI).
+_PLUGIN_MANIFESTS = (".claude-plugin/plugin.json", "gemini-extension.json")
+_MARKETPLACE = ".claude-plugin/marketplace.json"
+
+
+@lru_cache(maxsize=1)
+def _agent_plugin_roots(repo: Repo) -> frozenset[str]:
+    """The folders of the repository's agent plugins: each holding a manifest, and each local
+    `source` of a Claude Code marketplace (a plugin needs no manifest of its own there)."""
+    roots = {path[: -len(manifest)].rstrip("/") for path in repo.files for manifest in _PLUGIN_MANIFESTS
+             if path == manifest or path.endswith("/" + manifest)}
+    for path in repo.files:
+        if path != _MARKETPLACE and not path.endswith("/" + _MARKETPLACE):
+            continue
+        import json  # only for a repository with a marketplace: a judging run stays lean
+
+        source = repo.context.read(path)
+        try:
+            plugins = json.loads(source.text).get("plugins") if source is not None else None
+        except (ValueError, AttributeError):
+            continue
+        home = path[: -len(_MARKETPLACE)].rstrip("/")
+        for plugin in plugins if isinstance(plugins, list) else ():
+            folder = plugin.get("source") if isinstance(plugin, dict) else None
+            root = resolve(home, folder) if isinstance(folder, str) and folder.startswith("./") else None
+            if root is not None:
+                roots.add("" if root == "." else root)
+    return frozenset(roots)
+
+
+def _in_agent_plugin(repo: Repo, folder: str) -> bool:
+    """`folder` is in an agent plugin: its commands, agents and skills are read in the project the
+    plugin is installed in, so `.claude/settings.json` or `scripts/validate.sh` name that project's files."""
+    roots = _agent_plugin_roots(repo)
+    parts = folder.split("/") if folder else []
+    return bool(roots) and any("/".join(parts[:depth]) in roots for depth in range(len(parts) + 1))
+
+
 def _existing_depth(repo: Repo, base: str, parts: list[str]) -> int:
     """How many leading folders of `parts` exist under `base`."""
     depth = 0
@@ -177,6 +216,8 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
     in_site = repo.sites.site_for(document.path) is not None
     if app_template(document.path):
         return  # a page a web app renders (`templates/docs/x.md`): it describes the product, not this repository
+    if _in_agent_plugin(repo, doc_dir):
+        return  # an agent plugin's command or skill: its paths are the project it is installed in
     seen: dict[tuple[int, str], int] = {}
     table_headers: dict[int, int] = {}  # row -> its table's header row, for `_table_header`
     for reference in document.code_paths:
