@@ -169,3 +169,19 @@ def test_agent_plugins_name_the_files_of_the_project_they_are_installed_in(scan)
         ("APR203", ".claude/commands/release.md", 1, "scripts/gone.sh"),
         ("APR203", "plugins/README.md", 1, "plugins/hookify/commands/gone.md"),
     ]
+
+
+def test_a_sentence_that_asks_to_create_the_path_on_the_line_before(scan):
+    files = {
+        "pkg/cmd/root.go": "",
+        "docs/layout.md": (
+            "# Layout\n\n2. Create a package for the new command, e.g. for `gh boom` create the directory\n"
+            "   structure: `pkg/cmd/boom/`\n\n"
+            "- Create a command.\n- It lives in `pkg/cmd/gone/`\n\n"
+            "Commands are registered in\n`pkg/cmd/root/gone.go`.\n"
+        ),
+    }
+    assert scan(files) == [
+        ("APR203", "docs/layout.md", 7, "pkg/cmd/gone/"),
+        ("APR203", "docs/layout.md", 10, "pkg/cmd/root/gone.go"),
+    ]

@@ -130,7 +130,7 @@ def _context_says_otherwise(document: Document, reference: Reference, table_head
     it is under a section that tells the history of the project."""
     text = source_line(document, reference.line)
     at = max(text.find(reference.target), 0)
-    sentence = re.split(r"[.!?]\s", text[:at])[-1]
+    sentence = re.split(r"[.!?]\s", _paragraph_before(document, reference) + text[:at])[-1]
     if (_TO_BE_MADE.search(sentence) or _MADE_AFTER.match(text, at + len(reference.target))
             or _OTHER_REPOSITORY.search(text) or _OPEN_TASK.match(text)
             or _EXAMPLE_COLUMN.search(_table_header(document, reference.line, table_headers))):
@@ -138,6 +138,27 @@ def _context_says_otherwise(document: Document, reference: Reference, table_head
     sections = document.sections_at(reference.line)
     return any(_HISTORY_SECTION.search(heading) for heading in sections) or (
         bool(sections) and _CREATING_SECTION.match(sections[-1]) is not None)
+
+
+# A line that starts a block of its own (list item, heading, table row, quote): not a sentence's continuation.
+_BLOCK_START = lazy_pattern(r"[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|#|\||>|$)")
+
+
+def _paragraph_before(document: Document, reference: Reference) -> str:
+    """The lines of prose `reference`'s line continues (`2. Create a package ... directory` then
+    `structure: pkg/cmd/boom/`): its sentence may begin on them. Up to three lines, never
+    across a blank line or the start of a block; none for a shell block's line."""
+    if reference.kind != "inline code":
+        return ""
+    lines = document.source.lines
+    index = reference.line - 1
+    taken: list[str] = []
+    while len(taken) < 3 and 0 < index < len(lines) and not _BLOCK_START.match(lines[index]) and lines[index - 1].strip():
+        index -= 1
+        taken.append(lines[index])
+        if _BLOCK_START.match(lines[index]):
+            break  # the block's first line is the sentence's start
+    return " ".join(reversed(taken)) + " " if taken else ""
 
 
 def _table_header(document: Document, line: int, known: dict[int, int]) -> str:
