@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from autopack import doc_drift
 
 
@@ -138,6 +140,22 @@ def test_docs_sites_serve_pages_without_their_suffix(scan):
     files["docusaurus.config.js"] = "module.exports = {};\n"
     # a top-level README is still read on GitHub
     assert scan(files) == [("APR201", "README.md", 1, "docs/intro"), ("APR201", "docs/page.md", 1, "nowhere")]
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["docs/sidebar.json", "mint.json", "astro.config.mjs", "theme.config.tsx", "docs/_sidebar.md"],
+    ids=["own navigation tree", "mintlify", "astro starlight", "nextra", "docsify"],
+)
+def test_sites_known_by_their_navigation_serve_pages_without_their_suffix(scan, marker):
+    """Docs written for a site autopack has no rules for, known by its configuration or navigation
+    file: a page link without its suffix (relative or from the site root) is a route of the site
+    when the page exists; a link to a page that does not exist is still drift."""
+    page = "[a](../reference/tools) [b](/docs/reference/tools) [bad](../reference/gone)\n"
+    files = {"docs/reference/tools.md": "# Tools\n", "docs/hooks/page.md": page, "README.md": "[r](docs/reference/tools)\n"}
+    assert [f[3] for f in scan(files)] == ["docs/reference/tools", "../reference/tools", "/docs/reference/tools", "../reference/gone"]
+    files[marker] = "{}\n"
+    assert scan(files) == [("APR201", "README.md", 1, "docs/reference/tools"), ("APR201", "docs/hooks/page.md", 1, "../reference/gone")]
 
 
 def test_git_branch_names_are_not_paths(scan):

@@ -56,8 +56,8 @@ class Repo:
         self.submodules = _submodule_paths(context.root)
         self.labels: set[str] = set()
         self.probes: dict[str, bool] = {}  # `e:path` / `d:path` -> whether it exists / is a directory on disk
-        # Some docs site (MkDocs, Docusaurus, VitePress, VuePress, Jekyll) is configured here: documents
-        # outside any detected site still get its tolerance for `intro` meaning `intro.md`.
+        # Some docs site is configured here (`SITE_CONFIG`): documents outside any detected site still
+        # get its tolerance for `intro` meaning `intro.md`.
         self.site = any(SITE_CONFIG.search(path) for path in self.files)
         from autopack.doc_drift import sites
 

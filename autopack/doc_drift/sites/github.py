@@ -11,8 +11,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from autopack.doc_drift.repo import Repo
 
-# MkDocs, Zensical, Docusaurus, VitePress, VuePress, Jekyll: sites that resolve `intro` and `intro/` to `intro.md`.
-SITE_CONFIG = re.compile(r"(?:^|/)(?:mkdocs\.ya?ml|zensical\.toml|docusaurus\.config\.[cm]?[jt]s|\.vitepress/config\.[cm]?[jt]s|\.vuepress/config\.[cm]?[jt]s|_config\.ya?ml)$")
+# Sites that resolve `intro` and `intro/` to `intro.md`, known by a configuration or navigation file:
+# MkDocs, Zensical, Docusaurus, VitePress, VuePress, Jekyll; Mintlify (`mint.json`), Astro Starlight
+# (`astro.config.*`), Nextra (`theme.config.*`), docsify (`_sidebar.md`) and a site's own navigation
+# tree (`docs/sidebar.json`, as gemini-cli's site keeps it).
+SITE_CONFIG = re.compile(
+    r"(?:^|/)(?:mkdocs\.ya?ml|zensical\.toml|docusaurus\.config\.[cm]?[jt]s|\.vitepress/config\.[cm]?[jt]s|\.vuepress/config\.[cm]?[jt]s"
+    r"|_config\.ya?ml|mint\.json|astro\.config\.[cm]?[jt]s|theme\.config\.[jt]sx?|_sidebar\.md|docs/sidebars?\.json)$"
+)
 
 
 def site_page(repo: Repo, document_path: str, target: str) -> bool:
