@@ -185,3 +185,13 @@ def test_a_sentence_that_asks_to_create_the_path_on_the_line_before(scan):
         ("APR203", "docs/layout.md", 7, "pkg/cmd/gone/"),
         ("APR203", "docs/layout.md", 10, "pkg/cmd/root/gone.go"),
     ]
+
+
+def test_a_versioned_name_under_a_folder_is_a_name_not_a_file(scan):
+    """`openai/gpt-4.1-mini` (a provider's model) beside a folder `openai/`: the dot is a
+    version's, not a file suffix's, so the two words are a name as `owner/repo` is."""
+    files = {
+        "integration_tests/openai/test_chat.py": "",
+        "integration_tests/README.md": "Cases use `openai/gpt-4.1-mini` and `openai/claude-3.5-sonnet`; see `openai/test_gone.py`.\n",
+    }
+    assert scan(files) == [("APR203", "integration_tests/README.md", 1, "openai/test_gone.py")]

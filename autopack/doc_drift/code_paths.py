@@ -223,6 +223,11 @@ def _existing_depth(repo: Repo, base: str, parts: list[str]) -> int:
     return depth
 
 
+# A file suffix after the last dot (`.md`, `.tar.gz`, `.1`): not the dot of a version in a name
+# (`gpt-4.1-mini`, `claude-3.5-sonnet`), whose "suffix" runs on with a dash.
+_FILE_SUFFIX = lazy_pattern(r"\.[A-Za-z0-9][A-Za-z0-9_]*$")
+
+
 def _written_as_folder(document: Document, reference: Reference) -> bool:
     """`docs/gone/` or `./pkg/gone`: the writer marked the word as a path, not a name."""
     target = reference.target
@@ -251,8 +256,8 @@ def code_path_findings(repo: Repo, document: Document) -> Iterator[Finding]:
         leading = next((i for i, part in enumerate(parts) if part not in (".", "..")), len(parts))
         if leading >= len(parts) - 1:
             continue  # `dir/` alone or `../x`: nothing under a known directory to check
-        if len(parts) - leading == 2 and "." not in parts[-1] and not _written_as_folder(document, reference):
-            continue  # `bitnami/airflow`, `owner/repo`, `@scope/pkg`: a name as often as a folder
+        if len(parts) - leading == 2 and not _FILE_SUFFIX.search(parts[-1]) and not _written_as_folder(document, reference):
+            continue  # `bitnami/airflow`, `owner/repo`, `@scope/pkg`, `openai/gpt-4.1-mini`: a name as often as a folder
         anchor_prefix = "/".join(parts[: leading + 1])
         checkable = False
         found = False
