@@ -10,6 +10,7 @@ loaded machine does not make the test flaky and a catastrophic pattern cannot ha
 
 from __future__ import annotations
 
+import gc
 import importlib
 import inspect
 import pkgutil
@@ -124,13 +125,18 @@ def cpu_budget(seconds: float) -> Iterator[None]:
 
 
 def too_slow(run: Callable[[], object], budget: float = BUDGET) -> float | None:
-    """CPU seconds `run` took when over `budget`, else None."""
+    """CPU seconds `run` took when over `budget`, else None. The cyclic collector is off while it
+    runs (as timeit does): late in a long test session a full collection of the session's heap
+    inside one probe costs more than the budget, and says nothing about the code probed."""
+    gc.disable()
     started = time.process_time()
     try:
         with cpu_budget(budget * 4):
             run()
     except TooSlow:
         pass
+    finally:
+        gc.enable()
     spent = time.process_time() - started
     return spent if spent > budget else None
 
