@@ -389,7 +389,7 @@ class FileScan:
         made = self.partial_of(call)
         if made is not None:
             self.handled.add(id(call.args[0]))
-            self.judge_target(call, made.target, made.keywords, f"partial({self.shown(call.args[0])}, ...)", call.args[1:])
+            self.judge_target(call, made.target, made.keywords, f"partial({self.shown(call.args[0])}, ...)", call.args[1:], call.args[0])
             return
         bound = (
             self.scope.partials.get(call.func.id) if isinstance(call.func, ast.Name) else self.partial_of(call.func)
@@ -401,13 +401,13 @@ class FileScan:
         if target is not None:
             self.handled.add(id(call.func))
             func = call.func.target if isinstance(call.func, ast.NamedExpr) else call.func  # (run := f)(...)
-            self.judge_target(call, target, _keywords(call), f"{self.shown(func)}(...)", call.args)
+            self.judge_target(call, target, _keywords(call), f"{self.shown(func)}(...)", call.args, call.func)
             return
         if self.pools:
             self.judge_pool_call(call)
 
     def judge_target(
-        self, call: ast.Call, target: str, keywords: Sequence[ast.keyword], shown: str, args: Sequence[ast.expr]
+        self, call: ast.Call, target: str, keywords: Sequence[ast.keyword], shown: str, args: Sequence[ast.expr], callee: ast.expr
     ) -> None:
         if target in self.lint.internals:
             if target not in self.owned_names:
@@ -429,7 +429,7 @@ class FileScan:
             return
         else:
             why = f"with {workers.arg}={self.shown(workers.value)}"
-        self.report_missing_anchor(call, shown, why, keywords, target, call.args[0] if self.partial_of(call) else call.func)
+        self.report_missing_anchor(call, shown, why, keywords, target, callee)
 
     def judge_partial_call(self, call: ast.Call, name: str, bound: Bound) -> None:
         """The partial itself was judged where it was made; a call adds only its own workers."""
